@@ -1,0 +1,75 @@
+# VidFlow — two commands do everything on a fresh machine:
+#   make run    create .venv, install, migrate, start the web server + a worker (embedded default)
+#   make test   create/update .venv, install, run the whole suite on PostgreSQL + Redis
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+VAR := var
+PORT ?= 8000
+
+# The suite runs against the local PostgreSQL and Redis (override to point elsewhere).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vidflow
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format bench install system-deps superuser migrate clean help
+
+help:
+	@echo "make run | make test | make lint | make bench | make superuser | make clean"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	@scripts/system-deps.sh
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	@scripts/system-deps.sh
+
+$(VAR)/secret_key:
+	@mkdir -p $(VAR)
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
+
+migrate: install $(VAR)/secret_key
+	SECRET_KEY="$$(cat $(VAR)/secret_key)" $(BIN)/python manage.py migrate --no-input
+
+run: install $(VAR)/secret_key
+	@export SECRET_KEY="$${SECRET_KEY:-$$(cat $(VAR)/secret_key)}"; \
+	$(BIN)/python manage.py migrate --no-input && \
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0 && \
+	PORT=$(PORT) $(BIN)/python -m vidflow.devrun
+
+superuser: install $(VAR)/secret_key
+	SECRET_KEY="$$(cat $(VAR)/secret_key)" $(BIN)/python manage.py createsuperuser
+
+test: install
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+	REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+	SECRET_KEY=test-only-not-secret DEBUG=0 \
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/mypy .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+	REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+	SECRET_KEY=bench-only-not-secret \
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(VAR) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,112 @@
+"""Credit accounts and the append-only ledger.
+
+The balance on ``CreditAccount`` is a cache of the ledger's sum, changed only together with the
+entry that explains it (same transaction, account row locked). ``manage.py check_ledger`` proves
+the two agree. Entries are never edited or deleted; a mistake is corrected by a new entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class CreditAccount(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="credit_account",
+    )
+    balance = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(balance__gte=0), name="credit_balance_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.balance} cr)"
+
+
+class EntryKind(models.TextChoices):
+    GRANT = "grant", "Grant"
+    CHARGE = "charge", "Charge"
+    REFUND = "refund", "Refund"
+    ADJUSTMENT = "adjustment", "Adjustment"
+
+
+class LedgerEntryQuerySet(models.QuerySet["LedgerEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Ledger entries are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Ledger entries are append-only")
+
+
+class LedgerEntry(models.Model):
+    """One change of a balance. ``amount`` is signed: charges are negative."""
+
+    id = models.BigAutoField(primary_key=True)
+    account = models.ForeignKey(CreditAccount, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=16, choices=EntryKind.choices)
+    amount = models.IntegerField()
+    balance_after = models.IntegerField()
+    reason = models.CharField(max_length=300)
+    # Which part of a run a charge pays for ("image", "video", "render", ...) and for which shot;
+    # refunds reverse exactly one charge entry, once.
+    part = models.CharField(max_length=32, blank=True)
+    run = models.ForeignKey(
+        "projects.Run", on_delete=models.SET_NULL, null=True, blank=True, related_name="ledger"
+    )
+    shot_id = models.UUIDField(null=True, blank=True)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The staff member behind a grant or adjustment.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = LedgerEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name_plural = "ledger entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="charge", amount__lt=0)
+                    | Q(kind__in=["grant", "refund"], amount__gt=0)
+                    | Q(kind="adjustment")
+                ),
+                name="ledger_amount_sign_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="refund", reverses__isnull=False) | ~Q(kind="refund"),
+                name="ledger_refund_reverses_a_charge",
+            ),
+            models.CheckConstraint(
+                condition=Q(balance_after__gte=0), name="ledger_balance_after_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount:+d} → {self.balance_after}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("Ledger entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Ledger entries are append-only")

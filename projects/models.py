@@ -1,0 +1,650 @@
+"""Projects, their stage artifacts, shots and runs.
+
+State lives in three machines (django-fsm-2, fields protected from direct assignment):
+``Project.status`` (the stage the project is in), ``Shot.state`` and ``Run.status``. Transitions
+run only through services, inside a transaction with the row locked, and leave an ``Event`` row.
+Staleness is a mark on each derived artifact, set by the service that edits what it was made from.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from vidflow.fsm import Requirement
+from vidflow.storage import ArtifactPath
+
+
+class Stage(models.TextChoices):
+    IDEATION = "ideation", "Ideation"
+    SCRIPT = "script", "Script"
+    VISUAL_BIBLE = "visual_bible", "Visual bible"
+    VOICEOVER = "voiceover", "Voiceover"
+    PRODUCTION = "production", "Production"
+    PUBLISH = "publish", "Publish"
+
+
+STAGE_ORDER: list[str] = [s.value for s in Stage]
+
+
+class AspectRatio(models.TextChoices):
+    LANDSCAPE = "16:9", "16:9 (landscape)"
+    PORTRAIT = "9:16", "9:16 (vertical)"
+
+
+class Resolution(models.TextChoices):
+    HD = "720p", "720p"
+    FULL_HD = "1080p", "1080p"
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Channel(TimeStamped):
+    """A creator's channel: the setup every project on it starts from."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channels"
+    )
+    name = models.CharField(max_length=100)
+    niche = models.CharField(max_length=200, blank=True)
+    audience = models.CharField(max_length=200, blank=True)
+    tone = models.CharField(max_length=100, blank=True)
+    language = models.CharField(max_length=16, default="en")
+    default_voice = models.CharField(max_length=100, blank=True)
+    visual_style = models.CharField(max_length=200, blank=True)
+    youtube_channel_id = models.CharField(max_length=64, blank=True)
+    youtube_connected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- stage requirements: each says, in words, what is missing -------------------------------
+
+
+def _has_selected_title(project: Project) -> bool:
+    return bool(project.selected_title.strip())
+
+
+def _script_complete(project: Project) -> bool:
+    chapters = project.chapters.all()
+    return chapters.exists() and not chapters.filter(narration="").exists()
+
+
+def _bible_selected(project: Project) -> bool:
+    return not project.bible_entries.filter(selected_variation__isnull=True).exists()
+
+
+def _voiceover_timed(project: Project) -> bool:
+    voiceover = Voiceover.objects.filter(project=project).first()
+    return voiceover is not None and bool(voiceover.words) and not voiceover.stale
+
+
+def _rendered(project: Project) -> bool:
+    render = Render.objects.filter(project=project).first()
+    return render is not None and bool(render.video) and not render.stale
+
+
+NEEDS_TITLE = Requirement(_has_selected_title, "The script needs a selected title: pick one first.")
+NEEDS_SCRIPT = Requirement(
+    _script_complete, "This needs a script: every chapter of the outline must have narration."
+)
+NEEDS_BIBLE = Requirement(
+    _bible_selected,
+    "Every character and location in the visual bible needs a selected reference variation.",
+)
+NEEDS_VOICEOVER = Requirement(
+    _voiceover_timed, "Planning shots needs a voiceover with word timings (and not stale)."
+)
+NEEDS_RENDER = Requirement(_rendered, "Publishing needs a rendered final.mp4 that is up to date.")
+
+
+class Project(FSMModelMixin, TimeStamped):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="projects"
+    )
+    channel = models.ForeignKey(
+        Channel, on_delete=models.SET_NULL, null=True, blank=True, related_name="projects"
+    )
+    title = models.CharField(max_length=200)
+    idea = models.TextField(blank=True, max_length=4000)
+    selected_title = models.CharField(max_length=200, blank=True)
+    video_style = models.CharField(max_length=100, blank=True)
+    voice_id = models.CharField(max_length=100, blank=True)
+    aspect_ratio = models.CharField(
+        max_length=8, choices=AspectRatio.choices, default=AspectRatio.LANDSCAPE
+    )
+    resolution = models.CharField(max_length=8, choices=Resolution.choices, default=Resolution.HD)
+    target_seconds = models.PositiveIntegerField(default=60)
+    status = FSMField(default=Stage.IDEATION, choices=Stage.choices, protected=True, db_index=True)
+    hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    hidden_reason = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=("owner", "-created_at"))]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Frame width and height for the project's aspect ratio and resolution."""
+        short = 1080 if self.resolution == Resolution.FULL_HD else 720
+        long = short * 16 // 9
+        return (long, short) if self.aspect_ratio == AspectRatio.LANDSCAPE else (short, long)
+
+    # Advancing is the only way the stage changes; the requirements say what is missing.
+    @transition(field=status, source=Stage.IDEATION, target=Stage.SCRIPT, conditions=[NEEDS_TITLE])
+    def begin_script(self) -> None:
+        pass
+
+    @transition(
+        field=status, source=Stage.SCRIPT, target=Stage.VISUAL_BIBLE, conditions=[NEEDS_SCRIPT]
+    )
+    def begin_visual_bible(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=[Stage.SCRIPT, Stage.VISUAL_BIBLE],
+        target=Stage.VOICEOVER,
+        conditions=[NEEDS_SCRIPT, NEEDS_BIBLE],
+    )
+    def begin_voiceover(self) -> None:
+        pass
+
+    @transition(
+        field=status, source=Stage.VOICEOVER, target=Stage.PRODUCTION, conditions=[NEEDS_VOICEOVER]
+    )
+    def begin_production(self) -> None:
+        pass
+
+    @transition(
+        field=status, source=Stage.PRODUCTION, target=Stage.PUBLISH, conditions=[NEEDS_RENDER]
+    )
+    def begin_publish(self) -> None:
+        pass
+
+
+# --- ideation -------------------------------------------------------------------------------
+
+
+class ArtifactSource(models.TextChoices):
+    GENERATED = "generated", "Generated"
+    MANUAL = "manual", "Added by hand"
+
+
+class TitleIdea(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="title_ideas")
+    text = models.CharField(max_length=200)
+    angle = models.CharField(max_length=300, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    source = models.CharField(
+        max_length=16, choices=ArtifactSource.choices, default=ArtifactSource.GENERATED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at",)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class OutlierVideo(models.Model):
+    """A reference video whose views far exceed its channel's median."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outlier_videos")
+    video_id = models.CharField(max_length=32, blank=True)
+    url = models.URLField(blank=True)
+    title = models.CharField(max_length=300)
+    channel_title = models.CharField(max_length=200, blank=True)
+    views = models.BigIntegerField(null=True, blank=True)
+    channel_median_views = models.BigIntegerField(null=True, blank=True)
+    outlier_score = models.FloatField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(
+        max_length=16, choices=ArtifactSource.choices, default=ArtifactSource.MANUAL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-outlier_score", "created_at")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("project", "video_id"),
+                condition=~Q(video_id=""),
+                name="outlier_unique_video_per_project",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- script ---------------------------------------------------------------------------------
+
+
+class Script(models.Model):
+    """The project's hook and analysis; chapters (beats, narration) are rows of their own."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="script", primary_key=True
+    )
+    hook = models.TextField(blank=True)
+    hook_stale = models.BooleanField(default=False)
+    analysis = models.JSONField(null=True, blank=True)
+    analysis_stale = models.BooleanField(default=False)
+    outline_generated_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"script of {self.project_id}"
+
+
+class Chapter(TimeStamped):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="chapters")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    beats = models.JSONField(default=list, blank=True)
+    narration = models.TextField(blank=True)
+    narration_stale = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("position",)
+        constraints = [
+            models.UniqueConstraint(fields=("project", "position"), name="chapter_unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+# --- visual bible ---------------------------------------------------------------------------
+
+
+class BibleKind(models.TextChoices):
+    CHARACTER = "character", "Character"
+    LOCATION = "location", "Location"
+
+
+class BibleEntry(TimeStamped):
+    """A character or a location; its selected variation is the reference every shot uses."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="bible_entries")
+    kind = models.CharField(max_length=16, choices=BibleKind.choices)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True, max_length=2000)
+    traits = models.JSONField(default=dict, blank=True)
+    selected_variation = models.ForeignKey(
+        "Variation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    stale = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("kind", "created_at")
+        verbose_name_plural = "bible entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("project", "kind", "name"), name="bible_entry_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.name}"
+
+
+class Variation(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    entry = models.ForeignKey(BibleEntry, on_delete=models.CASCADE, related_name="variations")
+    image = models.FileField(upload_to=ArtifactPath("bible"), blank=True)
+    prompt = models.TextField(blank=True)
+    seed = models.BigIntegerField(default=0)
+    run = models.ForeignKey("Run", on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at",)
+
+    def __str__(self) -> str:
+        return f"variation {self.pk} of {self.entry_id}"
+
+    @property
+    def project_id(self) -> Any:
+        return self.entry.project_id
+
+
+# --- voiceover ------------------------------------------------------------------------------
+
+
+class Voiceover(TimeStamped):
+    """Narration audio with word timings ``[{"word", "start", "end"}]`` in seconds."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="voiceover", primary_key=True
+    )
+    voice_id = models.CharField(max_length=100)
+    audio = models.FileField(upload_to=ArtifactPath("voiceover"), blank=True)
+    duration = models.FloatField(default=0)
+    words = models.JSONField(default=list, blank=True)
+    chapter_spans = models.JSONField(default=list, blank=True)
+    timing_source = models.CharField(max_length=32, blank=True)
+    stale = models.BooleanField(default=False)
+    run = models.ForeignKey("Run", on_delete=models.SET_NULL, null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"voiceover of {self.project_id} ({self.duration:.1f}s)"
+
+
+class Music(TimeStamped):
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="music", primary_key=True
+    )
+    mood = models.CharField(max_length=32)
+    tempo = models.PositiveSmallIntegerField(default=90)
+    audio = models.FileField(upload_to=ArtifactPath("music"), blank=True)
+    duration = models.FloatField(default=0)
+    stale = models.BooleanField(default=False)
+    run = models.ForeignKey("Run", on_delete=models.SET_NULL, null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.mood} music of {self.project_id}"
+
+
+# --- production -----------------------------------------------------------------------------
+
+
+class ShotKind(models.TextChoices):
+    IMAGE = "image", "Image (animated still)"
+    VIDEO = "video", "Video"
+    TALKING_HEAD = "talking_head", "Talking head"
+
+
+class ShotState(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    GENERATING_IMAGE = "generating_image", "Generating image"
+    IMAGE_READY = "image_ready", "Image ready"
+    GENERATING_VIDEO = "generating_video", "Generating video"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ShotTransition(models.TextChoices):
+    CUT = "cut", "Cut"
+    CROSSFADE = "crossfade", "Crossfade"
+
+
+def _new_callback_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+NEEDS_IMAGE = Requirement(lambda shot: bool(shot.image), "The video step needs the shot's image.")
+
+
+class Shot(FSMModelMixin, TimeStamped):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="shots")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=ShotKind.choices, default=ShotKind.IMAGE)
+    prompt = models.TextField(blank=True, max_length=2000)
+    line = models.TextField(blank=True, help_text="The narration this shot covers.")
+    characters = models.ManyToManyField(BibleEntry, blank=True, related_name="character_shots")
+    location = models.ForeignKey(
+        BibleEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="location_shots"
+    )
+    start = models.FloatField(default=0)
+    end = models.FloatField(default=0)
+    transition_in = models.CharField(
+        max_length=16,
+        choices=ShotTransition.choices,
+        default=ShotTransition.CUT,
+        help_text="How this shot enters from the previous one.",
+    )
+    state = FSMField(
+        default=ShotState.PLANNED, choices=ShotState.choices, protected=True, db_index=True
+    )
+    image = models.FileField(upload_to=ArtifactPath("shots"), blank=True)
+    animated = models.FileField(upload_to=ArtifactPath("shots"), blank=True)
+    video = models.FileField(upload_to=ArtifactPath("shots"), blank=True)
+    vendor = models.CharField(max_length=32, blank=True)
+    vendor_task_id = models.CharField(max_length=128, blank=True, db_index=True)
+    callback_secret = models.CharField(max_length=64, default=_new_callback_secret, editable=False)
+    error = models.TextField(blank=True)
+    stale = models.BooleanField(default=False)
+    run = models.ForeignKey("Run", on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ("position",)
+        constraints = [
+            models.UniqueConstraint(fields=("project", "position"), name="shot_unique_position"),
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="shot_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"shot {self.position} ({self.state})"
+
+    @property
+    def duration(self) -> float:
+        return max(0.0, self.end - self.start)
+
+    @transition(field=state, source=ShotState.PLANNED, target=ShotState.GENERATING_IMAGE)
+    def start_image(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[ShotState.READY, ShotState.FAILED, ShotState.IMAGE_READY],
+        target=ShotState.GENERATING_IMAGE,
+    )
+    def regenerate(self) -> None:
+        pass
+
+    @transition(field=state, source=ShotState.GENERATING_IMAGE, target=ShotState.IMAGE_READY)
+    def image_done(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=ShotState.IMAGE_READY,
+        target=ShotState.GENERATING_VIDEO,
+        conditions=[NEEDS_IMAGE],
+    )
+    def start_video(self) -> None:
+        pass
+
+    @transition(field=state, source=ShotState.GENERATING_VIDEO, target=ShotState.READY)
+    def video_done(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[ShotState.GENERATING_IMAGE, ShotState.GENERATING_VIDEO],
+        target=ShotState.FAILED,
+    )
+    def fail(self) -> None:
+        pass
+
+
+class Render(TimeStamped):
+    """The current final.mp4 with its caption files and the quality check it passed."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="render", primary_key=True
+    )
+    video = models.FileField(upload_to=ArtifactPath("render"), blank=True)
+    srt = models.FileField(upload_to=ArtifactPath("render"), blank=True)
+    vtt = models.FileField(upload_to=ArtifactPath("render"), blank=True)
+    duration = models.FloatField(default=0)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    captions = models.BooleanField(default=True)
+    quality = models.JSONField(default=dict, blank=True)
+    stale = models.BooleanField(default=False)
+    run = models.ForeignKey("Run", on_delete=models.SET_NULL, null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"render of {self.project_id} ({self.duration:.1f}s)"
+
+
+class Thumbnail(TimeStamped):
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="thumbnail", primary_key=True
+    )
+    image = models.FileField(upload_to=ArtifactPath("thumbnail"), blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    shot = models.ForeignKey(Shot, on_delete=models.SET_NULL, null=True, blank=True)
+    stale = models.BooleanField(default=False)
+    run = models.ForeignKey("Run", on_delete=models.SET_NULL, null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"thumbnail of {self.project_id}"
+
+
+class Publication(TimeStamped):
+    """An upload of the final video to YouTube."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="publications")
+    youtube_video_id = models.CharField(max_length=32, blank=True)
+    privacy = models.CharField(max_length=16, default="private")
+    publish_at = models.DateTimeField(null=True, blank=True)
+    run = models.ForeignKey("Run", on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return self.youtube_video_id or f"publication {self.pk}"
+
+
+# --- runs and events ------------------------------------------------------------------------
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class Run(FSMModelMixin, models.Model):
+    """A unit of asynchronous work and the credits it was charged and refunded."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs"
+    )
+    # Kept when the project is deleted: the run is the record of what was charged.
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+    )
+    kind = models.CharField(max_length=48, db_index=True)
+    status = FSMField(
+        default=RunStatus.QUEUED, choices=RunStatus.choices, protected=True, db_index=True
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=1)
+    params = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    error = models.JSONField(null=True, blank=True)
+    credits_charged = models.PositiveIntegerField(default=0)
+    credits_refunded = models.PositiveIntegerField(default=0)
+    # Charge parts whose artifacts landed ("<shot id>:image", "render", ...): never refunded.
+    landed = models.JSONField(default=list, blank=True)
+    deadline_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=("owner", "-created_at"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(credits_refunded__lte=models.F("credits_charged")),
+                name="run_refund_not_above_charge",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_done__lte=models.F("progress_total")),
+                name="run_progress_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_RUN_STATUSES
+
+    @transition(field=status, source=RunStatus.QUEUED, target=RunStatus.RUNNING)
+    def start(self) -> None:
+        pass
+
+    @transition(field=status, source=RunStatus.RUNNING, target=RunStatus.SUCCEEDED)
+    def succeed(self) -> None:
+        pass
+
+    @transition(field=status, source=[RunStatus.QUEUED, RunStatus.RUNNING], target=RunStatus.FAILED)
+    def fail(self) -> None:
+        pass
+
+    @transition(
+        field=status, source=[RunStatus.QUEUED, RunStatus.RUNNING], target=RunStatus.CANCELLED
+    )
+    def cancel(self) -> None:
+        pass
+
+
+class Event(models.Model):
+    """One row per state transition: what moved, from where to where, and who moved it."""
+
+    id = models.BigAutoField(primary_key=True)
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    subject_type = models.CharField(max_length=16)
+    subject_id = models.UUIDField()
+    name = models.CharField(max_length=48)
+    source = models.CharField(max_length=32)
+    target = models.CharField(max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        indexes = [models.Index(fields=("subject_type", "subject_id"))]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type} {self.name}: {self.source} -> {self.target}"

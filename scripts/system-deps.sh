@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# System packages VidFlow uses beyond what pip installs. Installs them with apt when it can
+# (root or passwordless sudo); otherwise says exactly what is missing and carries on, since each
+# is optional: the pipeline works without them, with less choice.
+set -u
+want=()
+command -v espeak-ng >/dev/null 2>&1 || want+=(espeak-ng)          # more offline voices/languages
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || want+=(fonts-dejavu-core)  # captions, thumbnails
+[ ${#want[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else sudo="none"; fi
+if [ "$sudo" = "none" ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "note: optional system packages missing: ${want[*]}"
+  echo "      install them with: sudo apt-get install -y ${want[*]}  (VidFlow runs without them)"
+  exit 0
+fi
+echo "installing system packages: ${want[*]}"
+if ! { $sudo apt-get install -y --no-install-recommends "${want[@]}" >/dev/null 2>&1 \
+       || { $sudo apt-get update >/dev/null 2>&1 && $sudo apt-get install -y --no-install-recommends "${want[@]}" >/dev/null 2>&1; }; }; then
+  echo "note: could not install ${want[*]} with apt; VidFlow runs without them."
+fi
+exit 0

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from billing.services import account_open
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings: Any, tmp_path: Path) -> None:
+    """Each test writes artifacts to its own directory."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Rate-limit counters and idempotency records never leak from one test to the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user(db: None) -> User:
+    user = UserFactory()
+    account_open(user=user)
+    return user
+
+
+@pytest.fixture
+def other_user(db: None) -> User:
+    other = UserFactory()
+    account_open(user=other)
+    return other
+
+
+@pytest.fixture
+def anon_client() -> APIClient:
+    return APIClient(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def client_for() -> Any:
+    """A session-authenticated API client for a user (CSRF enforced, as in a browser)."""
+
+    def make(user: User) -> APIClient:
+        client = APIClient(enforce_csrf_checks=True)
+        client.force_login(user)
+        # A browser gets the CSRF cookie from a page; fetch one and send it as the header.
+        client.get("/accounts/login/")
+        token = client.cookies["csrftoken"].value
+        client.credentials(HTTP_X_CSRFTOKEN=token)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api(user: User, client_for: Any) -> APIClient:
+    return client_for(user)

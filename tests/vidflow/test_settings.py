@@ -1,0 +1,55 @@
+"""Settings read the environment in one place and refuse bad values at start, by name."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _start(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "vidflow.settings"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_missing_secret_key_with_debug_off_refuses_to_start() -> None:
+    result = _start(DEBUG="0")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_debug_on_starts_without_a_secret_key() -> None:
+    assert _start(DEBUG="1").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DEBUG", "maybe-ish"),
+        ("CELERY_TASK_TIME_LIMIT", "ten"),
+        ("CELERY_TASK_SOFT_TIME_LIMIT", "9999"),
+        ("CELERY_BROKER_VISIBILITY_TIMEOUT", "60"),
+        ("CREDIT_PRICES_JSON", '{"render": -1}'),
+        ("ARTIFACT_URL_MAX_AGE", "0"),
+    ],
+)
+def test_a_bad_value_fails_at_start_naming_the_variable(name: str, value: str) -> None:
+    result = _start(SECRET_KEY="x", **{name: value})
+
+    assert result.returncode != 0
+    assert name in result.stderr.splitlines()[-1]

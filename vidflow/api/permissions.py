@@ -1,0 +1,50 @@
+"""Permissions applied to every API route: an active account, and the scope a token needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+
+from .exceptions import AccountSuspended, InsufficientScope
+
+READ_SCOPE = "projects:read"
+WRITE_SCOPE = "projects:write"
+
+
+class IsActiveAccount(BasePermission):
+    """Signed in (session or token) and not suspended by staff."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if getattr(user, "is_suspended", False):
+            raise AccountSuspended()
+        return True
+
+
+def required_scope(request: Request, view: Any) -> str | None:
+    """The scope a request needs: the action's own (``@action(required_scope=...)``), else the
+    view's read or write scope. ``None`` means the route needs no particular scope."""
+    scope = getattr(view, "required_scope", None)
+    if scope:
+        return str(scope)
+    if request.method in SAFE_METHODS:
+        return getattr(view, "read_scope", READ_SCOPE)
+    return getattr(view, "write_scope", WRITE_SCOPE)
+
+
+class HasRequiredScope(BasePermission):
+    """Bearer tokens carry scopes; a browser session may do everything its user may do."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        token = request.auth
+        allow_scopes = getattr(token, "allow_scopes", None)
+        if allow_scopes is None:  # session: no token, no scope restriction
+            return True
+        scope = required_scope(request, view)
+        if scope and not allow_scopes([scope]):
+            raise InsufficientScope(scope)
+        return True

@@ -1,0 +1,45 @@
+"""Serving stored artifacts through signed links (see vidflow.storage)."""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from vidflow.api.exceptions import NotFound
+from vidflow.storage import artifact_grant
+
+
+class ArtifactFileView(APIView):
+    """``GET /api/files/<signed token>``: the file, to its owner (or to anyone holding a vendor
+    link, which is short-lived and bound to one file). Everything else is 404."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes}, tags=["files"])
+    def get(self, request: Request, token: str) -> FileResponse:
+        try:
+            name, owner = artifact_grant(token)
+        except signing.BadSignature:
+            raise NotFound("This link is invalid or has expired.") from None
+        if owner is not None and (
+            not request.user.is_authenticated or str(request.user.pk) != owner
+        ):
+            raise NotFound("This link is invalid or has expired.")
+        if not default_storage.exists(name):
+            raise NotFound("This file no longer exists.")
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        response = FileResponse(
+            default_storage.open(name, "rb"),
+            content_type=content_type,
+            filename=posixpath.basename(name),
+        )
+        response["Cache-Control"] = "private, max-age=3600"
+        return response

@@ -1,0 +1,354 @@
+"""VidFlow settings.
+
+Every value that differs between machines is read from the environment here, in one place,
+through django-environ. A bad value stops the process at start with the variable's name.
+
+The embedded default (``make run``): SQLite, a Celery broker on the local file system, local
+memory cache, files under ``var/``. Production: set ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL``
+(broker, cache), ``SECRET_KEY`` and, for object storage, ``AWS_STORAGE_BUCKET_NAME``. The code path
+is the same in both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("VIDFLOW_VAR_DIR", default=str(BASE_DIR / "var")))
+
+env = environ.Env()
+
+
+def _read(name: str, cast: str, **kwargs: Any) -> Any:
+    """Read one variable, turning any parse error into ImproperlyConfigured naming it."""
+    try:
+        return getattr(env, cast)(name, **kwargs)
+    except ImproperlyConfigured:
+        raise
+    except Exception as exc:  # a malformed value: say which variable, not a bare ValueError
+        raise ImproperlyConfigured(f"Environment variable {name} is invalid: {exc}") from exc
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _bool(name: str, *, default: bool) -> bool:
+    """Strict booleans: a typo such as DEBUG=ture fails loudly instead of meaning False."""
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"Environment variable {name} must be a boolean (1/0, true/false, yes/no), got {raw!r}"
+    )
+
+
+def _positive(name: str, value: int) -> int:
+    if value <= 0:
+        raise ImproperlyConfigured(f"Environment variable {name} must be positive, got {value}")
+    return value
+
+
+DEBUG: bool = _bool("DEBUG", default=False)
+
+SECRET_KEY: str = _read("SECRET_KEY", "str", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Environment variable SECRET_KEY is required when DEBUG is off "
+            "(make run generates one in var/secret_key)."
+        )
+    SECRET_KEY = "django-insecure-development-only-never-use-in-production"  # noqa: S105
+
+ALLOWED_HOSTS: list[str] = _read(
+    "ALLOWED_HOSTS", "list", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS: list[str] = _read("CSRF_TRUSTED_ORIGINS", "list", default=[])
+
+# The address vendors and browsers use to reach this server (callbacks, absolute file URLs).
+PUBLIC_BASE_URL: str = _read("PUBLIC_BASE_URL", "str", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "vidflow",
+    "accounts",
+    "projects",
+    "billing",
+    "oauth_device",
+    "vendors",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "vidflow.api.middleware.ApiErrorMiddleware",
+]
+
+ROOT_URLCONF = "vidflow.urls"
+WSGI_APPLICATION = "vidflow.wsgi.application"
+APPEND_SLASH = True
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "billing.context_processors.credits",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------------------
+DATABASES = {
+    "default": _read("DATABASE_URL", "db_url", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A web process and a worker write at once: WAL lets readers proceed, IMMEDIATE transactions
+    # serialize writers up front (select_for_update is a no-op on SQLite), and the timeout makes
+    # a writer wait for the lock instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache (rate limits, idempotency) -------------------------------------------------------
+REDIS_URL: str = _read("REDIS_URL", "str", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": _read("CACHE_KEY_PREFIX", "str", default="vidflow"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- auth -----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE: bool = _bool("SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- i18n / static / media ------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(_read("MEDIA_ROOT", "str", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"  # never served directly: artifacts go through signed, owner-checked URLs
+
+AWS_STORAGE_BUCKET_NAME: str = _read("AWS_STORAGE_BUCKET_NAME", "str", default="")
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": _read("AWS_S3_ENDPOINT_URL", "str", default="") or None,
+            "querystring_auth": True,
+            "querystring_expire": 3600,
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+# Signed artifact links stay valid this long (seconds).
+ARTIFACT_URL_MAX_AGE: int = _positive(
+    "ARTIFACT_URL_MAX_AGE", _read("ARTIFACT_URL_MAX_AGE", "int", default=6 * 3600)
+)
+
+# Largest request body accepted (bytes); larger answers 400 before anything is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE: int = _read("MAX_REQUEST_BYTES", "int", default=2 * 1024 * 1024)
+
+# --- API ------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["vidflow.api.auth.CsrfSessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "vidflow.api.permissions.IsActiveAccount",
+        "vidflow.api.permissions.HasRequiredScope",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "vidflow.api.renderers.EnvelopeJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "vidflow.api.pagination.CreatedCursorPagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "vidflow.api.envelope.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "VidFlow API",
+    "DESCRIPTION": (
+        "Every route under /api/ answers with the envelope "
+        '{"success": true, "data": ...} or {"success": false, "error": {code, message, details}}.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api",
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "projects.models.Stage",
+        "RunStatusEnum": "projects.models.RunStatus",
+        "ShotStateEnum": "projects.models.ShotState",
+        "LedgerKindEnum": "billing.models.EntryKind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vidflow.api.schema.strip_trailing_slashes",
+        "vidflow.api.schema.wrap_in_envelope",
+    ],
+}
+
+# --- Celery ---------------------------------------------------------------------------------
+CELERY_TASK_SOFT_TIME_LIMIT: int = _positive(
+    "CELERY_TASK_SOFT_TIME_LIMIT", _read("CELERY_TASK_SOFT_TIME_LIMIT", "int", default=600)
+)
+CELERY_TASK_TIME_LIMIT: int = _positive(
+    "CELERY_TASK_TIME_LIMIT", _read("CELERY_TASK_TIME_LIMIT", "int", default=660)
+)
+CELERY_BROKER_URL: str = (
+    _read("CELERY_BROKER_URL", "str", default="") or REDIS_URL or "filesystem://"
+)
+CELERY_BROKER_VISIBILITY_TIMEOUT: int = _read(
+    "CELERY_BROKER_VISIBILITY_TIMEOUT", "int", default=2 * 3600
+)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+    "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT
+}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = VAR_DIR / "broker"
+    for _folder in (
+        "queue",
+        "processed",
+        "control",
+    ):  # the web process and the worker both need them
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        {
+            "data_folder_in": str(_broker_dir / "queue"),
+            "data_folder_out": str(_broker_dir / "queue"),
+            "processed_folder": str(_broker_dir / "processed"),
+            "control_folder": str(_broker_dir / "control"),
+            "store_processed": False,
+        }
+    )
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT "
+        f"({CELERY_TASK_SOFT_TIME_LIMIT} >= {CELERY_TASK_TIME_LIMIT})"
+    )
+if CELERY_BROKER_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT, or a slow task is "
+        f"delivered twice ({CELERY_BROKER_VISIBILITY_TIMEOUT} <= {CELERY_TASK_TIME_LIMIT})"
+    )
+
+# --- logging --------------------------------------------------------------------------------
+LOG_LEVEL: str = _read("LOG_LEVEL", "str", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- production hardening -------------------------------------------------------------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- credits --------------------------------------------------------------------------------
+# Credits per operation. Suggestions (title ideas, publish suggestions) are free. The defaults let
+# the 50 credits of a new account make one complete one-minute video of about twelve shots with
+# the offline providers (tests/billing/test_prices.py adds it up), with some left to regenerate.
+SIGNUP_CREDITS: int = _read("SIGNUP_CREDITS", "int", default=50)
+CREDIT_PRICES: dict[str, int] = {
+    "script.outline": 1,
+    "script.hook": 1,
+    "script.chapters": 2,  # narration for every chapter; one chapter costs script.chapter
+    "script.chapter": 1,
+    "script.analyze": 1,
+    "visual_bible.variation": 1,  # per character or location drawn
+    "voiceover.minute": 2,  # per started minute of narration
+    "music": 1,
+    "shot.image": 1,
+    "shot.video": 1,  # the video step of an image or video shot
+    "shot.talking_head": 2,  # the video step of a talking-head shot
+    "render": 3,
+    "thumbnail": 1,
+    "publish.youtube": 0,
+}
+CREDIT_PRICES.update(_read("CREDIT_PRICES_JSON", "json", default={}))
+for _op, _price in CREDIT_PRICES.items():
+    if not isinstance(_price, int) or _price < 0:
+        raise ImproperlyConfigured(
+            f"Environment variable CREDIT_PRICES_JSON: price of {_op!r} must be a whole number >= 0"
+        )
