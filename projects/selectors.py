@@ -10,9 +10,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, QuerySet
 
 from accounts.models import User
 from vidflow.api.exceptions import NotFound
@@ -72,15 +71,31 @@ def run_get(*, user: User, run_id: Any) -> Run:
     return run
 
 
-def _count(model: type[models.Model], *conditions: Q, **filters: Any) -> Subquery:
-    return Subquery(
-        model._default_manager.filter(*conditions, project=OuterRef("pk"), **filters)
-        .order_by()
-        .values("project")
-        .annotate(n=Count("pk"))
-        .values("n")[:1],
-        output_field=IntegerField(),
-    )
+def _project_counts(project_id: uuid.UUID) -> dict[str, int]:
+    """Title ideas, outliers, active runs, publications and credits spent, in one round trip.
+
+    Hand-written because it sits on the hottest read path: the ORM spent several milliseconds
+    compiling the equivalent five-subquery annotation, ten times what PostgreSQL spends on it.
+    """
+    active = {f"s{i}": str(status) for i, status in enumerate(ACTIVE_RUN_STATUSES)}
+    active_in = ", ".join(f"%({name})s" for name in active)
+    sql = f"""
+        SELECT
+          (SELECT COUNT(*) FROM {TitleIdea._meta.db_table} WHERE project_id = %(p)s),
+          (SELECT COUNT(*) FROM {OutlierVideo._meta.db_table} WHERE project_id = %(p)s),
+          (SELECT COUNT(*) FROM {Run._meta.db_table}
+             WHERE project_id = %(p)s AND status IN ({active_in})),
+          (SELECT COUNT(*) FROM {Publication._meta.db_table}
+             WHERE project_id = %(p)s AND youtube_video_id <> ''),
+          (SELECT COALESCE(SUM(credits_charged) - SUM(credits_refunded), 0)
+             FROM {Run._meta.db_table} WHERE project_id = %(p)s)
+    """  # noqa: S608 (table names come from our models; values are parameters)
+    with connection.cursor() as cursor:
+        pk = Project._meta.pk.get_db_prep_value(project_id, connection)
+        cursor.execute(sql, {"p": pk, **active})
+        row = cursor.fetchone()
+    keys = ("title_ideas", "outliers", "active_runs", "publications", "credits_spent")
+    return {key: int(value or 0) for key, value in zip(keys, row, strict=True)}
 
 
 @dataclass
@@ -95,28 +110,15 @@ class Payload:
 def project_detail(*, user: User, project_id: Any) -> Project:
     """The project with ``.payload`` filled in: status, completed stages, stale marks, counts,
     selected artifacts and credits spent, in a fixed number of queries."""
-    spent = (
-        Run.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(s=Sum("credits_charged") - Sum("credits_refunded"))
-        .values("s")[:1]
-    )
     project = (
         projects_for(user)
         .filter(pk=parse_id(project_id, "Project"))
         .select_related("channel", "script", "voiceover", "music", "render", "thumbnail")
-        .annotate(
-            n_title_ideas=Coalesce(_count(TitleIdea), Value(0)),
-            n_outliers=Coalesce(_count(OutlierVideo), Value(0)),
-            n_active_runs=Coalesce(_count(Run, status__in=ACTIVE_RUN_STATUSES), Value(0)),
-            n_publications=Coalesce(_count(Publication, ~Q(youtube_video_id="")), Value(0)),
-            credits_spent=Coalesce(Subquery(spent, output_field=IntegerField()), Value(0)),
-        )
         .first()
     )
     if project is None:
         raise NotFound("Project not found.")
+    counts = _project_counts(project.pk)
 
     chapters = list(
         Chapter.objects.filter(project=project).values_list("id", "narration", "narration_stale")
@@ -162,7 +164,7 @@ def project_detail(*, user: User, project_id: Any) -> Project:
             and render.video
             and not render.stale
         ),
-        Stage.PUBLISH: project.n_publications > 0,
+        Stage.PUBLISH: counts["publications"] > 0,
     }
 
     def entry_ref(entry: BibleEntry) -> dict[str, Any]:
@@ -188,13 +190,13 @@ def project_detail(*, user: User, project_id: Any) -> Project:
             "thumbnail": bool(thumbnail and thumbnail.stale),
         },
         counts={
-            "titleIdeas": project.n_title_ideas,
-            "outlierVideos": project.n_outliers,
+            "titleIdeas": counts["title_ideas"],
+            "outlierVideos": counts["outliers"],
             "chapters": len(chapters),
             "characters": sum(1 for e in entries if e.kind == BibleKind.CHARACTER),
             "locations": sum(1 for e in entries if e.kind == BibleKind.LOCATION),
             "shots": {"total": shots_total, "byState": by_state},
-            "activeRuns": project.n_active_runs,
+            "activeRuns": counts["active_runs"],
         },
         selected={
             "title": project.selected_title,
@@ -239,6 +241,6 @@ def project_detail(*, user: User, project_id: Any) -> Project:
             if thumbnail
             else None,
         },
-        credits_spent=project.credits_spent,
+        credits_spent=counts["credits_spent"],
     )
     return project

@@ -8,15 +8,16 @@ in one transaction.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.functions import Least
 from django.utils import timezone
 
 from accounts.models import User
-from billing.services import credits_refund_unused
+from billing.services import ChargePart, credits_charge, credits_refund_unused
 from vidflow.api.exceptions import Forbidden, NotFound
 from vidflow.fsm import apply_transition
 from vidflow.storage import delete_prefix, project_prefix
@@ -246,10 +247,8 @@ def run_create(
     total: int = 1,
     params: dict[str, Any] | None = None,
     deadline: timedelta = DEFAULT_RUN_DEADLINE,
-    credits: int = 0,
 ) -> Run:
-    """Record a queued run. Billable runs are created by ``billing.services.credits_charge`` in
-    the same transaction as their charge; this is the shared constructor."""
+    """Record a queued run (billable runs: ``run_create_charged``)."""
     run = Run.objects.create(
         owner=owner,
         project=project,
@@ -257,9 +256,33 @@ def run_create(
         progress_total=max(1, total),
         params=params or {},
         deadline_at=timezone.now() + deadline,
-        credits_charged=credits,
     )
     event_record(subject=run, name="create", source="", target=run.status, actor=owner)
+    return run
+
+
+def run_create_charged(
+    *,
+    owner: User,
+    kind: str,
+    parts: Iterable[ChargePart],
+    reason: str,
+    project: Project | None = None,
+    total: int = 1,
+    params: dict[str, Any] | None = None,
+    deadline: timedelta = DEFAULT_RUN_DEADLINE,
+) -> Run:
+    """requireCredits' service half: the run and its up-front charge, in the caller's transaction.
+
+    Raises InsufficientCredits (402) before anything is written when the balance is short; the
+    caller enqueues the run's task with ``delay_on_commit`` so nothing is sent unless this commits.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("run_create_charged must run inside transaction.atomic()")
+    run = run_create(
+        owner=owner, kind=kind, project=project, total=total, params=params, deadline=deadline
+    )
+    credits_charge(run=run, parts=parts, reason=reason)
     return run
 
 

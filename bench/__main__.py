@@ -1,0 +1,54 @@
+"""``make bench``: print one line per figure of docs/performance.md.
+
+Runs against a throw-away PostgreSQL database (created and dropped here, like the test suite),
+never the development database. ``python -m bench payload ledger`` runs a subset.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vidflow.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import get_runner  # noqa: E402, F401
+
+from bench import api_overhead, ledger, payload  # noqa: E402
+
+FIGURES = {
+    "payload": payload.run,
+    "ledger": ledger.run,
+    "api": api_overhead.run,
+}
+
+
+def main(argv: list[str]) -> int:
+    wanted = argv or list(FIGURES)
+    unknown = [name for name in wanted if name not in FIGURES]
+    if unknown:
+        print(f"unknown figure(s): {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
+        return 2
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    started = time.monotonic()
+    try:
+        for name in wanted:
+            for line in FIGURES[name]():
+                print(line, flush=True)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(f"# bench done in {time.monotonic() - started:.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
