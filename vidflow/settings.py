@@ -352,3 +352,78 @@ for _op, _price in CREDIT_PRICES.items():
         raise ImproperlyConfigured(
             f"Environment variable CREDIT_PRICES_JSON: price of {_op!r} must be a whole number >= 0"
         )
+
+# --- providers and vendors ------------------------------------------------------------------
+# Which provider does each capability (vendors/registry.py lists the choices). Offline providers
+# make real media on this machine; the others call a vendor over HTTP.
+VIDFLOW_PROVIDERS: dict[str, str] = {
+    capability: _read(f"PROVIDER_{capability.upper()}", "str", default=default)
+    for capability, default in {
+        "text": "offline",
+        "image": "offline",
+        "video": "offline",
+        "talking_head": "offline",
+        "speech": "offline",
+        "timings": "offline",
+        "music": "offline",
+        "research": "manual",
+        "publish": "youtube",
+    }.items()
+}
+# VENDOR_SIMULATOR=1 points every vendor at the in-repo simulator (python -m vendors.simulator),
+# so the asynchronous vendor path can be watched by hand without any real vendor account.
+VENDOR_SIMULATOR: bool = _bool("VENDOR_SIMULATOR", default=False)
+VENDOR_SIMULATOR_URL: str = _read("VENDOR_SIMULATOR_URL", "str", default="http://127.0.0.1:8100")
+_sim = VENDOR_SIMULATOR_URL.rstrip("/")
+VENDOR_TIMEOUT: float = float(_read("VENDOR_TIMEOUT", "float", default=30.0))
+VENDOR_MAX_RETRIES: int = _read("VENDOR_MAX_RETRIES", "int", default=4)
+KIE_BASE_URL: str = _read(
+    "KIE_BASE_URL", "str", default=f"{_sim}/kie" if VENDOR_SIMULATOR else "https://api.kie.ai"
+)
+KIE_API_KEY: str = _read("KIE_API_KEY", "str", default="sim-kie-key" if VENDOR_SIMULATOR else "")
+KIE_WEBHOOK_HMAC_KEY: str = _read("KIE_WEBHOOK_HMAC_KEY", "str", default="")
+KIE_IMAGE_MODEL: str = _read("KIE_IMAGE_MODEL", "str", default="google/nano-banana")
+KIE_VIDEO_MODEL: str = _read("KIE_VIDEO_MODEL", "str", default="kling/v2-1-standard")
+WAVESPEED_BASE_URL: str = _read(
+    "WAVESPEED_BASE_URL",
+    "str",
+    default=f"{_sim}/wavespeed" if VENDOR_SIMULATOR else "https://api.wavespeed.ai",
+)
+WAVESPEED_API_KEY: str = _read(
+    "WAVESPEED_API_KEY", "str", default="sim-ws-key" if VENDOR_SIMULATOR else ""
+)
+WAVESPEED_WEBHOOK_SECRET: str = _read("WAVESPEED_WEBHOOK_SECRET", "str", default="")
+WAVESPEED_MODEL: str = _read("WAVESPEED_MODEL", "str", default="wavespeed-ai/infinitetalk")
+ASSEMBLYAI_BASE_URL: str = _read(
+    "ASSEMBLYAI_BASE_URL",
+    "str",
+    default=f"{_sim}/assemblyai" if VENDOR_SIMULATOR else "https://api.assemblyai.com",
+)
+ASSEMBLYAI_API_KEY: str = _read(
+    "ASSEMBLYAI_API_KEY", "str", default="sim-aai-key" if VENDOR_SIMULATOR else ""
+)
+OPENAI_BASE_URL: str = _read(
+    "OPENAI_BASE_URL",
+    "str",
+    default=f"{_sim}/openai/v1" if VENDOR_SIMULATOR else "https://api.openai.com/v1",
+)
+OPENAI_API_KEY: str = _read(
+    "OPENAI_API_KEY", "str", default="sim-openai-key" if VENDOR_SIMULATOR else ""
+)
+OPENAI_MODEL: str = _read("OPENAI_MODEL", "str", default="gpt-4o-mini")
+OPENAI_TTS_MODEL: str = _read("OPENAI_TTS_MODEL", "str", default="gpt-4o-mini-tts")
+ELEVENLABS_BASE_URL: str = _read(
+    "ELEVENLABS_BASE_URL",
+    "str",
+    default=f"{_sim}/elevenlabs" if VENDOR_SIMULATOR else "https://api.elevenlabs.io",
+)
+ELEVENLABS_API_KEY: str = _read(
+    "ELEVENLABS_API_KEY", "str", default="sim-el-key" if VENDOR_SIMULATOR else ""
+)
+ELEVENLABS_MODEL: str = _read("ELEVENLABS_MODEL", "str", default="eleven_multilingual_v2")
+YOUTUBE_API_BASE_URL: str = _read(
+    "YOUTUBE_API_BASE_URL",
+    "str",
+    default=f"{_sim}/youtube" if VENDOR_SIMULATOR else "https://www.googleapis.com",
+)
+YOUTUBE_API_KEY: str = _read("YOUTUBE_API_KEY", "str", default="")

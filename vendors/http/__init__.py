@@ -1,0 +1,1 @@
+"""HTTP adapters that speak each vendor's real API (see ../shared/docs/vendors.md)."""

@@ -1,0 +1,71 @@
+"""Vendor jobs: work handed to a vendor, awaiting its callback (or a poll)."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class JobStatus(models.TextChoices):
+    SUBMITTING = "submitting", "Submitting"  # row written before the vendor is called
+    PENDING = "pending", "Pending"  # the vendor accepted it
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+TERMINAL_JOB_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class VendorJob(models.Model):
+    """One submission to a vendor for one step of one run.
+
+    The row is written before the vendor is called and is unique per (run, purpose, target), so a
+    retried or redelivered task finds it and never submits the same step twice. The callback URL
+    carries this row's id and secret, so even a job whose vendor id was never recorded (the worker
+    died right after submitting) is matched when the vendor reports back.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    run = models.ForeignKey("projects.Run", on_delete=models.CASCADE, related_name="vendor_jobs")
+    vendor = models.CharField(max_length=32)
+    capability = models.CharField(max_length=32)
+    purpose = models.CharField(max_length=48, help_text="What the result is for, e.g. shot.video")
+    target_id = models.UUIDField(help_text="The shot, variation or project the result belongs to")
+    external_id = models.CharField(max_length=128, blank=True, db_index=True)
+    secret = models.CharField(max_length=64, default=_new_secret, editable=False)
+    status = models.CharField(
+        max_length=16, choices=JobStatus.choices, default=JobStatus.SUBMITTING, db_index=True
+    )
+    outcome = models.JSONField(null=True, blank=True)
+    callbacks_received = models.PositiveIntegerField(default=0)
+    polls = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("run", "purpose", "target_id"), name="vendorjob_one_per_step"
+            ),
+            models.UniqueConstraint(
+                fields=("vendor", "external_id"),
+                condition=~Q(external_id=""),
+                name="vendorjob_unique_external_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} {self.purpose} {self.external_id or self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in TERMINAL_JOB_STATUSES
