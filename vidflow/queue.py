@@ -13,9 +13,7 @@ from celery import Task
 from django.db import transaction
 
 
-def enqueue_on_commit(
-    task: Task, *args: Any, countdown: float | None = None, **kwargs: Any
-) -> None:
+def enqueue_on_commit(task: Task, *args: Any, countdown: float = 0, **kwargs: Any) -> None:
     """Send ``task(*args, **kwargs)`` after the current transaction commits (now, if none)."""
     transaction.on_commit(
         lambda: task.apply_async(args=args, kwargs=kwargs, countdown=countdown), robust=False
