@@ -114,18 +114,9 @@ class ChannelAdmin(admin.ModelAdmin):
 
 @admin.register(Shot)
 class ShotAdmin(admin.ModelAdmin):
-    list_display = (
-        "__str__",
-        "project",
-        "position",
-        "kind",
-        "state",
-        "stale",
-        "vendor",
-        "vendor_task_id",
-    )
-    list_filter = ("state", "kind", "stale", "vendor")
-    search_fields = ("project__title", "vendor_task_id", "id")
+    list_display = ("__str__", "project", "position", "kind", "state", "stale", "run")
+    list_filter = ("state", "kind", "stale")
+    search_fields = ("project__title", "id")
     list_select_related = ("project",)
     readonly_fields = (
         "id",
@@ -134,14 +125,13 @@ class ShotAdmin(admin.ModelAdmin):
         "image",
         "animated",
         "video",
-        "vendor",
-        "vendor_task_id",
+        "line_audio",
         "error",
         "run",
         "created_at",
         "updated_at",
     )
-    exclude = ("callback_secret", "characters")
+    exclude = ("characters",)
     raw_id_fields = ("location",)
 
 

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = "Projects"
+
+    def ready(self) -> None:
+        # Run kinds register themselves when their pipeline modules are imported.
+        from projects.pipeline import jobs, shots  # noqa: F401

@@ -397,6 +397,7 @@ class ShotTransition(models.TextChoices):
 
 
 def _new_callback_secret() -> str:
+    """Referenced by migration 0001 (shots used to hold vendor secrets; vendor jobs do now)."""
     return secrets.token_urlsafe(24)
 
 
@@ -428,9 +429,8 @@ class Shot(FSMModelMixin, TimeStamped):
     image = models.FileField(upload_to=ArtifactPath("shots"), blank=True)
     animated = models.FileField(upload_to=ArtifactPath("shots"), blank=True)
     video = models.FileField(upload_to=ArtifactPath("shots"), blank=True)
-    vendor = models.CharField(max_length=32, blank=True)
-    vendor_task_id = models.CharField(max_length=128, blank=True, db_index=True)
-    callback_secret = models.CharField(max_length=64, default=_new_callback_secret, editable=False)
+    # The narration this shot covers, cut from the voiceover for talking-head vendors to fetch.
+    line_audio = models.FileField(upload_to=ArtifactPath("shots"), blank=True)
     error = models.TextField(blank=True)
     stale = models.BooleanField(default=False)
     run = models.ForeignKey("Run", on_delete=models.SET_NULL, null=True, blank=True)

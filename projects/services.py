@@ -17,9 +17,10 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from accounts.models import User
-from billing.services import ChargePart, credits_charge, credits_refund_unused
-from vidflow.api.exceptions import Forbidden, NotFound
+from billing.services import ChargePart, credits_charge, credits_refund_unused, price
+from vidflow.api.exceptions import Forbidden, InvalidTransition, NotFound
 from vidflow.fsm import apply_transition
+from vidflow.queue import enqueue_on_commit
 from vidflow.storage import delete_prefix, project_prefix
 
 from .models import (
@@ -31,6 +32,8 @@ from .models import (
     Run,
     RunStatus,
     Shot,
+    ShotKind,
+    ShotState,
     Stage,
 )
 from .staleness import stale_after_project_change
@@ -334,6 +337,7 @@ def run_fail(*, run_id: Any, code: str, message: str, refund: bool = True) -> Ru
     run.error = {"code": code, "message": message}
     run.finished_at = timezone.now()
     transition_apply(instance=run, name="fail", update_fields=["error", "finished_at"])
+    _release_shots(run, reason=message)
     if refund:
         _refund_unused(run)
     return run
@@ -349,8 +353,17 @@ def run_cancel(*, run_id: Any, actor: User | None = None, reason: str = "cancell
     transition_apply(
         instance=run, name="cancel", actor=actor, update_fields=["error", "finished_at"]
     )
+    _release_shots(run, reason=reason)
     _refund_unused(run)
     return run
+
+
+def _release_shots(run: Run, *, reason: str) -> None:
+    """Shots a finished run left mid-step fail, so they can be regenerated; what landed stays."""
+    generating = (ShotState.GENERATING_IMAGE, ShotState.GENERATING_VIDEO)
+    for shot in Shot.objects.select_for_update().filter(run=run, state__in=generating):
+        shot.error = reason[:2000]
+        transition_apply(instance=shot, name="fail", update_fields=["error"])
 
 
 def _refund_unused(run: Run) -> None:
@@ -395,3 +408,73 @@ def project_unhide(*, project_id: Any, actor: User) -> None:
             target=project.status,
             actor=actor,
         )
+
+
+# --- production: shots ----------------------------------------------------------------------
+
+SHOT_DEADLINE_BASE = timedelta(minutes=10)
+SHOT_DEADLINE_EACH = timedelta(minutes=3)
+REGENERABLE = (ShotState.READY, ShotState.FAILED, ShotState.IMAGE_READY)
+
+
+def shot_charge_parts(shot: Shot) -> list[ChargePart]:
+    """What generating a shot costs, in separately refundable parts (image step, video step)."""
+    video_price = "shot.talking_head" if shot.kind == ShotKind.TALKING_HEAD else "shot.video"
+    return [
+        ChargePart("image", price("shot.image"), shot.pk),
+        ChargePart("video", price(video_price), shot.pk),
+    ]
+
+
+def shots_generate(*, project_id: Any, actor: User, shot_ids: list[Any] | None = None) -> Run:
+    """Charge for and start generating shots: the given ones, or every shot that needs it
+    (planned, failed or stale). One run covers them all; each shot is a task of its own.
+
+    Raises InvalidTransition saying why when the project or a shot cannot generate now, and
+    InsufficientCredits (402) with nothing changed when the balance is short.
+    """
+    from projects.tasks import run_task
+
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project_id, owner=actor)
+        ensure_writable(project)
+        if STAGE_ORDER.index(project.status) < STAGE_ORDER.index(Stage.PRODUCTION):
+            raise InvalidTransition("Generating shots needs a shot plan: plan the shots first.")
+        shots = Shot.objects.select_for_update().filter(project=project).order_by("position")
+        if shot_ids is not None:
+            wanted = {str(pk) for pk in shot_ids}
+            chosen = [shot for shot in shots if str(shot.pk) in wanted]
+            if len(chosen) != len(wanted):
+                raise NotFound("Shot not found.")
+            for shot in chosen:
+                if shot.state not in (ShotState.PLANNED, *REGENERABLE):
+                    raise InvalidTransition(
+                        f"Shot {shot.position + 1} is still generating; wait for it or cancel "
+                        "its run."
+                    )
+        else:
+            chosen = [
+                shot
+                for shot in shots
+                if shot.state in (ShotState.PLANNED, ShotState.FAILED)
+                or (shot.stale and shot.state in REGENERABLE)
+            ]
+            if not chosen:
+                raise InvalidTransition("Every shot is ready and up to date: nothing to generate.")
+        run = run_create_charged(
+            owner=actor,
+            kind="shots.generate",
+            project=project,
+            parts=[part for shot in chosen for part in shot_charge_parts(shot)],
+            reason=f"{len(chosen)} shot(s) of {project.title}",
+            total=len(chosen),
+            params={"shots": [str(shot.pk) for shot in chosen]},
+            deadline=SHOT_DEADLINE_BASE + SHOT_DEADLINE_EACH * len(chosen),
+        )
+        for shot in chosen:
+            shot.run = run
+            shot.error = ""
+            name = "start_image" if shot.state == ShotState.PLANNED else "regenerate"
+            transition_apply(instance=shot, name=name, actor=actor, update_fields=["run", "error"])
+        enqueue_on_commit(run_task, str(run.pk))
+    return run

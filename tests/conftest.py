@@ -12,6 +12,8 @@ from accounts.models import User
 from billing.services import account_open
 from tests.factories import UserFactory
 
+pytest_plugins = ["tests.workers"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_media(settings: Any, tmp_path: Path) -> None:

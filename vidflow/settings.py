@@ -181,6 +181,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(_read("MEDIA_ROOT", "str", default=str(VAR_DIR / "media")))
+VIDFLOW_WORK_DIR = Path(_read("VIDFLOW_WORK_DIR", "str", default=str(VAR_DIR / "work")))
 MEDIA_URL = "/media/"  # never served directly: artifacts go through signed, owner-checked URLs
 
 AWS_STORAGE_BUCKET_NAME: str = _read("AWS_STORAGE_BUCKET_NAME", "str", default="")
@@ -265,7 +266,7 @@ CELERY_BROKER_URL: str = (
     _read("CELERY_BROKER_URL", "str", default="") or REDIS_URL or "filesystem://"
 )
 CELERY_BROKER_VISIBILITY_TIMEOUT: int = _read(
-    "CELERY_BROKER_VISIBILITY_TIMEOUT", "int", default=2 * 3600
+    "CELERY_BROKER_VISIBILITY_TIMEOUT", "int", default=900
 )
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
     "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT
@@ -297,6 +298,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "reap-overdue-runs": {"task": "projects.tasks.reap_runs_task", "schedule": 60.0},
+    "poll-overdue-vendor-jobs": {"task": "projects.tasks.poll_vendor_jobs_task", "schedule": 60.0},
+    "purge-idempotency-keys": {"task": "projects.tasks.purge_idempotency_task", "schedule": 3600.0},
+}
 
 if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured(
@@ -377,6 +383,10 @@ VENDOR_SIMULATOR_URL: str = _read("VENDOR_SIMULATOR_URL", "str", default="http:/
 _sim = VENDOR_SIMULATOR_URL.rstrip("/")
 VENDOR_TIMEOUT: float = float(_read("VENDOR_TIMEOUT", "float", default=30.0))
 VENDOR_MAX_RETRIES: int = _read("VENDOR_MAX_RETRIES", "int", default=4)
+# A pending vendor job whose callback has not come after this many seconds is polled.
+VENDOR_POLL_AFTER: int = _positive(
+    "VENDOR_POLL_AFTER", _read("VENDOR_POLL_AFTER", "int", default=120)
+)
 KIE_BASE_URL: str = _read(
     "KIE_BASE_URL", "str", default=f"{_sim}/kie" if VENDOR_SIMULATOR else "https://api.kie.ai"
 )

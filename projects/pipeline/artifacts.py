@@ -1,0 +1,53 @@
+"""Moving media between providers (plain files in a working directory) and storage."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
+
+from vendors.base import InputFile, MediaFile
+from vidflow.storage import vendor_fetch_url
+
+
+@contextmanager
+def workdir(prefix: str = "step") -> Iterator[Path]:
+    """A private scratch directory for one step, removed afterwards whatever happens."""
+    base = Path(settings.VIDFLOW_WORK_DIR)
+    base.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix=f"{prefix}-", dir=base))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def input_file(file: FieldFile, into: Path) -> InputFile:
+    """A stored artifact as a provider input: a local path (copied out of object storage when
+    needed) and a short-lived URL a vendor can fetch."""
+    name = str(file.name)
+    if isinstance(default_storage, FileSystemStorage):
+        path = Path(default_storage.path(name))
+    else:
+        path = into / Path(name).name
+        with default_storage.open(name, "rb") as src, path.open("wb") as dst:
+            shutil.copyfileobj(src, dst)
+    return InputFile(path=path, url=vendor_fetch_url(file))
+
+
+def store(field: FieldFile, media: MediaFile) -> None:
+    """Save a provider's file into a model's file field under a server-chosen name (the field's
+    ``upload_to``). The file it replaces is deleted only after the transaction commits."""
+    old = field.name
+    with media.path.open("rb") as handle:
+        field.save(media.path.name, File(handle), save=False)
+    if old and old != field.name:
+        transaction.on_commit(lambda: default_storage.delete(old))

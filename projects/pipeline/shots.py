@@ -1,0 +1,402 @@
+"""Shots: the image step, then the video step, each either done here (offline providers) or
+handed to a vendor whose callback continues it.
+
+Every function here is safe to repeat. The shot row is locked for each state change and the
+state decides what remains to do, so a redelivered task or a duplicate callback never redoes a
+finished step; a vendor job is opened once per (run, step, shot), so a step is never submitted to a
+vendor twice.
+
+Credits follow the conservative rule: landing any usable artifact of a shot (image, animated
+still, video) keeps its image-step credit; the video-step credit is kept only when the video step
+delivered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from billing.services import run_mark_landed
+from projects.models import ACTIVE_RUN_STATUSES, Run, Shot, ShotKind, ShotState
+from projects.services import run_fail, run_progress, run_succeed, transition_apply
+from vendors import registry
+from vendors.base import (
+    AnimateRequest,
+    CallbackTarget,
+    ImageRequest,
+    InputFile,
+    MediaFile,
+    PendingJob,
+    ProviderError,
+    TalkingHeadRequest,
+    VisualRef,
+)
+from vendors.jobs import callback_target, job_open, job_submitted
+from vendors.media import cut_audio
+from vendors.models import VendorJob
+from vidflow.api.error_codes import ErrorCode
+
+from . import run_kind
+from .artifacts import input_file, store, workdir
+
+logger = logging.getLogger(__name__)
+
+SETTLED = (ShotState.READY, ShotState.FAILED)
+MIN_SHOT_SECONDS = 1.0
+
+
+def seed_for(*parts: Any) -> int:
+    """A stable seed: the same shot in the same run draws the same picture; a regeneration (a new
+    run) draws a new one."""
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+
+
+# --- the run kind ---------------------------------------------------------------------------
+
+
+@run_kind("shots.generate")
+def generate_shots(run: Run) -> None:
+    """Fan the run's shots out as one task each, so any number of workers share them."""
+    from projects.tasks import shot_task
+
+    shot_ids: list[str] = run.params.get("shots", [])
+    if not shot_ids:
+        run_succeed(run_id=run.pk, result={"shots": {}})
+        return
+    if len(shot_ids) == 1:
+        advance_shot(run_id=run.pk, shot_id=shot_ids[0])
+        return
+    for shot_id in shot_ids:
+        shot_task.delay(str(run.pk), shot_id)
+
+
+def advance_shot(*, run_id: Any, shot_id: Any) -> None:
+    """Do whatever the shot still needs for this run, until it is settled or waits on a vendor."""
+    while True:
+        with transaction.atomic():
+            run = Run.objects.get(pk=run_id)
+            shot = Shot.objects.select_for_update().select_related("project").get(pk=shot_id)
+            if run.status not in ACTIVE_RUN_STATUSES or shot.run_id != run.pk:
+                return  # cancelled, reaped, or superseded by a newer run
+            if shot.state == ShotState.IMAGE_READY:
+                transition_apply(instance=shot, name="start_video")
+                continue
+            state = shot.state
+        if state in SETTLED:
+            settle(run_id=run_id)
+            return
+        try:
+            step = _image_step if state == ShotState.GENERATING_IMAGE else _video_step
+            landed = step(run, shot)
+        except ProviderError as exc:
+            step_failed(run_id=run_id, shot_id=shot_id, reason=str(exc))
+            return
+        if not landed:
+            return  # a vendor has it; its callback (or the poller) continues
+
+
+# --- steps ----------------------------------------------------------------------------------
+
+
+def _references(shot: Shot, into: Path) -> tuple[VisualRef, ...]:
+    entries = [*shot.characters.all().select_related("selected_variation")]
+    if shot.location_id:
+        entries.append(shot.location)  # type: ignore[arg-type]
+    refs = []
+    for entry in entries:
+        variation = entry.selected_variation
+        refs.append(
+            VisualRef(
+                name=entry.name,
+                kind=entry.kind,
+                color=str(entry.traits.get("color", "")),
+                shape=str(entry.traits.get("shape", "")),
+                description=entry.description,
+                image=input_file(variation.image, into) if variation and variation.image else None,
+            )
+        )
+    return tuple(refs)
+
+
+def _style(shot: Shot) -> str:
+    project = shot.project
+    channel_style = project.channel.visual_style if project.channel else ""
+    return ", ".join(s for s in (project.video_style, channel_style) if s)
+
+
+def _image_step(run: Run, shot: Shot) -> bool:
+    provider = registry.provider("image")
+    width, height = shot.project.size
+    with workdir("image") as into:
+        request = ImageRequest(
+            prompt=shot.prompt,
+            width=width,
+            height=height,
+            seed=seed_for(shot.pk, run.pk, "image"),
+            style=_style(shot),
+            references=_references(shot, into),
+        )
+        media = _invoke(
+            run,
+            shot,
+            provider,
+            capability="image",
+            purpose="shot.image",
+            call=lambda callback: provider.generate(request, workdir=into, callback=callback),
+        )
+        if media is None:
+            return False
+        land_image(run_id=run.pk, shot_id=shot.pk, media=media)
+    return True
+
+
+def _video_step(run: Run, shot: Shot) -> bool:
+    with workdir("video") as into:
+        if shot.kind == ShotKind.IMAGE:
+            # An image shot's video step is its animated still, always made here.
+            still = _animated_still(run, shot, into)
+            land_video(run_id=run.pk, shot_id=shot.pk, media=still, animated=True)
+            return True
+        width, height = shot.project.size
+        duration = max(MIN_SHOT_SECONDS, shot.duration)
+        image = input_file(shot.image, into)
+        media: MediaFile | None
+        if shot.kind == ShotKind.TALKING_HEAD:
+            provider = registry.provider("talking_head")
+            talk = TalkingHeadRequest(
+                image=image,
+                audio=_line_audio(shot, duration, into),
+                duration=duration,
+                width=width,
+                height=height,
+                seed=seed_for(shot.pk, run.pk, "talk"),
+                prompt=shot.prompt,
+            )
+            media = _invoke(
+                run,
+                shot,
+                provider,
+                capability="talking_head",
+                purpose="shot.video",
+                call=lambda callback: provider.talk(talk, workdir=into, callback=callback),
+            )
+        else:
+            provider = registry.provider("video")
+            animate = AnimateRequest(
+                image=image,
+                duration=duration,
+                width=width,
+                height=height,
+                seed=seed_for(shot.pk, run.pk, "video"),
+                prompt=shot.prompt,
+            )
+            media = _invoke(
+                run,
+                shot,
+                provider,
+                capability="video",
+                purpose="shot.video",
+                call=lambda callback: provider.animate(animate, workdir=into, callback=callback),
+            )
+        if media is None:
+            return False
+        land_video(run_id=run.pk, shot_id=shot.pk, media=media, animated=provider.name == "offline")
+    return True
+
+
+def _line_audio(shot: Shot, duration: float, into: Path) -> InputFile:
+    """The narration this shot covers, cut from the voiceover and stored, so that a vendor can
+    fetch it later by URL (talking heads are lip-synced to it)."""
+    if not shot.line_audio:
+        voiceover = shot.project.voiceover
+        line = cut_audio(
+            input_file(voiceover.audio, into).path,
+            into / "line.wav",
+            start=shot.start,
+            end=shot.start + duration,
+        )
+        with transaction.atomic():
+            locked = Shot.objects.select_for_update().get(pk=shot.pk)
+            if not locked.line_audio:
+                store(locked.line_audio, MediaFile(path=line, content_type="audio/wav"))
+                locked.save(update_fields=["line_audio"])
+            shot.line_audio = locked.line_audio
+    return input_file(shot.line_audio, into)
+
+
+def _animated_still(run: Run, shot: Shot, into: Path) -> MediaFile:
+    from vendors.offline.kenburns import KenBurnsVideo
+
+    width, height = shot.project.size
+    result = KenBurnsVideo().animate(
+        AnimateRequest(
+            image=input_file(shot.image, into),
+            duration=max(MIN_SHOT_SECONDS, shot.duration),
+            width=width,
+            height=height,
+            seed=seed_for(shot.pk, run.pk, "still"),
+        ),
+        workdir=into,
+    )
+    assert isinstance(result, MediaFile)  # the offline provider always finishes in the call
+    return result
+
+
+def _invoke(
+    run: Run,
+    shot: Shot,
+    provider: Any,
+    *,
+    capability: str,
+    purpose: str,
+    call: Callable[[CallbackTarget | None], MediaFile | PendingJob],
+) -> MediaFile | None:
+    """Call a provider for a shot's step. Offline providers answer now; a vendor gets the job
+    once (never resubmitted by a retried task) and its callback continues the step."""
+    if provider.name == "offline":
+        result = call(None)
+        if not isinstance(result, MediaFile):
+            raise ProviderError(f"the offline {capability} provider did not produce a file")
+        return result
+    job, created = job_open(
+        run=run, vendor=provider.name, capability=capability, purpose=purpose, target_id=shot.pk
+    )
+    if not created:
+        return None  # submitted by an earlier delivery of this task; its outcome will continue it
+    result = call(callback_target(job))
+    if isinstance(result, PendingJob):
+        job_submitted(job_id=job.pk, external_id=result.external_id)
+        return None
+    return result
+
+
+# --- landing artifacts and failures -------------------------------------------------------
+
+
+def _locked_shot(run_id: Any, shot_id: Any, state: str) -> Shot | None:
+    shot = Shot.objects.select_for_update().get(pk=shot_id)
+    run_active = Run.objects.filter(pk=run_id, status__in=ACTIVE_RUN_STATUSES).exists()
+    if shot.run_id != run_id or shot.state != state or not run_active:
+        return None  # already landed by another delivery, or no longer this run's to change
+    return shot
+
+
+def land_image(*, run_id: Any, shot_id: Any, media: MediaFile) -> None:
+    with transaction.atomic():
+        shot = _locked_shot(run_id, shot_id, ShotState.GENERATING_IMAGE)
+        if shot is None:
+            return
+        store(shot.image, media)
+        shot.error = ""
+        transition_apply(instance=shot, name="image_done", update_fields=["image", "error"])
+        run_mark_landed(run_id=run_id, parts=["image"], shot_id=shot.pk)
+
+
+def land_video(*, run_id: Any, shot_id: Any, media: MediaFile, animated: bool) -> None:
+    """The video step delivered: a vendor video, or an animated still made offline."""
+    with transaction.atomic():
+        shot = _locked_shot(run_id, shot_id, ShotState.GENERATING_VIDEO)
+        if shot is None:
+            return
+        field = shot.animated if animated else shot.video
+        store(field, media)
+        shot.stale = False
+        transition_apply(
+            instance=shot,
+            name="video_done",
+            update_fields=["animated" if animated else "video", "stale"],
+        )
+        run_mark_landed(run_id=run_id, parts=["video"], shot_id=shot.pk)
+
+
+def step_failed(*, run_id: Any, shot_id: Any, reason: str) -> None:
+    """A step failed for good. A shot whose image landed keeps it, and gets an animated still made
+    here so the render can still use it; only the video step is refunded when the run settles."""
+    shot = Shot.objects.select_related("project").get(pk=shot_id)
+    run = Run.objects.get(pk=run_id)
+    fallback: MediaFile | None = None
+    with workdir("fallback") as into:
+        if shot.state == ShotState.GENERATING_VIDEO and shot.image and not shot.animated:
+            try:
+                fallback = _animated_still(run, shot, into)
+            except ProviderError:
+                logger.warning("no animated still for failed shot %s", shot.pk, exc_info=True)
+        with transaction.atomic():
+            locked = Shot.objects.select_for_update().get(pk=shot_id)
+            if locked.run_id != run.pk or locked.state not in (
+                ShotState.GENERATING_IMAGE,
+                ShotState.GENERATING_VIDEO,
+            ):
+                return
+            fields = ["error"]
+            if fallback is not None:
+                store(locked.animated, fallback)
+                fields.append("animated")
+                run_mark_landed(run_id=run.pk, parts=["animated"], shot_id=locked.pk)
+            locked.error = reason[:2000]
+            transition_apply(instance=locked, name="fail", update_fields=fields)
+    settle(run_id=run_id)
+
+
+def settle(*, run_id: Any) -> None:
+    """Count the run's settled shots; when all are, finish the run (refunding what did not land).
+
+    Locks the run so that two shots settling at once count each other.
+    """
+    with transaction.atomic():
+        run = Run.objects.select_for_update().get(pk=run_id)
+        if run.status not in ACTIVE_RUN_STATUSES:
+            return
+        shot_ids = run.params.get("shots", [])
+        states = dict(Shot.objects.filter(pk__in=shot_ids, run=run).values_list("pk", "state"))
+        settled = [pk for pk, state in states.items() if state in SETTLED]
+        run_progress(run_id=run.pk, done=len(settled))
+        if len(settled) < len(shot_ids):
+            return
+        failed = [str(pk) for pk, state in states.items() if state == ShotState.FAILED]
+        outcome = {str(pk): str(state) for pk, state in states.items()}
+        if not failed:
+            run_succeed(run_id=run.pk, result={"shots": outcome})
+            return
+        run.result = {"shots": outcome}
+        run.save(update_fields=["result"])
+        run_fail(
+            run_id=run.pk,
+            code=ErrorCode.VENDOR_ERROR,
+            message=(
+                f"{len(failed)} of {len(shot_ids)} shots failed; their unused credit is refunded."
+            ),
+        )
+
+
+# --- vendor outcomes --------------------------------------------------------------------------
+
+
+def job_outcome_landed(job: VendorJob) -> None:
+    """A vendor finished a shot's step: store its result and continue the shot."""
+    from vendors.http.client import download
+
+    if not job.outcome or job.status == "failed" or not job.outcome.get("urls"):
+        reason = (job.outcome or {}).get("error") or "the vendor reported a failure"
+        step_failed(run_id=job.run_id, shot_id=job.target_id, reason=f"{job.vendor}: {reason}")
+        return
+    url = job.outcome["urls"][0]
+    with workdir("download") as into:
+        suffix = ".png" if job.purpose == "shot.image" else ".mp4"
+        try:
+            path = download(url, into / f"result{suffix}")
+        except ProviderError as exc:
+            step_failed(run_id=job.run_id, shot_id=job.target_id, reason=str(exc))
+            return
+        media = MediaFile(path=path, content_type="image/png" if suffix == ".png" else "video/mp4")
+        if job.purpose == "shot.image":
+            land_image(run_id=job.run_id, shot_id=job.target_id, media=media)
+        else:
+            land_video(run_id=job.run_id, shot_id=job.target_id, media=media, animated=False)
+    advance_shot(run_id=job.run_id, shot_id=job.target_id)

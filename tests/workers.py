@@ -1,0 +1,150 @@
+"""Real Celery workers for tests: separate processes on Redis, on the test database.
+
+Tests that use them are transactional (``django_db(transaction=True)``) so the worker sees
+committed rows. Each worker configuration (provider choices, callback address) is started once
+per test session and reused; all of them consume a queue private to this session, so nothing
+left in Redis by an earlier run can reach them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from vidflow.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+QUEUE = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+class Worker:
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log_path = log
+        self._log = log.open("wb")
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "vidflow", "worker",
+                "-Q", QUEUE, "--pool", "prefork", "--concurrency", env.pop("CONCURRENCY", "2"),
+                "--without-mingle", "--without-gossip", "--loglevel", "INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited early:\n{self.log()}")
+            if b" ready." in self.log_path.read_bytes():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"worker not ready after {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_bytes().decode(errors="replace")[-8000:]
+
+    def pool_children(self) -> list[int]:
+        """The prefork pool's processes (the ones that run tasks)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def kill_pool_children(self) -> list[int]:
+        """SIGKILL every pool process, as the OOM killer would; the parent starts new ones and
+        the tasks they held are requeued (acks_late + reject_on_worker_lost)."""
+        killed = self.pool_children()
+        for pid in killed:
+            os.kill(pid, signal.SIGKILL)
+        return killed
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self._log.close()
+
+
+def _database_url(db: dict[str, Any]) -> str:
+    """The URL of the test database this session created (the worker must use the same)."""
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def shared_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Artifacts directory shared by the test process, the live server and the workers."""
+    return tmp_path_factory.mktemp("shared-media")
+
+
+@pytest.fixture(scope="session")
+def _worker_registry(
+    django_db_setup: Any, shared_media: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[tuple[tuple[str, str], ...], Worker]]:
+    workers: dict[tuple[tuple[str, str], ...], Worker] = {}
+    yield workers
+    for worker in workers.values():
+        worker.stop()
+
+
+@pytest.fixture
+def start_worker(
+    _worker_registry: dict[tuple[tuple[str, str], ...], Worker],
+    shared_media: Path,
+    settings: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., Worker]:
+    """``start_worker(PROVIDER_IMAGE="kie", ...)``: a worker with these settings (reused across
+    tests with the same ones). The calling test's media root becomes the shared one."""
+    settings.MEDIA_ROOT = str(shared_media)
+    celery_app.conf.task_default_queue = QUEUE
+
+    def start(**overrides: str) -> Worker:
+        key = tuple(sorted(overrides.items()))
+        worker = _worker_registry.get(key)
+        if worker is not None and worker.process.poll() is None:
+            return worker
+        db = connection.settings_dict
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(db),
+            "MEDIA_ROOT": str(shared_media),
+            "VIDFLOW_WORK_DIR": str(shared_media.parent / "work"),
+            "SECRET_KEY": settings.SECRET_KEY,
+            "PYTHONUNBUFFERED": "1",
+            **overrides,
+        }
+        log = tmp_path_factory.mktemp("worker") / "worker.log"
+        worker = Worker(env, log)
+        _worker_registry[key] = worker
+        return worker
+
+    return start
+
+
+def wait_for(predicate: Callable[[], Any], *, timeout: float = 60, message: str = "") -> Any:
+    """Poll until ``predicate()`` is truthy; fail the test with ``message`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {timeout}s: {message}")
