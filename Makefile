@@ -12,6 +12,8 @@ PORT ?= 8000
 # The suite runs against the local PostgreSQL and Redis (override to point elsewhere).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vidflow
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# The broker gets its own Redis database: tests clear the cache between tests, never the queues.
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
 PYTEST_ARGS ?=
 
 .PHONY: run test lint format bench install system-deps superuser migrate clean help
@@ -53,6 +55,7 @@ superuser: install $(VAR)/secret_key
 test: install
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)}" \
 	SECRET_KEY=test-only-not-secret DEBUG=0 \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
