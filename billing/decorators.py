@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
-
-from rest_framework.decorators import action
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 GENERATE_SCOPE = "generate"
 GENERATION_TIER = "generation"
+FREE_SUGGEST_TIER = "free_suggest"
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 
-def billable_action(
-    *,
-    detail: bool = True,
-    methods: Sequence[str] = ("post",),
-    url_path: str | None = None,
-    **kwargs: Any,
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A DRF action that charges credits (requireCredits).
+def billable(handler: Handler) -> Handler:
+    """Mark a viewset handler as spending credits (requireCredits).
 
-    It needs the ``generate`` scope, counts against the generation rate tier, and its service
-    must charge through ``projects.services.run_create_charged`` — the charge, the run and the
-    enqueued task commit together, so a 402 INSUFFICIENT_CREDITS leaves nothing behind.
+    It then needs the ``generate`` scope and counts against the generation rate tier
+    (``vidflow.api.permissions.route_attr`` reads these marks), and its service must charge
+    through ``projects.stages.start_run`` / ``projects.services.run_create_charged``: the charge,
+    the run and the enqueued task commit together, so a 402 INSUFFICIENT_CREDITS leaves nothing
+    behind.
     """
-    return action(
-        detail=detail,
-        methods=[m.lower() for m in methods],  # type: ignore[misc]
-        url_path=url_path,
-        required_scope=GENERATE_SCOPE,
-        rate_tier=GENERATION_TIER,
-        billable=True,
-        **kwargs,
-    )
+    handler.required_scope = GENERATE_SCOPE  # type: ignore[attr-defined]
+    handler.rate_tier = GENERATION_TIER  # type: ignore[attr-defined]
+    handler.billable = True  # type: ignore[attr-defined]
+    return handler
+
+
+def free_suggestion(handler: Handler) -> Handler:
+    """Mark a non-billable suggestion handler: its own rate tier, apart from generation."""
+    handler.rate_tier = FREE_SUGGEST_TIER  # type: ignore[attr-defined]
+    return handler

@@ -36,7 +36,7 @@ from .models import (
     ShotState,
     Stage,
 )
-from .staleness import stale_after_project_change
+from .staleness import after_project_change
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ def project_update(*, project_id: Any, actor: User, changes: dict[str, Any]) -> 
         setattr(project, name, changes[name])
     if changed:
         project.save(update_fields=[*changed, "updated_at"])
-        stale_after_project_change(project=project, fields=set(changed))
+        after_project_change(project=project, fields=set(changed))
     return project
 
 

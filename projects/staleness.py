@@ -3,16 +3,19 @@
 One place for the dependency graph between artifacts, so that every edit marks exactly what must
 be regenerated and nothing else:
 
-    title/idea ─▶ outline ─▶ chapter narration ─▶ voiceover ─▶ shots covering it ─▶ render
-                                   │                  └────▶ music length
-    bible entry reference ─▶ shots showing it ─▶ render          selected title ─▶ thumbnail
+    outline ─▶ chapter narration ─▶ voiceover ─▶ shots covering it ─▶ render
+       │              │    hook ──┘      └─▶ music (length)
+       └─▶ hook       └─▶ analysis
+    bible entry reference ─▶ shots showing it ─▶ render        selected title ─▶ thumbnail
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .models import Project, Render, Shot, Thumbnail, Voiceover
+from django.db.models import Q
+
+from .models import BibleEntry, Chapter, Music, Project, Render, Script, Shot, Thumbnail, Voiceover
 
 
 def stale_render(*, project: Project) -> None:
@@ -20,20 +23,85 @@ def stale_render(*, project: Project) -> None:
 
 
 def stale_shots(*, project: Project, shot_ids: Iterable[object] | None = None) -> None:
-    shots = Shot.objects.filter(project=project)
+    """Mark shots stale (only ones that were generated: a planned shot has nothing to redo)."""
+    shots = Shot.objects.filter(project=project).exclude(state="planned")
     if shot_ids is not None:
         shots = shots.filter(pk__in=list(shot_ids))
     if shots.filter(stale=False).update(stale=True):
         stale_render(project=project)
 
 
-def stale_after_project_change(*, project: Project, fields: set[str]) -> None:
+def _stale_analysis(project: Project) -> None:
+    Script.objects.filter(project=project).update(analysis_stale=True)
+
+
+def _stale_voiceover(project: Project) -> None:
+    if Voiceover.objects.filter(project=project, stale=False).update(stale=True):
+        stale_render(project=project)
+
+
+def _shots_covering(project: Project, span_key: str) -> list[object]:
+    """Shots whose time range overlaps the voiceover's span for a chapter (or the hook)."""
+    voiceover = Voiceover.objects.filter(project=project).first()
+    if voiceover is None:
+        return []
+    spans = [s for s in voiceover.chapter_spans if str(s.get("chapterId")) == span_key]
+    if not spans:
+        return []
+    start, end = spans[0]["start"], spans[0]["end"]
+    return list(
+        Shot.objects.filter(project=project, start__lt=end, end__gt=start).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def after_outline_change(*, project: Project, structural: bool) -> None:
+    """A new outline replaces the chapters (structural), or a chapter's title/beats changed."""
+    _stale_analysis(project)
+    if structural:
+        Script.objects.filter(project=project).exclude(hook="").update(hook_stale=True)
+        _stale_voiceover(project)
+        BibleEntry.objects.filter(project=project).update(stale=True)
+        stale_shots(project=project)
+
+
+def after_narration_edit(*, project: Project, chapter: Chapter) -> None:
+    """Chapter narration changed: its voiceover and the shots that cover it are out of date."""
+    _stale_analysis(project)
+    _stale_voiceover(project)
+    stale_shots(project=project, shot_ids=_shots_covering(project, str(chapter.pk)))
+
+
+def after_hook_edit(*, project: Project) -> None:
+    _stale_analysis(project)
+    _stale_voiceover(project)
+    stale_shots(project=project, shot_ids=_shots_covering(project, "hook"))
+
+
+def after_voiceover(*, project: Project, duration_changed: bool) -> None:
+    """A new voiceover: every shot's timing came from the old one; music length follows it."""
+    stale_shots(project=project)
+    stale_render(project=project)
+    if duration_changed:
+        Music.objects.filter(project=project).update(stale=True)
+
+
+def after_reference_change(*, project: Project, entry: BibleEntry) -> None:
+    """A character's or location's reference changed: the shots showing it look wrong now."""
+    showing = Shot.objects.filter(project=project).filter(Q(characters=entry) | Q(location=entry))
+    stale_shots(project=project, shot_ids=showing.values_list("pk", flat=True))
+
+
+def after_project_change(*, project: Project, fields: set[str]) -> None:
     """Project settings feed later artifacts: mark those that a changed field invalidates."""
     if "voice_id" in fields:
-        Voiceover.objects.filter(project=project).update(stale=True)
+        _stale_voiceover(project)
     if fields & {"aspect_ratio", "resolution", "video_style"}:
         stale_shots(project=project)
         stale_render(project=project)
         Thumbnail.objects.filter(project=project).update(stale=True)
     if "selected_title" in fields:
         Thumbnail.objects.filter(project=project).update(stale=True)
+    if fields & {"title", "idea", "target_seconds"}:
+        _stale_analysis(project)

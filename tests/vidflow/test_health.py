@@ -20,15 +20,17 @@ def test_readyz_checks_database_and_broker(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_readyz_reports_an_unreachable_broker(client: Client, settings: object) -> None:
+def test_readyz_reports_an_unreachable_broker(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from vidflow.celery import app
 
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
-        response = client.get("/readyz")
-    finally:
-        app.conf.broker_url = original
+    unreachable = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    # Celery prefers the CELERY_BROKER_URL environment variable over its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)
+    monkeypatch.setattr(app.conf, "broker_url", unreachable)
+
+    response = client.get("/readyz")
 
     assert response.status_code == 503
     assert response.json()["checks"]["broker"].startswith("error")

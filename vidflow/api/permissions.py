@@ -25,10 +25,21 @@ class IsActiveAccount(BasePermission):
         return True
 
 
+def route_attr(request: Request, view: Any, name: str, default: Any = None) -> Any:
+    """A policy mark for this request's handler: set on the handler function by a decorator
+    (``billing.decorators.billable``), else on the view (or by a router action's kwargs)."""
+    action = getattr(view, "action", None) or (request.method or "").lower()
+    handler = getattr(view, action, None)
+    value = getattr(handler, name, None)
+    if value is None:
+        value = getattr(view, name, None)
+    return default if value is None else value
+
+
 def required_scope(request: Request, view: Any) -> str | None:
-    """The scope a request needs: the action's own (``@action(required_scope=...)``), else the
-    view's read or write scope. ``None`` means the route needs no particular scope."""
-    scope = getattr(view, "required_scope", None)
+    """The scope a request needs: its handler's own (``@billable`` → generate), else the view's
+    read or write scope."""
+    scope = route_attr(request, view, "required_scope")
     if scope:
         return str(scope)
     if request.method in SAFE_METHODS:

@@ -10,16 +10,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vidflow.api.views import UUID_PATTERN, ApiViewSet
-
-from . import selectors, services
-from .models import Channel, Run, RunStatus
-from .serializers import (
+from projects import selectors, services
+from projects.models import Channel, Run, RunStatus
+from projects.serializers import (
     ChannelSerializer,
     ProjectDetailSerializer,
     ProjectSerializer,
     RunSerializer,
 )
+from vidflow.api.views import UUID_PATTERN, ApiViewSet
 
 
 @extend_schema(tags=["projects"])

@@ -1,0 +1,1 @@
+"""Projects over HTTP: the core resources and one module per stage."""
