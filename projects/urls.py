@@ -4,6 +4,7 @@ from vidflow.api.routers import OptionalSlashRouter
 from vidflow.api.views import UUID_PATTERN
 
 from .api.core import ChannelViewSet, ProjectViewSet, RunViewSet
+from .api.production import ShotsViewSet
 from .api.script import ScriptViewSet
 
 router = OptionalSlashRouter()
@@ -49,4 +50,15 @@ urlpatterns = [
     stage(
         "script/analyze", ScriptViewSet, "script-analyze", get="analysis", post="generate_analysis"
     ),
+    stage("timeline/shots/plan", ShotsViewSet, "shots-plan", post="plan"),
+    stage("timeline/shots/generate-all", ShotsViewSet, "shots-generate-all", post="generate_all"),
+    stage("timeline/shots", ShotsViewSet, "shots", get="list"),
+    stage(
+        "timeline/shots/{shot_id}",
+        ShotsViewSet,
+        "shot",
+        get="retrieve",
+        patch="partial_update",
+    ),
+    stage("timeline/shots/{shot_id}/generate", ShotsViewSet, "shot-generate", post="generate"),
 ]

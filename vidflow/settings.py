@@ -247,6 +247,8 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "projects.models.RunStatus",
         "ShotStateEnum": "projects.models.ShotState",
         "LedgerKindEnum": "billing.models.EntryKind",
+        "ShotKindEnum": "projects.models.ShotKind",
+        "ShotTransitionEnum": "projects.models.ShotTransition",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -358,6 +360,11 @@ for _op, _price in CREDIT_PRICES.items():
         raise ImproperlyConfigured(
             f"Environment variable CREDIT_PRICES_JSON: price of {_op!r} must be a whole number >= 0"
         )
+
+# ``asyncVideo: false`` holds a shot request open at most this long, then answers with the run.
+SHOT_SYNC_WAIT_SECONDS: int = _positive(
+    "SHOT_SYNC_WAIT_SECONDS", _read("SHOT_SYNC_WAIT_SECONDS", "int", default=300)
+)
 
 # --- providers and vendors ------------------------------------------------------------------
 # Which provider does each capability (vendors/registry.py lists the choices). Offline providers
