@@ -6,6 +6,7 @@ from vidflow.api.views import UUID_PATTERN
 from .api.core import ChannelViewSet, ProjectViewSet, RunViewSet
 from .api.production import ShotsViewSet
 from .api.script import ScriptViewSet
+from .api.voiceover import VoiceoverViewSet, VoicesViewSet
 
 router = OptionalSlashRouter()
 router.register("projects", ProjectViewSet, basename="project")
@@ -61,4 +62,25 @@ urlpatterns = [
         patch="partial_update",
     ),
     stage("timeline/shots/{shot_id}/generate", ShotsViewSet, "shot-generate", post="generate"),
+    stage(
+        "voiceover",
+        VoiceoverViewSet,
+        "voiceover",
+        get="voiceover",
+    ),
+    stage(
+        "voiceover/generate",
+        VoiceoverViewSet,
+        "voiceover-generate",
+        get="voiceover",
+        post="generate_voiceover",
+    ),
+    stage("music", VoiceoverViewSet, "music", get="music"),
+    stage("music/generate", VoiceoverViewSet, "music-generate", get="music", post="generate_music"),
+    re_path(r"^voices/?$", VoicesViewSet.as_view({"get": "list"}), name="voices"),
+    re_path(
+        r"^voices/(?P<voice_id>[A-Za-z0-9_.:-]{1,100})/sample/?$",
+        VoicesViewSet.as_view({"get": "sample"}),
+        name="voice-sample",
+    ),
 ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -14,7 +15,9 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 
-from vendors.base import InputFile, MediaFile
+from projects.models import Run
+from vendors.base import CallbackTarget, InputFile, MediaFile, PendingJob, ProviderError
+from vendors.jobs import callback_target, job_open, job_submitted
 from vidflow.storage import vendor_fetch_url
 
 
@@ -51,3 +54,36 @@ def store(field: FieldFile, media: MediaFile) -> None:
         field.save(media.path.name, File(handle), save=False)
     if old and old != field.name:
         transaction.on_commit(lambda: default_storage.delete(old))
+
+
+def invoke_provider(
+    run: Run,
+    *,
+    provider: Any,
+    capability: str,
+    purpose: str,
+    target_id: Any,
+    call: Callable[[CallbackTarget | None], Any],
+) -> Any | None:
+    """Call a provider for one step of a run.
+
+    Offline providers answer now, and that answer is returned. A vendor gets a job opened first
+    (unique per run, purpose and target, so a retried task never submits the step twice); when it
+    accepts the work asynchronously this returns None and the job's callback (or the poller)
+    continues the step through the purpose's handler (``projects.pipeline.jobs``).
+    """
+    if provider.name == "offline":
+        result = call(None)
+        if isinstance(result, PendingJob):
+            raise ProviderError(f"the offline {capability} provider did not finish its work")
+        return result
+    job, created = job_open(
+        run=run, vendor=provider.name, capability=capability, purpose=purpose, target_id=target_id
+    )
+    if not created:
+        return None  # submitted by an earlier delivery of this task; its outcome continues it
+    result = call(callback_target(job))
+    if isinstance(result, PendingJob):
+        job_submitted(job_id=job.pk, external_id=result.external_id)
+        return None
+    return result

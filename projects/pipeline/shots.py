@@ -36,13 +36,12 @@ from vendors.base import (
     TalkingHeadRequest,
     VisualRef,
 )
-from vendors.jobs import callback_target, job_open, job_submitted
 from vendors.media import cut_audio
 from vendors.models import VendorJob
 from vidflow.api.error_codes import ErrorCode
 
 from . import run_kind
-from .artifacts import input_file, store, workdir
+from .artifacts import input_file, invoke_provider, store, workdir
 
 logger = logging.getLogger(__name__)
 
@@ -257,23 +256,12 @@ def _invoke(
     purpose: str,
     call: Callable[[CallbackTarget | None], MediaFile | PendingJob],
 ) -> MediaFile | None:
-    """Call a provider for a shot's step. Offline providers answer now; a vendor gets the job
-    once (never resubmitted by a retried task) and its callback continues the step."""
-    if provider.name == "offline":
-        result = call(None)
-        if not isinstance(result, MediaFile):
-            raise ProviderError(f"the offline {capability} provider did not produce a file")
-        return result
-    job, created = job_open(
-        run=run, vendor=provider.name, capability=capability, purpose=purpose, target_id=shot.pk
+    media = invoke_provider(
+        run, provider=provider, capability=capability, purpose=purpose, target_id=shot.pk, call=call
     )
-    if not created:
-        return None  # submitted by an earlier delivery of this task; its outcome will continue it
-    result = call(callback_target(job))
-    if isinstance(result, PendingJob):
-        job_submitted(job_id=job.pk, external_id=result.external_id)
-        return None
-    return result
+    if media is not None and not isinstance(media, MediaFile):
+        raise ProviderError(f"the {capability} provider did not produce a file")
+    return media
 
 
 # --- landing artifacts and failures -------------------------------------------------------
