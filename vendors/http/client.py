@@ -175,7 +175,7 @@ class VendorClient:
         self.base_delay = settings.VENDOR_RETRY_BASE_DELAY if base_delay is None else base_delay
         self.max_delay = settings.VENDOR_RETRY_MAX_DELAY if max_delay is None else max_delay
         self.status_of = status_of or (lambda response: response.status_code)
-        self.sleep: Sleep = sleep or time.sleep
+        self.sleep: Sleep = sleep if sleep is not None else time.sleep
         self._params = dict(params or {})
         self._http = httpx.Client(
             headers={"User-Agent": "VidFlow/1.0", **dict(headers or {})},

@@ -147,7 +147,7 @@ class AsyncVendorAdapter:
     def wait(self, external_id: str) -> JobOutcome:
         """Poll until the job ends (the synchronous path, when there is no callback target)."""
         deadline = time.monotonic() + settings.VENDOR_SYNC_TIMEOUT
-        sleep = self._sleep or time.sleep
+        sleep = self._sleep if self._sleep is not None else time.sleep
         while True:
             outcome = self.poll(external_id)
             if outcome is not None:

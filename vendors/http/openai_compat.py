@@ -7,9 +7,9 @@ Text (../shared/docs/vendors.md §4): ``POST {base}/chat/completions`` with
 ``"response_format": {"type": "json_schema", "json_schema": {"name", "strict": true, "schema"}}``;
 the answer is a JSON string in ``choices[0].message.content``, ``finish_reason: "length"`` means it
 was cut off. Engines enforce the schema to different degrees (Ollama Cloud ignores it), so every
-answer is validated here against a stricter copy of the schema (lengths, counts, ranges, colour
-format) and refused with ``ProviderError`` when it does not hold. Engines get only the structural
-part (types, required, enums): several reject ``minLength``/``pattern`` in strict mode.
+answer is validated here against the full schema (string lengths included) and refused with
+``ProviderError`` when it does not hold. Engines get the schema without string length limits,
+which OpenAI's strict mode does not support; counts, ranges, enums and patterns are sent.
 
 Speech: ``POST {base}/audio/speech`` ``{"model", "input", "voice", "response_format": "wav",
 "speed"}`` → the audio bytes.
@@ -47,8 +47,8 @@ from .client import Sleep, VendorClient, sniff_content_type
 
 VENDOR = "openai"
 
-# Constraint keywords we check ourselves and do not send (strict modes reject some of them).
-_LOCAL_ONLY = {"minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum", "pattern"}
+# Constraint keywords we check ourselves and do not send (OpenAI's strict mode rejects them).
+_LOCAL_ONLY = {"minLength", "maxLength"}
 
 # The voices of OpenAI's /audio/speech (other servers may accept other names).
 OPENAI_VOICES = (
@@ -116,8 +116,9 @@ def structural(schema: Any) -> Any:
 
 
 def _choice(names: Sequence[str], *, allow_empty: bool = False) -> dict[str, Any]:
+    """One of these names (the bible's), or "" when ``allow_empty``."""
     values = list(dict.fromkeys(names)) + ([""] if allow_empty else [])
-    return {"type": "string", "enum": values} if values else {"type": "string", "maxLength": 0}
+    return {"type": "string", "enum": values or [""]}
 
 
 # --- text ---------------------------------------------------------------------------------------

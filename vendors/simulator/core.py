@@ -62,6 +62,11 @@ class Fault:
     status: int = 0
     retry_after: float | None = None
     stall: float = 0.0
+    method: str = ""  # only requests with this method ("" = any)
+    path: str = ""  # only requests whose path contains this ("" = any)
+
+    def matches(self, request: SimRequest) -> bool:
+        return (not self.method or request.method == self.method) and self.path in request.path
 
 
 @dataclass
@@ -162,10 +167,15 @@ class Faults:
                 Fault(**asdict(fault)) for _ in range(count)
             )
 
-    def take(self, vendor: str) -> Fault | None:
+    def take(self, vendor: str, request: SimRequest) -> Fault | None:
+        """The first queued fault that applies to this request (removed)."""
         with self._lock:
-            queue = self._queues.get(vendor)
-            return queue.popleft() if queue else None
+            queue = self._queues.get(vendor) or deque()
+            for fault in queue:
+                if fault.matches(request):
+                    queue.remove(fault)
+                    return fault
+            return None
 
     def clear(self) -> None:
         with self._lock:

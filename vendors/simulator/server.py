@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -95,7 +96,7 @@ class Simulator:
         self.media_dir = Path(tempfile.mkdtemp(prefix="vidflow-sim-"))
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.faults = Faults()
         self._reset_state()
@@ -104,8 +105,7 @@ class Simulator:
 
     def start(self) -> Simulator:
         handler = type("SimHandler", (_Handler,), {"sim": self})
-        self._server = ThreadingHTTPServer((self.host, self.port), handler)
-        self._server.daemon_threads = True
+        self._server = _Server((self.host, self.port), handler)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="vendor-simulator", daemon=True
@@ -162,17 +162,33 @@ class Simulator:
                 self.behaviours[vendor] = behaviour
 
     def fail_next(
-        self, vendor: str, count: int = 1, *, status: int = 503, retry_after: float | None = None
+        self,
+        vendor: str,
+        count: int = 1,
+        *,
+        status: int = 503,
+        retry_after: float | None = None,
+        method: str = "",
+        path: str = "",
     ) -> None:
-        """Answer the next ``count`` requests to ``vendor`` with ``status`` (nothing is done)."""
+        """Answer the next ``count`` requests to ``vendor`` (those with ``method`` and a path
+        containing ``path``, when given) with ``status``; nothing is done for them."""
         self._vendor(vendor)
-        self.faults.add(vendor, Fault(status=status, retry_after=retry_after), count)
+        fault = Fault(status=status, retry_after=retry_after, method=method, path=path)
+        self.faults.add(vendor, fault, count)
 
-    def stall_next(self, vendor: str, seconds: float, count: int = 1) -> None:
+    def stall_next(
+        self, vendor: str, seconds: float, count: int = 1, *, method: str = "", path: str = ""
+    ) -> None:
         """Do the next ``count`` requests, then wait ``seconds`` before answering (a client with
         a shorter timeout sees a read timeout although the vendor accepted the request)."""
         self._vendor(vendor)
-        self.faults.add(vendor, Fault(stall=seconds), count)
+        self.faults.add(vendor, Fault(stall=seconds, method=method, path=path), count)
+
+    def expire_upload_sessions(self, count: int = 1) -> None:
+        """YouTube: the next ``count`` PUTs to an upload session find it expired (404)."""
+        with self._lock:
+            self.state["yt_expire"] = self.state.get("yt_expire", 0) + count
 
     def requests(self, vendor: str | None = None, path: str | None = None) -> list[SimRequest]:
         with self._lock:
@@ -248,6 +264,9 @@ class Simulator:
     # --- callbacks ---
 
     def _report(self, job: SimJob) -> None:
+        with self._lock:
+            if self.jobs.get(job.id) is not job:
+                return  # forgotten by a reset: its callbacks belong to an earlier test
         try:
             deliveries = self.vendors[job.vendor].callbacks(self, job)
         except Exception:  # a simulator bug must not kill the timer thread silently
@@ -288,6 +307,8 @@ class Simulator:
 
     def handle(self, request: SimRequest) -> Reply:
         if request.vendor == "files":
+            with self._lock:
+                self.recorded.append(request)
             return self._file(request.path.strip("/"))
         if request.vendor == "_control":
             return self._control(request)
@@ -296,7 +317,7 @@ class Simulator:
             return json_reply({"error": "unknown vendor"}, 404)
         with self._lock:
             self.recorded.append(request)
-        fault = self.faults.take(request.vendor)
+        fault = self.faults.take(request.vendor, request)
         if fault is not None and fault.status:
             reply = vendor.error(fault.status, "Simulated error")
             if fault.retry_after is not None:
@@ -330,8 +351,9 @@ class Simulator:
                 self.behave(vendor, next_only=next_only, **body)
             elif action == "faults" and request.method == "POST":
                 vendor, count = str(body.get("vendor", "")), int(body.get("count", 1))
+                scope = {"method": str(body.get("method", "")), "path": str(body.get("path", ""))}
                 if body.get("stall"):
-                    self.stall_next(vendor, float(body["stall"]), count)
+                    self.stall_next(vendor, float(body["stall"]), count, **scope)
                 else:
                     retry_after = body.get("retry_after")
                     self.fail_next(
@@ -339,6 +361,7 @@ class Simulator:
                         count,
                         status=int(body.get("status", 503)),
                         retry_after=None if retry_after is None else float(retry_after),
+                        **scope,
                     )
             elif action == "requests" and request.method == "GET":
                 return json_reply(
@@ -366,6 +389,17 @@ class Simulator:
         except (TypeError, ValueError) as exc:
             return json_reply({"error": str(exc)}, 400)
         return json_reply({"ok": True})
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], BrokenPipeError | ConnectionResetError):
+            # The client gave up first (a read-timeout test, a cancelled download).
+            logger.debug("client %s went away", client_address)
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -419,4 +453,3 @@ class _Handler(BaseHTTPRequestHandler):
 def start_simulator(**options: Any) -> Simulator:
     """Start a simulator on a free port in a background thread (for tests and scripts)."""
     return Simulator(**options).start()
-
