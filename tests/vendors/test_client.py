@@ -123,7 +123,7 @@ def test_a_submit_refused_with_429_in_kies_envelope_is_sent_again(
     )
 
     assert len(sim.requests("kie", "/api/v1/jobs/createTask")) == 3
-    assert list(sim.jobs) == [pending.external_id]  # type: ignore[union-attr]
+    assert list(sim.jobs) == [pending.external_id]
     assert len(waits) == 2
 
 
@@ -155,7 +155,7 @@ def test_a_poll_is_repeated_after_a_read_timeout(
     settings.VENDOR_TIMEOUT = 0.5
     sim.stall_next("kie", 1.5)
 
-    outcome = KieImages(sleep=waits).poll(pending.external_id)  # type: ignore[union-attr]
+    outcome = KieImages(sleep=waits).poll(pending.external_id)
 
     assert outcome is not None
     assert outcome.succeeded

@@ -48,7 +48,7 @@ def publish(video: Path, **extra: object) -> PublishRequest:
         title="How Voyager left the solar system",
         description="Two probes, one grand tour.",
         tags=("space", "voyager"),
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 
@@ -59,7 +59,7 @@ def uploaded(sim: Simulator, video_id: str) -> dict:
 def test_a_video_is_uploaded_in_chunks_with_its_metadata_and_thumbnail(
     sim: Simulator, waits: Waits, video: Path, tmp_path: Path, settings: object
 ) -> None:
-    settings.YOUTUBE_UPLOAD_CHUNK_BYTES = CHUNK  # type: ignore[attr-defined]
+    settings.YOUTUBE_UPLOAD_CHUNK_BYTES = CHUNK
     thumb = tmp_path / "thumb.png"
     Image.new("RGB", (1280, 720), "teal").save(thumb)
 
@@ -92,7 +92,7 @@ def test_a_video_is_uploaded_in_chunks_with_its_metadata_and_thumbnail(
 def test_a_5xx_mid_upload_asks_where_it_stands_and_resumes(
     sim: Simulator, waits: Waits, video: Path, settings: object
 ) -> None:
-    settings.YOUTUBE_UPLOAD_CHUNK_BYTES = CHUNK  # type: ignore[attr-defined]
+    settings.YOUTUBE_UPLOAD_CHUNK_BYTES = CHUNK
     # The first chunk and the first status query after it fail with 503.
     sim.fail_next("youtube", 2, status=503, method="PUT")
 
@@ -115,7 +115,7 @@ def test_a_5xx_mid_upload_asks_where_it_stands_and_resumes(
 def test_an_expired_session_starts_the_upload_over(
     sim: Simulator, waits: Waits, video: Path, settings: object
 ) -> None:
-    settings.YOUTUBE_UPLOAD_CHUNK_BYTES = CHUNK  # type: ignore[attr-defined]
+    settings.YOUTUBE_UPLOAD_CHUNK_BYTES = CHUNK
     sim.expire_upload_sessions(1)
 
     result = YouTubePublisher(sleep=waits).upload(publish(video), access_token=YOUTUBE_TOKEN)
