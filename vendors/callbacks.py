@@ -110,7 +110,10 @@ class VendorCallbackView(APIView):
             except ProviderError as exc:
                 # Not the sender's fault: answer 5xx-class so the vendor delivers it again.
                 raise VendorError(f"Could not read the result from {self.vendor}: {exc}") from None
-        changed = job_finish(job_id=job.pk, outcome=outcome, via="callback")
+        try:
+            changed = job_finish(job_id=job.pk, outcome=outcome, via="callback")
+        except VendorJob.DoesNotExist:  # deleted meanwhile with its project
+            raise NotFound("Unknown job.") from None
         return Response({"received": True, "final": True, "duplicate": not changed})
 
 

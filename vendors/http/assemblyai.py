@@ -78,7 +78,7 @@ class AssemblyAITimings(AsyncVendorAdapter):
     vendor = VENDOR
     name = VENDOR
 
-    def client(self) -> VendorClient:
+    def client(self, **overrides: Any) -> VendorClient:
         if not settings.ASSEMBLYAI_API_KEY:
             raise ProviderUnavailableError("ASSEMBLYAI_API_KEY is not set", vendor=VENDOR)
         return VendorClient(
@@ -86,6 +86,7 @@ class AssemblyAITimings(AsyncVendorAdapter):
             base_url=settings.ASSEMBLYAI_BASE_URL,
             headers={"authorization": settings.ASSEMBLYAI_API_KEY},
             sleep=self._sleep,
+            **overrides,
         )
 
     def align(
@@ -122,8 +123,11 @@ class AssemblyAITimings(AsyncVendorAdapter):
             raise ProviderError(f"AssemblyAI failed: {outcome.error}", vendor=VENDOR)
         return words_from_outcome(outcome)
 
-    def poll(self, external_id: str) -> JobOutcome | None:
-        with self.client() as client:
+    def poll(self, external_id: str, *, quick: bool = False) -> JobOutcome | None:
+        """The transcript's outcome. ``quick``: one short attempt (inside a webhook request,
+        which AssemblyAI wants answered within 10 s; on failure it delivers the webhook again)."""
+        overrides: dict[str, Any] = {"timeout": 8.0, "max_retries": 0} if quick else {}
+        with self.client(**overrides) as client:
             transcript = client.json("GET", f"/v2/transcript/{external_id}")
         if not isinstance(transcript, dict):
             raise ProviderError("AssemblyAI answered without a transcript", vendor=VENDOR)
@@ -156,7 +160,7 @@ class AssemblyAITimings(AsyncVendorAdapter):
             raise CallbackRejected("The AssemblyAI webhook auth header is missing or wrong.")
 
     def resolve_callback(self, external_id: str, outcome: JobOutcome) -> JobOutcome:
-        fetched = self.poll(external_id)
+        fetched = self.poll(external_id, quick=True)
         if fetched is None:
             raise ProviderError(
                 "AssemblyAI called back before the transcript was ready",
