@@ -26,7 +26,6 @@ import logging
 import uuid
 from typing import Any, ClassVar
 
-from django.utils.module_loading import import_string
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -38,10 +37,10 @@ from rest_framework.views import APIView
 from vidflow.api.exceptions import Forbidden, NotFound, ValidationFailed, VendorError
 
 from .base import ProviderError
+from .http import async_adapter
 from .http.common import AsyncVendorAdapter, CallbackInvalid, CallbackRejected
 from .jobs import job_finish, secret_matches
 from .models import VendorJob
-from .registry import PROVIDER_CLASSES
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +55,8 @@ _ACK = inline_serializer(
 
 
 def adapter_for(job: VendorJob) -> AsyncVendorAdapter:
-    """The adapter that submitted this job (by the job's own vendor and capability, not by
-    today's settings, so a job outlives a configuration change)."""
-    path = PROVIDER_CLASSES.get(job.capability, {}).get(job.vendor)
-    adapter = import_string(path)() if path else None
-    if not isinstance(adapter, AsyncVendorAdapter):
+    adapter = async_adapter(vendor=job.vendor, capability=job.capability)
+    if adapter is None:
         raise NotFound("This job takes no callbacks.")
     return adapter
 

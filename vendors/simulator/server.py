@@ -51,6 +51,7 @@ DEFAULT_KEYS = {
     "elevenlabs": "sim-el-key",
     "youtube": "sim-yt-key",  # the API key for research; uploads use YOUTUBE_TOKEN
 }
+MAX_RECORDED = 5000
 YOUTUBE_TOKEN = "sim-yt-token"  # noqa: S105 (a fixed test credential of the simulator)
 
 
@@ -307,16 +308,14 @@ class Simulator:
 
     def handle(self, request: SimRequest) -> Reply:
         if request.vendor == "files":
-            with self._lock:
-                self.recorded.append(request)
+            self._record(request)
             return self._file(request.path.strip("/"))
         if request.vendor == "_control":
             return self._control(request)
         vendor = self.vendors.get(request.vendor)
         if vendor is None:
             return json_reply({"error": "unknown vendor"}, 404)
-        with self._lock:
-            self.recorded.append(request)
+        self._record(request)
         fault = self.faults.take(request.vendor, request)
         if fault is not None and fault.status:
             reply = vendor.error(fault.status, "Simulated error")
@@ -327,6 +326,13 @@ class Simulator:
         if fault is not None and fault.stall:
             time.sleep(fault.stall)
         return reply
+
+    def _record(self, request: SimRequest) -> None:
+        with self._lock:
+            self.recorded.append(request)
+            # A simulator left running under make run must not grow without bound.
+            del self.recorded[:-MAX_RECORDED]
+            del self.deliveries[:-MAX_RECORDED]
 
     def _file(self, name: str) -> Reply:
         with self._lock:
