@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -16,9 +17,20 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 
 from projects.models import Run
-from vendors.base import CallbackTarget, InputFile, MediaFile, PendingJob, ProviderError
+from vendors.base import (
+    CallbackTarget,
+    InputFile,
+    JobOutcome,
+    MediaFile,
+    PendingJob,
+    ProviderError,
+)
+from vendors.http.client import SubmitUncertainError
 from vendors.jobs import callback_target, job_open, job_submitted
+from vendors.models import VendorJob
 from vidflow.storage import vendor_fetch_url
+
+logger = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -82,8 +94,40 @@ def invoke_provider(
     )
     if not created:
         return None  # submitted by an earlier delivery of this task; its outcome continues it
-    result = call(callback_target(job))
+    try:
+        result = call(callback_target(job))
+    except SubmitUncertainError:
+        # The vendor may have the job: never resubmit. Its callback carries this job's id, and
+        # the reaper fails and refunds the run if nothing ever comes.
+        logger.warning("%s %s submit uncertain for run %s; waiting", provider.name, purpose, run.pk)
+        return None
+    except ProviderError:
+        # The vendor refused or never got it: forget the job so the step can fail (or be retried)
+        # cleanly instead of waiting for a callback that cannot come.
+        VendorJob.objects.filter(pk=job.pk).delete()
+        raise
     if isinstance(result, PendingJob):
         job_submitted(job_id=job.pk, external_id=result.external_id)
         return None
     return result
+
+
+def job_outcome(job: VendorJob) -> JobOutcome:
+    """A finished job's recorded outcome as the adapters understand it."""
+    recorded = job.outcome or {}
+    return JobOutcome(
+        succeeded=job.status == "succeeded",
+        urls=tuple(recorded.get("urls") or ()),
+        error=str(recorded.get("error") or ""),
+        data=dict(recorded.get("data") or {}),
+    )
+
+
+def collect_result(job: VendorJob, *, into: Path) -> MediaFile:
+    """Download a successful vendor job's result file through the adapter that submitted it."""
+    from vendors.http import async_adapter
+
+    adapter = async_adapter(vendor=job.vendor, capability=job.capability)
+    if adapter is None:
+        raise ProviderError(f"no {job.vendor} adapter for {job.capability}", vendor=job.vendor)
+    return adapter.collect(job_outcome(job), workdir=into)

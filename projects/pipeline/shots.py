@@ -41,7 +41,7 @@ from vendors.models import VendorJob
 from vidflow.api.error_codes import ErrorCode
 
 from . import run_kind
-from .artifacts import input_file, invoke_provider, store, workdir
+from .artifacts import collect_result, input_file, invoke_provider, store, workdir
 
 logger = logging.getLogger(__name__)
 
@@ -368,21 +368,16 @@ def settle(*, run_id: Any) -> None:
 
 def job_outcome_landed(job: VendorJob) -> None:
     """A vendor finished a shot's step: store its result and continue the shot."""
-    from vendors.http.client import download
-
-    if not job.outcome or job.status == "failed" or not job.outcome.get("urls"):
+    if job.status != "succeeded":
         reason = (job.outcome or {}).get("error") or "the vendor reported a failure"
         step_failed(run_id=job.run_id, shot_id=job.target_id, reason=f"{job.vendor}: {reason}")
         return
-    url = job.outcome["urls"][0]
     with workdir("download") as into:
-        suffix = ".png" if job.purpose == "shot.image" else ".mp4"
         try:
-            path = download(url, into / f"result{suffix}")
+            media = collect_result(job, into=into)
         except ProviderError as exc:
             step_failed(run_id=job.run_id, shot_id=job.target_id, reason=str(exc))
             return
-        media = MediaFile(path=path, content_type="image/png" if suffix == ".png" else "video/mp4")
         if job.purpose == "shot.image":
             land_image(run_id=job.run_id, shot_id=job.target_id, media=media)
         else:

@@ -14,7 +14,13 @@ from accounts.models import User
 from billing.services import ChargePart, price
 from projects.models import Music, Project, Run, Script, Stage, Voiceover
 from projects.pipeline import run_kind
-from projects.pipeline.artifacts import input_file, invoke_provider, store, workdir
+from projects.pipeline.artifacts import (
+    collect_result,
+    input_file,
+    invoke_provider,
+    store,
+    workdir,
+)
 from projects.pipeline.jobs import register_purpose
 from projects.services import run_fail, run_progress, run_succeed
 from projects.staleness import after_voiceover, stale_render
@@ -302,16 +308,13 @@ def _land_music(run: Run, project: Project, media: MediaFile, request: MusicRequ
 
 
 def _music_job_landed(job: VendorJob) -> None:
-    from vendors.http.client import download
-
     run = job.run
     project = Project.objects.get(pk=job.target_id)
-    outcome = job.outcome or {}
-    if job.status != "succeeded" or not outcome.get("urls"):
+    if job.status != "succeeded":
         run_fail(
             run_id=run.pk,
             code=ErrorCode.VENDOR_ERROR,
-            message=f"{job.vendor}: {outcome.get('error') or 'music failed'}",
+            message=f"{job.vendor}: {(job.outcome or {}).get('error') or 'music failed'}",
         )
         return
     request = MusicRequest(
@@ -320,8 +323,12 @@ def _music_job_landed(job: VendorJob) -> None:
         duration=float(project.target_seconds),
     )
     with workdir("music") as into:
-        path = download(outcome["urls"][0], into / "music.mp3")
-        _land_music(run, project, MediaFile(path=path, content_type="audio/mpeg"), request)
+        try:
+            media = collect_result(job, into=into)
+        except ProviderError as exc:
+            run_fail(run_id=run.pk, code=ErrorCode.VENDOR_ERROR, message=str(exc))
+            return
+        _land_music(run, project, media, request)
 
 
 register_purpose("music", _music_job_landed)
