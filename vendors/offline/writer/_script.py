@@ -513,8 +513,9 @@ def narration(
             for b in range(len(plan)):
                 if total >= target * 0.95:
                     break
-                sentence = _take(pools[b], used, openings, plan[b][-1], strict) or _take(
-                    shared, used, openings, plan[b][-1], strict
+                name = facts.short.split()[0].lower() if facts.short else ""
+                sentence = _take(pools[b], used, openings, plan[b][-1], strict, name) or _take(
+                    shared, used, openings, plan[b][-1], strict, name
                 )
                 if sentence is None:
                     exhausted[b] = True
@@ -719,15 +720,21 @@ def _opening(sentence: str) -> str:
 
 
 def _take(
-    pool: Iterator[str], used: set[str], openings: Counter[str], previous: str, strict: bool
+    pool: Iterator[str],
+    used: set[str],
+    openings: Counter[str],
+    previous: str,
+    strict: bool,
+    name: str = "",
 ) -> str | None:
     """The next sentence not used yet; strictly, also one that does not open like the sentence
-    before it, nor like two others in the chapter already."""
+    before it, nor like two others in the chapter already (one, for the protagonist's name)."""
     for sentence in pool:
         if sentence in used:
             continue
         first = _opening(sentence)
-        if strict and (first == _opening(previous) or openings[first] >= 2):
+        limit = 1 if first == name else 2
+        if strict and (first == _opening(previous) or openings[first] >= limit):
             continue
         return sentence
     return None
