@@ -56,7 +56,10 @@ class Worker:
         raise RuntimeError(f"worker not ready after {timeout}s:\n{self.log()}")
 
     def log(self) -> str:
-        return self.log_path.read_bytes().decode(errors="replace")[-8000:]
+        return (
+            f"(log: {self.log_path})\n"
+            + self.log_path.read_bytes().decode(errors="replace")[-8000:]
+        )
 
     def pool_children(self) -> list[int]:
         """The prefork pool's processes (the ones that run tasks)."""
@@ -129,6 +132,7 @@ def start_worker(
             "VIDFLOW_WORK_DIR": str(shared_media.parent / "work"),
             "SECRET_KEY": settings.SECRET_KEY,
             "PYTHONUNBUFFERED": "1",
+            "CELERY_QUEUE": QUEUE,
             **overrides,
         }
         log = tmp_path_factory.mktemp("worker") / "worker.log"

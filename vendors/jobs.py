@@ -43,6 +43,18 @@ def job_open(
         return VendorJob.objects.get(run=run, purpose=purpose, target_id=target_id), False
 
 
+def job_claim_submit(*, job: VendorJob) -> bool:
+    """Claim the right to call the vendor for this job, once: True for the one delivery that
+    will send it. A job whose earlier sender died before sending can still be claimed; one that
+    was (perhaps) sent cannot."""
+    return (
+        VendorJob.objects.filter(
+            pk=job.pk, status=JobStatus.SUBMITTING, submit_started_at__isnull=True
+        ).update(submit_started_at=timezone.now())
+        == 1
+    )
+
+
 def callback_target(job: VendorJob) -> CallbackTarget:
     """The URL this job's vendor calls back, carrying the job's id and per-job secret."""
     path = reverse(f"{job.vendor}-callback")

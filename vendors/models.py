@@ -47,6 +47,10 @@ class VendorJob(models.Model):
     callbacks_received = models.PositiveIntegerField(default=0)
     polls = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set just before the vendor is called: a job without it was never sent (its task died
+    # first) and may be submitted by a redelivery; a job with it but without an external id may
+    # have reached the vendor, so it is never sent again.
+    submit_started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

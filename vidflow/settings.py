@@ -290,6 +290,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
             "store_processed": False,
         }
     )
+# Separate deployments (or test sessions) sharing one broker use separate queues.
+CELERY_TASK_DEFAULT_QUEUE: str = _read("CELERY_QUEUE", "str", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

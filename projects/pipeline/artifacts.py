@@ -26,7 +26,7 @@ from vendors.base import (
     ProviderError,
 )
 from vendors.http.client import SubmitUncertainError
-from vendors.jobs import callback_target, job_open, job_submitted
+from vendors.jobs import callback_target, job_claim_submit, job_open, job_submitted
 from vendors.models import VendorJob
 from vidflow.storage import vendor_fetch_url
 
@@ -89,11 +89,11 @@ def invoke_provider(
         if isinstance(result, PendingJob):
             raise ProviderError(f"the offline {capability} provider did not finish its work")
         return result
-    job, created = job_open(
+    job, _ = job_open(
         run=run, vendor=provider.name, capability=capability, purpose=purpose, target_id=target_id
     )
-    if not created:
-        return None  # submitted by an earlier delivery of this task; its outcome continues it
+    if not job_claim_submit(job=job):
+        return None  # sent (or being sent) by an earlier delivery; its outcome continues it
     try:
         result = call(callback_target(job))
     except SubmitUncertainError:

@@ -53,7 +53,9 @@ def poll_vendor_jobs(*, older_than: timedelta | None = None) -> int:
     Returns how many jobs this finished."""
     from vendors.http import async_adapter
 
-    cutoff = timezone.now() - (older_than or timedelta(seconds=settings.VENDOR_POLL_AFTER))
+    if older_than is None:
+        older_than = timedelta(seconds=settings.VENDOR_POLL_AFTER)
+    cutoff = timezone.now() - older_than
     finished = 0
     jobs = VendorJob.objects.filter(
         status=JobStatus.PENDING, submitted_at__lt=cutoff, run__status__in=ACTIVE_RUN_STATUSES
