@@ -19,7 +19,7 @@ DESERT = VisualRef(name="Salt Desert", kind="location", color="#e9c46a", shape="
 
 
 def draw(tmp_path: Path, **fields: object) -> np.ndarray:
-    request = ImageRequest(**{"prompt": "a quiet morning", "width": 1280, "height": 720, **fields})  # type: ignore[arg-type]
+    request = ImageRequest(**{"prompt": "a quiet morning", "width": 1280, "height": 720, **fields})
     media = PillowImages().generate(request, workdir=tmp_path)
     assert isinstance(media, MediaFile)
     assert media.content_type == "image/png"

@@ -3,6 +3,7 @@ request's size, exactly the asked duration at 30 fps, and the picture really mov
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,7 @@ def still(tmp_path: Path) -> InputFile:
 
 def animate(tmp_path: Path, still: InputFile, **fields: object) -> MediaFile:
     request = AnimateRequest(
-        **{"image": still, "duration": 2.0, "width": 1280, "height": 720, **fields}  # type: ignore[arg-type]
+        **{"image": still, "duration": 2.0, "width": 1280, "height": 720, **fields}
     )
     media = KenBurnsVideo().animate(request, workdir=tmp_path)
     assert isinstance(media, MediaFile)
@@ -70,7 +71,7 @@ def test_the_picture_moves_smoothly_from_the_first_frame_to_the_last(
     media = animate(tmp_path, still, duration=2.0, seed=7)
 
     shots = frames(media.path)
-    steps = [float(np.abs(b - a).mean()) for a, b in zip(shots, shots[1:], strict=False)]
+    steps = [float(np.abs(b - a).mean()) for a, b in pairwise(shots)]
     assert float(np.abs(shots[-1] - shots[0]).mean()) > 3  # it went somewhere
     assert sum(step > 0.05 for step in steps) > len(steps) * 0.8  # and never froze for long
     assert max(steps) < 4  # no jumps: a slow, steady move
@@ -82,7 +83,9 @@ def test_the_move_is_chosen_per_shot(tmp_path: Path) -> None:
     zooms_out = [m for m in moves if m.z1 < m.z0]
     pans = [m for m in moves if m.z1 == m.z0]
 
-    assert zooms_in and zooms_out and pans
+    assert zooms_in
+    assert zooms_out
+    assert pans
     assert choose_motion(5) == choose_motion(5)
 
 

@@ -3,6 +3,7 @@ AAC audio, lasting exactly the shot."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -86,7 +87,7 @@ def test_the_head_moves_while_it_speaks_and_rests_in_the_pause(
 
     assert isinstance(media, MediaFile)
     shots = frames(media.path)
-    motion = [float(np.abs(b - a).mean()) for a, b in zip(shots, shots[1:], strict=False)]
+    motion = [float(np.abs(b - a).mean()) for a, b in pairwise(shots)]
     speaking = np.mean(motion[6:30])  # 0.2 s - 1.0 s
     pausing = np.mean(motion[42:66])  # 1.4 s - 2.2 s: only the slow zoom
     assert speaking > 2 * pausing > 0
