@@ -67,6 +67,13 @@ class IdempotentPostMixin:
 class ApiViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
     """Thin viewsets: validate, call one service, serialize."""
 
+    # Set per action by ``@action(...)`` keyword arguments (``billable_action`` sets all three;
+    # a suggestion sets ``rate_tier="free_suggest"``). DRF refuses an action keyword the class
+    # does not already have as an attribute.
+    required_scope: str | None = None
+    rate_tier: str | None = None
+    billable: bool = False
+
     @property
     def user(self) -> User:
         """The signed-in account (the default permissions refuse everyone else first)."""
