@@ -11,6 +11,7 @@ is the same in both.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "django_ratelimit",
     "vidflow",
     "accounts",
     "projects",
@@ -154,6 +156,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded default is one web process, whose local memory holds the counters correctly.
+    # django-ratelimit refuses to start on it (E003: not shared between processes) and warns
+    # that it is unsupported (W001); production sets REDIS_URL and gets neither silenced.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -254,6 +260,39 @@ SPECTACULAR_SETTINGS = {
         "vidflow.api.schema.wrap_in_envelope",
     ],
 }
+
+# --- rate limits (vidflow/ratelimit.py) -------------------------------------------------------
+# Requests allowed per window, per tier: "<count>/<window>" with the window in s, m, h or d
+# (e.g. 5/m, 100/h, 10/30s). auth: log-in, sign-up, starting a device flow, entering a user code
+# (wrong entries only), refresh, revoke - each its own counter. api: session requests to the API;
+# oauth_bearer: bearer-token requests; generation: billable actions; free_suggest: suggestions.
+_RATE_DEFAULTS = {
+    "auth": "5/m",
+    "api": "60/m",
+    "oauth_bearer": "60/m",
+    "generation": "10/m",
+    "free_suggest": "12/m",
+}
+VIDFLOW_RATE_TIERS: dict[str, str] = {}
+for _tier, _default in _RATE_DEFAULTS.items():
+    _name = f"RATE_LIMIT_{_tier.upper()}"
+    _rate = _read(_name, "str", default=_default).strip()
+    _rate_match = re.fullmatch(r"(\d+)/(\d*)([smhd])", _rate)
+    if _rate_match is None or int(_rate_match[1]) < 1 or _rate_match[2] == "0":
+        raise ImproperlyConfigured(
+            f"Environment variable {_name} must be a rate such as 5/m, 100/h or 10/30s, "
+            f"got {_rate!r}"
+        )
+    VIDFLOW_RATE_TIERS[_tier] = _rate
+RATELIMIT_USE_CACHE = "default"
+# Behind a reverse proxy every request comes from the proxy's address, and per-address limits
+# would be shared by everybody: name the header the proxy sets to the client's address (one
+# address, overwritten by the proxy, e.g. X-Real-IP). Unset: REMOTE_ADDR.
+_ip_header: str = _read("RATE_LIMIT_IP_HEADER", "str", default="").strip()
+RATE_LIMIT_IP_META_KEY = "HTTP_" + _ip_header.upper().replace("-", "_") if _ip_header else ""
+# When the cache (Redis) cannot count: refuse with 429 (False, the default) or let requests
+# through unlimited (True).
+RATELIMIT_FAIL_OPEN: bool = _bool("RATE_LIMIT_FAIL_OPEN", default=False)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_TASK_SOFT_TIME_LIMIT: int = _positive(
