@@ -26,6 +26,8 @@ urlpatterns = [
     path("projects/<uuid:project_id>", project_views.project_page, name="project-page"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # OAuth endpoints under /api/oauth/, discovery documents, /device, /connected-apps
+    path("", include("oauth_device.urls")),
     path("api/", include(api_patterns)),
     path(
         "api-auth/",
