@@ -6,11 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from vidflow.ratelimit import key_ip, page_rate_limited, ratelimited
+
 from .forms import SignupForm
 from .services import user_create
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimited("auth", key=key_ip, group="auth:signup", respond=page_rate_limited)
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -12,7 +14,7 @@ from accounts.models import User
 from billing.services import account_open
 from tests.factories import UserFactory
 
-pytest_plugins = ["tests.workers"]
+pytest_plugins = ["tests.workers", "tests.oauth"]
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +29,14 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[time_machine.Traveller]:
+    """Time stands still (``frozen_clock.shift(seconds)`` moves it): rate-limit windows are
+    fixed, so a test counting up to a limit must not straddle a window's end."""
+    with time_machine.travel(time.time(), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -9,19 +9,25 @@ from django.core import signing
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from vidflow.api.exceptions import NotFound
+from vidflow.api.permissions import HasRequiredScope
 from vidflow.storage import artifact_grant
 
 
 class ArtifactFileView(APIView):
     """``GET /api/files/<signed token>``: the file, to its owner (or to anyone holding a vendor
-    link, which is short-lived and bound to one file). Everything else is 404."""
+    link, which is short-lived and bound to one file). Everything else is 404.
 
-    permission_classes = [AllowAny]
+    The link is the credential, so no sign-in is required; but a bearer token that comes along
+    must carry ``projects:read``, as on every other route. Not on a rate tier: a project page
+    loads dozens of images and videos at once.
+    """
+
+    permission_classes = [HasRequiredScope]
+    read_scope = "projects:read"
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes}, tags=["files"])
     def get(self, request: Request, token: str) -> FileResponse:

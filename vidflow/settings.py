@@ -11,11 +11,15 @@ is the same in both.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+# Called by django-oauth-toolkit as callables (not import strings); free of Django imports.
+from oauth_device.user_codes import generate_user_code
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VIDFLOW_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -84,6 +88,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "oauth2_provider",
+    "django_ratelimit",
     "vidflow",
     "accounts",
     "projects",
@@ -154,6 +160,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded default is one web process, whose local memory holds the counters correctly.
+    # django-ratelimit refuses to start on it (E003: not shared between processes) and warns
+    # that it is unsupported (W001); production sets REDIS_URL and gets neither silenced.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -211,7 +221,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE: int = _read("MAX_REQUEST_BYTES", "int", default=2 *
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["vidflow.api.auth.CsrfSessionAuthentication"],
+    # requireAuth: a Bearer header first (and if present it must be valid), then the session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "oauth_device.authentication.BearerTokenAuthentication",
+        "vidflow.api.auth.CsrfSessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": [
         "vidflow.api.permissions.IsActiveAccount",
         "vidflow.api.permissions.HasRequiredScope",
@@ -255,6 +269,108 @@ SPECTACULAR_SETTINGS = {
         "vidflow.api.schema.strip_trailing_slashes",
         "vidflow.api.schema.wrap_in_envelope",
     ],
+}
+
+# --- rate limits (vidflow/ratelimit.py) -------------------------------------------------------
+# Requests allowed per window, per tier: "<count>/<window>" with the window in s, m, h or d
+# (e.g. 5/m, 100/h, 10/30s). auth: log-in, sign-up, starting a device flow, entering a user code
+# (wrong entries only), refresh, revoke - each its own counter. api: session requests to the API;
+# oauth_bearer: bearer-token requests; generation: billable actions; free_suggest: suggestions.
+_RATE_DEFAULTS = {
+    "auth": "5/m",
+    "api": "60/m",
+    "oauth_bearer": "60/m",
+    "generation": "10/m",
+    "free_suggest": "12/m",
+}
+VIDFLOW_RATE_TIERS: dict[str, str] = {}
+for _tier, _default in _RATE_DEFAULTS.items():
+    _name = f"RATE_LIMIT_{_tier.upper()}"
+    _rate = _read(_name, "str", default=_default).strip()
+    _rate_match = re.fullmatch(r"(\d+)/(\d*)([smhd])", _rate)
+    if _rate_match is None or int(_rate_match[1]) < 1 or _rate_match[2] == "0":
+        raise ImproperlyConfigured(
+            f"Environment variable {_name} must be a rate such as 5/m, 100/h or 10/30s, "
+            f"got {_rate!r}"
+        )
+    VIDFLOW_RATE_TIERS[_tier] = _rate
+RATELIMIT_USE_CACHE = "default"
+# Behind a reverse proxy every request comes from the proxy's address, and per-address limits
+# would be shared by everybody: name the header the proxy sets to the client's address (one
+# address, overwritten by the proxy, e.g. X-Real-IP). Unset: REMOTE_ADDR.
+_ip_header: str = _read("RATE_LIMIT_IP_HEADER", "str", default="").strip()
+RATE_LIMIT_IP_META_KEY = "HTTP_" + _ip_header.upper().replace("-", "_") if _ip_header else ""
+# When the cache (Redis) cannot count: refuse with 429 (False, the default) or let requests
+# through unlimited (True).
+RATELIMIT_FAIL_OPEN: bool = _bool("RATE_LIMIT_FAIL_OPEN", default=False)
+
+# --- OAuth 2.1 device flow (oauth_device/, on django-oauth-toolkit) ---------------------------
+# Scopes a token can carry, as the approval page words them.
+OAUTH_SCOPES: dict[str, str] = {
+    "projects:read": "See your projects, their runs and your channels",
+    "projects:write": "Create, change and delete your projects and channels",
+    "generate": "Generate scripts, pictures, voice and video, which spends your credits",
+    "publish": "Publish videos to your connected YouTube channel",
+    "billing:read": "See your credit balance and transactions",
+}
+OAUTH_DEVICE_CODE_SECONDS: int = _positive(
+    "OAUTH_DEVICE_CODE_SECONDS", _read("OAUTH_DEVICE_CODE_SECONDS", "int", default=600)
+)
+OAUTH_DEVICE_INTERVAL: int = _positive(
+    "OAUTH_DEVICE_INTERVAL", _read("OAUTH_DEVICE_INTERVAL", "int", default=5)
+)
+OAUTH_ACCESS_TOKEN_SECONDS: int = _positive(
+    "OAUTH_ACCESS_TOKEN_SECONDS", _read("OAUTH_ACCESS_TOKEN_SECONDS", "int", default=3600)
+)
+OAUTH_REFRESH_TOKEN_SECONDS: int = _positive(
+    "OAUTH_REFRESH_TOKEN_SECONDS",
+    _read("OAUTH_REFRESH_TOKEN_SECONDS", "int", default=30 * 24 * 3600),
+)
+# Expired, denied and never-redeemed device grants are deleted this long after they expire
+# (until then a late poll still answers expired_token rather than invalid_grant).
+OAUTH_DEVICE_GRANT_RETENTION_SECONDS = 3600
+
+# Our models point at django-oauth-toolkit's swappable models; migrations need them named here.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 (a model)
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105 (a model)
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105 (a model)
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "oauth2_provider.DeviceGrant"
+OAUTH2_PROVIDER: dict[str, Any] = {
+    "SCOPES": OAUTH_SCOPES,
+    "DEFAULT_SCOPES": ["projects:read"],
+    "OAUTH2_VALIDATOR_CLASS": "oauth_device.validators.VidflowOAuth2Validator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": OAUTH_ACCESS_TOKEN_SECONDS,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": OAUTH_REFRESH_TOKEN_SECONDS,
+    "ACCESS_TOKEN_GENERATOR": "oauth_device.tokens.access_token_generator",  # vfa_...
+    "REFRESH_TOKEN_GENERATOR": "oauth_device.tokens.refresh_token_generator",  # vfr_...
+    # Rotate on every refresh; a rotated token presented again revokes its whole family.
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Must stay 0 with hashed storage: inside a grace period DOT answers a retried refresh with
+    # the *stored* previous tokens, which are "" when only hashes are kept (DOT issue #1716).
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "DEVICE_FLOW_INTERVAL": OAUTH_DEVICE_INTERVAL,
+    "OAUTH_DEVICE_VERIFICATION_URI": f"{PUBLIC_BASE_URL}/device",
+    "OAUTH_DEVICE_VERIFICATION_URI_COMPLETE": f"{PUBLIC_BASE_URL}/device?user_code={{user_code}}",
+    "OAUTH_DEVICE_USER_CODE_GENERATOR": generate_user_code,
+    # DOT's default hook 500s on a missing or unknown device_code; our token view answers those
+    # itself, and the validator's validate_device_code loads the user and scopes.
+    "OAUTH_PRE_TOKEN_VALIDATION": [],
+    # RFC 9700 (OAuth security BCP): only sha256 digests of tokens in the database, no tokens in
+    # URLs, no implicit or password grant.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # The issuer is the public address, never derived from a Host header.
+    "OIDC_ISS_ENDPOINT": PUBLIC_BASE_URL,
 }
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -306,6 +422,14 @@ CELERY_BEAT_SCHEDULE = {
     "reap-overdue-runs": {"task": "projects.tasks.reap_runs_task", "schedule": 60.0},
     "poll-overdue-vendor-jobs": {"task": "projects.tasks.poll_vendor_jobs_task", "schedule": 60.0},
     "purge-idempotency-keys": {"task": "projects.tasks.purge_idempotency_task", "schedule": 3600.0},
+    "sweep-device-grants": {
+        "task": "oauth_device.tasks.sweep_device_grants_task",
+        "schedule": 900.0,
+    },
+    "clear-expired-tokens": {
+        "task": "oauth_device.tasks.clear_expired_tokens_task",
+        "schedule": 86400.0,
+    },
 }
 
 if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:

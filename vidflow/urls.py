@@ -7,6 +7,7 @@ from accounts import views as account_views
 from projects import views as project_views
 from vidflow import health
 from vidflow.files import ArtifactFileView
+from vidflow.ratelimit import key_ip, page_rate_limited, ratelimited
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("", include("projects.urls")),
@@ -17,15 +18,39 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
 
+# Every password form shares one per-address counter on the auth tier, so trying passwords on
+# the admin's or the browsable API's log-in page is no way around the limit.
+login_limited = ratelimited("auth", key=key_ip, group="auth:login", respond=page_rate_limited)
+
 urlpatterns = [
     path("", project_views.dashboard, name="dashboard"),
     path("projects/<uuid:project_id>", project_views.project_page, name="project-page"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # OAuth endpoints under /api/oauth/, discovery documents, /device, /connected-apps
+    path("", include("oauth_device.urls")),
     path("api/", include(api_patterns)),
-    path("api-auth/", include("rest_framework.urls")),
+    path(
+        "api-auth/",
+        include(
+            (
+                [
+                    path(
+                        "login/",
+                        login_limited(
+                            auth_views.LoginView.as_view(template_name="rest_framework/login.html")
+                        ),
+                        name="login",
+                    ),
+                    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+                ],
+                "rest_framework",
+            )
+        ),
+    ),
     path("accounts/signup/", account_views.signup, name="signup"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", login_limited(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/login/", login_limited(admin.site.login)),
     path("admin/", admin.site.urls),
 ]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from rest_framework.test import APIClient
@@ -15,6 +17,7 @@ from projects.models import Channel, Event, Project, Render, Run, RunStatus
 from projects.services import run_create
 from tests.factories import ChannelFactory, ProjectFactory, RunFactory, ShotFactory
 from tests.vidflow.test_envelope import assert_error
+from vidflow.storage import artifact_url
 
 pytestmark = pytest.mark.django_db
 
@@ -139,29 +142,33 @@ def test_delete_cancels_runs_in_flight(api: APIClient, user: User) -> None:
     assert run.project_id is None  # the run stays as the record of what was charged
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "body"),
-    [
-        ("get", "/api/projects/{project}", None),
-        ("patch", "/api/projects/{project}", {"title": "mine now"}),
-        ("delete", "/api/projects/{project}", None),
-        ("get", "/api/runs/{run}", None),
-        ("post", "/api/runs/{run}/cancel", None),
-        ("get", "/api/runs?projectId={project}", None),
-        ("get", "/api/channels/{channel}", None),
-        ("patch", "/api/channels/{channel}", {"name": "mine now"}),
-        ("delete", "/api/channels/{channel}", None),
-    ],
-)
-def test_other_users_objects_are_404_and_unchanged(
-    api: APIClient, other_user: User, method: str, path: str, body: Any
+CROSS_USER_REQUESTS = [
+    ("get", "/api/projects/{project}", None),
+    ("patch", "/api/projects/{project}", {"title": "mine now"}),
+    ("delete", "/api/projects/{project}", None),
+    ("get", "/api/runs/{run}", None),
+    ("post", "/api/runs/{run}/cancel", None),
+    ("get", "/api/runs?projectId={project}", None),
+    ("get", "/api/channels/{channel}", None),
+    ("patch", "/api/channels/{channel}", {"name": "mine now"}),
+    ("delete", "/api/channels/{channel}", None),
+    ("get", "{file}", None),
+]
+
+
+def _request_b_objects(
+    client: APIClient, other_user: User, method: str, path: str, body: Any
 ) -> None:
+    """User A asks for user B's objects: 404, nothing of B's shown or changed."""
     project = ProjectFactory(owner=other_user, title="B's project")
     run = RunFactory(owner=other_user, project=project)
     channel = ChannelFactory(owner=other_user, name="B's channel")
-    url = path.format(project=project.pk, run=run.pk, channel=channel.pk)
+    render = Render(project=project)
+    render.video.save("final.mp4", ContentFile(b"B's video"), save=True)
+    file_path = urlparse(artifact_url(render.video, user_id=other_user.pk)).path
+    url = path.format(project=project.pk, run=run.pk, channel=channel.pk, file=file_path)
 
-    response = getattr(api, method)(url, body, format="json")
+    response = getattr(client, method)(url, body, format="json")
 
     error = assert_error(response, 404, "NOT_FOUND")
     assert "B's" not in str(error)
@@ -169,6 +176,26 @@ def test_other_users_objects_are_404_and_unchanged(
     run.refresh_from_db()
     channel.refresh_from_db()
     assert (project.title, run.status, channel.name) == ("B's project", "queued", "B's channel")
+
+
+@pytest.mark.parametrize(("method", "path", "body"), CROSS_USER_REQUESTS)
+def test_other_users_objects_are_404_and_unchanged(
+    api: APIClient, other_user: User, method: str, path: str, body: Any
+) -> None:
+    _request_b_objects(api, other_user, method, path, body)
+
+
+@pytest.mark.parametrize(("method", "path", "body"), CROSS_USER_REQUESTS)
+def test_other_users_objects_are_404_and_unchanged_for_a_bearer_token(
+    issue_tokens: Any, user: User, other_user: User, method: str, path: str, body: Any
+) -> None:
+    every_scope = " ".join(settings.OAUTH_SCOPES)
+    client = APIClient()
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {issue_tokens(user, every_scope)['access_token']}"
+    )
+
+    _request_b_objects(client, other_user, method, path, body)
 
 
 def test_session_write_without_csrf_token_is_403(client_for: Any, user: User) -> None:

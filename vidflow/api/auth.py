@@ -1,8 +1,8 @@
 """Authentication shared by every API route (``requireAuth``).
 
-Bearer tokens (oauth_device) are tried first, then the Django session with CSRF enforced on unsafe
-methods. Without credentials the answer is 401 with an RFC 6750 challenge, whichever way the client
-meant to authenticate.
+Bearer tokens (``oauth_device.authentication.BearerTokenAuthentication``) are tried first, then
+the Django session with CSRF enforced on unsafe methods. Without credentials the answer is 401 with
+an RFC 6750 challenge, whichever way the client meant to authenticate.
 """
 
 from __future__ import annotations
@@ -10,7 +10,23 @@ from __future__ import annotations
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
-BEARER_CHALLENGE = 'Bearer realm="vidflow"'
+REALM = "vidflow"
+
+
+def _quoted(value: str) -> str:
+    """An RFC 7235 quoted-string: no quote, backslash or line break may break out of it."""
+    cleaned = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + cleaned.replace("\r", " ").replace("\n", " ") + '"'
+
+
+def bearer_challenge(**params: str | None) -> str:
+    """``Bearer realm="vidflow"`` plus any RFC 6750 §3 attributes given (error, scope, ...)."""
+    attributes = [f"realm={_quoted(REALM)}"]
+    attributes += [f"{name}={_quoted(value)}" for name, value in params.items() if value]
+    return "Bearer " + ", ".join(attributes)
+
+
+BEARER_CHALLENGE = bearer_challenge()
 
 
 class CsrfSessionAuthentication(SessionAuthentication):

@@ -11,6 +11,7 @@ from typing import Any
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
+from .auth import bearer_challenge
 from .error_codes import ErrorCode
 
 
@@ -66,11 +67,7 @@ class InsufficientScope(ApiError):
         super().__init__(
             f"This token lacks the '{scope}' scope.",
             details={"requiredScope": scope},
-            headers={
-                "WWW-Authenticate": (
-                    f'Bearer realm="vidflow", error="insufficient_scope", scope="{scope}"'
-                )
-            },
+            headers={"WWW-Authenticate": bearer_challenge(error="insufficient_scope", scope=scope)},
         )
 
 

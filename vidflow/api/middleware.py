@@ -4,15 +4,18 @@ Django answers some requests itself: an unknown path (404), a body over the size
 failed CSRF check on a plain Django view (403), an exception outside DRF (500). For ``/api/``
 paths those answers are rewritten into the envelope; DRF responses are already enveloped and the
 OAuth protocol endpoints answer JSON of their own (RFC 6749), so JSON responses pass untouched.
+What Django answers for an OAuth protocol endpoint (a GET, a body over the limit, a crash) is
+rewritten as an RFC 6749 error instead, since OAuth clients read those, not envelopes.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from rest_framework.response import Response
 
 from .envelope import error_json_response
@@ -20,6 +23,7 @@ from .error_codes import CODE_FOR_STATUS, ErrorCode
 
 logger = logging.getLogger("vidflow.api")
 
+_SERVER_ERROR = "Something went wrong on our side; it has been logged."
 _MESSAGES = {
     400: "The request is malformed.",
     403: "You may not do this.",
@@ -29,8 +33,30 @@ _MESSAGES = {
 }
 
 
+_OAUTH_PROTOCOL_PATH = re.compile(r"^/api/oauth/(device/code|device/token|token|revoke)/?$")
+
+
 def is_api_path(path: str) -> bool:
     return path == "/api" or path.startswith("/api/")
+
+
+def is_oauth_protocol_path(path: str) -> bool:
+    """The endpoints that answer as RFC 6749/8628/7009 say, not in the envelope."""
+    return _OAUTH_PROTOCOL_PATH.match(path) is not None
+
+
+def oauth_error_response(status: int) -> JsonResponse:
+    """An RFC 6749 §5.2 error for what Django answered by itself on an OAuth endpoint."""
+    if status >= 500:
+        status, error, description = 500, "server_error", _SERVER_ERROR
+    else:
+        error = "invalid_request"
+        description = _MESSAGES.get(status, "The request could not be processed.")
+    return JsonResponse(
+        {"error": error, "error_description": description},
+        status=status,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 class ApiErrorMiddleware:
@@ -46,12 +72,13 @@ class ApiErrorMiddleware:
         if response.get("Content-Type", "").startswith("application/json"):
             return response
         status = response.status_code
+        if is_oauth_protocol_path(request.path):
+            converted: HttpResponse = oauth_error_response(status)
+            if "Allow" in response:
+                converted["Allow"] = response["Allow"]
+            return converted
         if status >= 500:
-            return error_json_response(
-                500,
-                ErrorCode.INTERNAL_ERROR,
-                "Something went wrong on our side; it has been logged.",
-            )
+            return error_json_response(500, ErrorCode.INTERNAL_ERROR, _SERVER_ERROR)
         code = CODE_FOR_STATUS.get(status, ErrorCode.VALIDATION_ERROR)
         message = _MESSAGES.get(status, "The request could not be processed.")
         if status == 403 and b"CSRF" in (response.content or b""):
@@ -70,6 +97,6 @@ class ApiErrorMiddleware:
         if isinstance(exception, Http404 | PermissionDenied | SuspiciousOperation):
             return None
         logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return error_json_response(
-            500, ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; it has been logged."
-        )
+        if is_oauth_protocol_path(request.path):
+            return oauth_error_response(500)
+        return error_json_response(500, ErrorCode.INTERNAL_ERROR, _SERVER_ERROR)

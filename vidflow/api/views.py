@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from vidflow import idempotency
+from vidflow.ratelimit import RateTierMixin
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
@@ -64,8 +65,21 @@ class IdempotentPostMixin:
         return response
 
 
-class ApiViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
-    """Thin viewsets: validate, call one service, serialize."""
+class ApiViewSet(IdempotentPostMixin, RateTierMixin, viewsets.GenericViewSet):
+    """Thin viewsets: validate, call one service, serialize.
+
+    Every request is authenticated (bearer token, then session), checked for its scope
+    (``read_scope``/``write_scope`` or the action's ``required_scope``), counted against its rate
+    tier (the action's ``rate_tier``, else ``api``/``oauth_bearer``), and only then looks at its
+    ``Idempotency-Key``, so a refused request never claims a key.
+    """
+
+    # Set per action by ``@action(...)`` keyword arguments (``billable_action`` sets all three;
+    # a suggestion sets ``rate_tier="free_suggest"``). DRF refuses an action keyword the class
+    # does not already have as an attribute.
+    required_scope: str | None = None
+    rate_tier: str | None = None
+    billable: bool = False
 
     @property
     def user(self) -> User:
