@@ -13,48 +13,44 @@ delivered.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
 from billing.services import run_mark_landed
-from projects.models import ACTIVE_RUN_STATUSES, Run, Shot, ShotKind, ShotState
+from projects.models import (
+    ACTIVE_RUN_STATUSES,
+    BibleEntry,
+    Project,
+    Run,
+    Shot,
+    ShotKind,
+    ShotState,
+)
 from projects.services import run_fail, run_progress, run_succeed, transition_apply
 from vendors import registry
 from vendors.base import (
     AnimateRequest,
-    CallbackTarget,
     ImageRequest,
     InputFile,
     MediaFile,
-    PendingJob,
     ProviderError,
     TalkingHeadRequest,
     VisualRef,
 )
-from vendors.jobs import callback_target, job_open, job_submitted
 from vendors.media import cut_audio
 from vendors.models import VendorJob
 from vidflow.api.error_codes import ErrorCode
 
 from . import run_kind
-from .artifacts import input_file, store, workdir
+from .artifacts import input_file, job_media, provider_call, seed_for, store, workdir
 
 logger = logging.getLogger(__name__)
 
 SETTLED = (ShotState.READY, ShotState.FAILED)
 MIN_SHOT_SECONDS = 1.0
-
-
-def seed_for(*parts: Any) -> int:
-    """A stable seed: the same shot in the same run draws the same picture; a regeneration (a new
-    run) draws a new one."""
-    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()
-    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
 # --- the run kind ---------------------------------------------------------------------------
@@ -104,6 +100,19 @@ def advance_shot(*, run_id: Any, shot_id: Any) -> None:
 # --- steps ----------------------------------------------------------------------------------
 
 
+def visual_ref(entry: BibleEntry, *, image: InputFile | None = None) -> VisualRef:
+    """A bible entry's look as the image provider sees it (its colour and shape keep every
+    picture of it related)."""
+    return VisualRef(
+        name=entry.name,
+        kind=entry.kind,
+        color=str(entry.traits.get("color", "")),
+        shape=str(entry.traits.get("shape", "")),
+        description=entry.description,
+        image=image,
+    )
+
+
 def _references(shot: Shot, into: Path) -> tuple[VisualRef, ...]:
     entries = [*shot.characters.all().select_related("selected_variation")]
     if shot.location_id:
@@ -111,21 +120,13 @@ def _references(shot: Shot, into: Path) -> tuple[VisualRef, ...]:
     refs = []
     for entry in entries:
         variation = entry.selected_variation
-        refs.append(
-            VisualRef(
-                name=entry.name,
-                kind=entry.kind,
-                color=str(entry.traits.get("color", "")),
-                shape=str(entry.traits.get("shape", "")),
-                description=entry.description,
-                image=input_file(variation.image, into) if variation and variation.image else None,
-            )
-        )
+        image = input_file(variation.image, into) if variation and variation.image else None
+        refs.append(visual_ref(entry, image=image))
     return tuple(refs)
 
 
-def _style(shot: Shot) -> str:
-    project = shot.project
+def project_style(project: Project) -> str:
+    """The style every picture of a project is drawn in: the project's, then its channel's."""
     channel_style = project.channel.visual_style if project.channel else ""
     return ", ".join(s for s in (project.video_style, channel_style) if s)
 
@@ -139,13 +140,13 @@ def _image_step(run: Run, shot: Shot) -> bool:
             width=width,
             height=height,
             seed=seed_for(shot.pk, run.pk, "image"),
-            style=_style(shot),
+            style=project_style(shot.project),
             references=_references(shot, into),
         )
-        media = _invoke(
+        media = provider_call(
             run,
-            shot,
             provider,
+            target_id=shot.pk,
             capability="image",
             purpose="shot.image",
             call=lambda callback: provider.generate(request, workdir=into, callback=callback),
@@ -178,10 +179,10 @@ def _video_step(run: Run, shot: Shot) -> bool:
                 seed=seed_for(shot.pk, run.pk, "talk"),
                 prompt=shot.prompt,
             )
-            media = _invoke(
+            media = provider_call(
                 run,
-                shot,
                 provider,
+                target_id=shot.pk,
                 capability="talking_head",
                 purpose="shot.video",
                 call=lambda callback: provider.talk(talk, workdir=into, callback=callback),
@@ -196,10 +197,10 @@ def _video_step(run: Run, shot: Shot) -> bool:
                 seed=seed_for(shot.pk, run.pk, "video"),
                 prompt=shot.prompt,
             )
-            media = _invoke(
+            media = provider_call(
                 run,
-                shot,
                 provider,
+                target_id=shot.pk,
                 capability="video",
                 purpose="shot.video",
                 call=lambda callback: provider.animate(animate, workdir=into, callback=callback),
@@ -245,34 +246,6 @@ def _animated_still(run: Run, shot: Shot, into: Path) -> MediaFile:
         workdir=into,
     )
     assert isinstance(result, MediaFile)  # the offline provider always finishes in the call
-    return result
-
-
-def _invoke(
-    run: Run,
-    shot: Shot,
-    provider: Any,
-    *,
-    capability: str,
-    purpose: str,
-    call: Callable[[CallbackTarget | None], MediaFile | PendingJob],
-) -> MediaFile | None:
-    """Call a provider for a shot's step. Offline providers answer now; a vendor gets the job
-    once (never resubmitted by a retried task) and its callback continues the step."""
-    if provider.name == "offline":
-        result = call(None)
-        if not isinstance(result, MediaFile):
-            raise ProviderError(f"the offline {capability} provider did not produce a file")
-        return result
-    job, created = job_open(
-        run=run, vendor=provider.name, capability=capability, purpose=purpose, target_id=shot.pk
-    )
-    if not created:
-        return None  # submitted by an earlier delivery of this task; its outcome will continue it
-    result = call(callback_target(job))
-    if isinstance(result, PendingJob):
-        job_submitted(job_id=job.pk, external_id=result.external_id)
-        return None
     return result
 
 
@@ -380,23 +353,24 @@ def settle(*, run_id: Any) -> None:
 
 def job_outcome_landed(job: VendorJob) -> None:
     """A vendor finished a shot's step: store its result and continue the shot."""
-    from vendors.http.client import download
-
-    if not job.outcome or job.status == "failed" or not job.outcome.get("urls"):
-        reason = (job.outcome or {}).get("error") or "the vendor reported a failure"
-        step_failed(run_id=job.run_id, shot_id=job.target_id, reason=f"{job.vendor}: {reason}")
-        return
-    url = job.outcome["urls"][0]
+    image = job.purpose == "shot.image"
     with workdir("download") as into:
-        suffix = ".png" if job.purpose == "shot.image" else ".mp4"
         try:
-            path = download(url, into / f"result{suffix}")
+            media = job_media(
+                job,
+                into,
+                suffix=".png" if image else ".mp4",
+                content_type="image/png" if image else "video/mp4",
+            )
         except ProviderError as exc:
-            step_failed(run_id=job.run_id, shot_id=job.target_id, reason=str(exc))
-            return
-        media = MediaFile(path=path, content_type="image/png" if suffix == ".png" else "video/mp4")
-        if job.purpose == "shot.image":
-            land_image(run_id=job.run_id, shot_id=job.target_id, media=media)
+            failure = str(exc)
         else:
-            land_video(run_id=job.run_id, shot_id=job.target_id, media=media, animated=False)
+            failure = ""
+            if image:
+                land_image(run_id=job.run_id, shot_id=job.target_id, media=media)
+            else:
+                land_video(run_id=job.run_id, shot_id=job.target_id, media=media, animated=False)
+    if failure:
+        step_failed(run_id=job.run_id, shot_id=job.target_id, reason=failure)
+        return
     advance_shot(run_id=job.run_id, shot_id=job.target_id)
