@@ -4,6 +4,7 @@ from vidflow.api.routers import OptionalSlashRouter
 from vidflow.api.views import UUID_PATTERN
 
 from .api.core import ChannelViewSet, ProjectViewSet, RunViewSet
+from .api.ideation import IdeationViewSet
 from .api.script import ScriptViewSet
 
 router = OptionalSlashRouter()
@@ -27,6 +28,21 @@ def stage(suffix: str, view: type, name: str, **methods: str) -> URLPattern:
 
 urlpatterns = [
     *router.urls,
+    # ideation
+    stage("titles", IdeationViewSet, "titles", get="titles", post="suggest_titles"),
+    stage("titles/{title_id}", IdeationViewSet, "title", delete="delete_title"),
+    stage("titles/{title_id}/select", IdeationViewSet, "title-select", post="select_title"),
+    stage("outlier-videos", IdeationViewSet, "outliers", get="outliers", post="add_outlier"),
+    stage("outlier-videos/search", IdeationViewSet, "outliers-search", post="search_outliers"),
+    stage("outlier-videos/{outlier_id}", IdeationViewSet, "outlier", delete="delete_outlier"),
+    stage(
+        "channel-setup",
+        IdeationViewSet,
+        "channel-setup",
+        get="channel_setup",
+        patch="edit_channel_setup",
+    ),
+    # script
     stage(
         "script/outline", ScriptViewSet, "script-outline", get="outline", post="generate_outline"
     ),
