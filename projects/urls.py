@@ -6,6 +6,7 @@ from vidflow.api.views import UUID_PATTERN
 from .api.core import ChannelViewSet, ProjectViewSet, RunViewSet
 from .api.ideation import IdeationViewSet
 from .api.script import ScriptViewSet
+from .api.visual_bible import CharacterViewSet, LocationViewSet, VisualBibleViewSet
 
 router = OptionalSlashRouter()
 router.register("projects", ProjectViewSet, basename="project")
@@ -24,6 +25,34 @@ def stage(suffix: str, view: type, name: str, **methods: str) -> URLPattern:
         view.as_view(methods),  # type: ignore[attr-defined]
         name=name,
     )
+
+
+def bible_entries(plural: str, view: type, name: str) -> list[URLPattern]:
+    """The same routes for characters and for locations."""
+    base = f"visual-bible/{plural}"
+    return [
+        stage(base, view, f"bible-{name}s", get="list", post="create"),
+        stage(
+            f"{base}/{{entry_id}}",
+            view,
+            f"bible-{name}",
+            get="retrieve",
+            patch="partial_update",
+            delete="destroy",
+        ),
+        stage(
+            f"{base}/{{entry_id}}/variations/generate",
+            view,
+            f"bible-{name}-variations-generate",
+            post="generate_variation",
+        ),
+        stage(
+            f"{base}/{{entry_id}}/variations/{{variation_id}}/select",
+            view,
+            f"bible-{name}-variation-select",
+            post="select_variation",
+        ),
+    ]
 
 
 urlpatterns = [
@@ -65,4 +94,8 @@ urlpatterns = [
     stage(
         "script/analyze", ScriptViewSet, "script-analyze", get="analysis", post="generate_analysis"
     ),
+    # visual bible
+    stage("visual-bible/generate", VisualBibleViewSet, "visual-bible-generate", post="generate"),
+    *bible_entries("characters", CharacterViewSet, "character"),
+    *bible_entries("locations", LocationViewSet, "location"),
 ]
