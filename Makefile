@@ -16,10 +16,10 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench install system-deps superuser migrate clean help
+.PHONY: run test lint format bench install system-deps superuser migrate clean help simulator
 
 help:
-	@echo "make run | make test | make lint | make bench | make superuser | make clean"
+	@echo "make run | make test | make lint | make bench | make superuser | make simulator | make clean"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ run: install $(VAR)/secret_key
 	$(BIN)/python manage.py migrate --no-input && \
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0 && \
 	PORT=$(PORT) $(BIN)/python -m vidflow.devrun
+
+# The vendor simulator (KIE, WaveSpeed, AssemblyAI, OpenAI-compatible, ElevenLabs, YouTube) on
+# 127.0.0.1:$(SIMULATOR_PORT). In another terminal: VENDOR_SIMULATOR=1 PROVIDER_IMAGE=kie make run
+SIMULATOR_PORT ?= 8100
+simulator: install
+	$(BIN)/python -m vendors.simulator --port $(SIMULATOR_PORT)
 
 superuser: install $(VAR)/secret_key
 	SECRET_KEY="$$(cat $(VAR)/secret_key)" $(BIN)/python manage.py createsuperuser

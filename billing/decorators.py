@@ -31,3 +31,10 @@ def free_suggestion(handler: Handler) -> Handler:
     """Mark a non-billable suggestion handler: its own rate tier, apart from generation."""
     handler.rate_tier = FREE_SUGGEST_TIER  # type: ignore[attr-defined]
     return handler
+
+
+def queues_work(handler: Handler) -> Handler:
+    """Mark a free handler that still sends work to the workers: it shares the generation rate
+    tier with billable routes (but needs no ``generate`` scope, since it spends nothing)."""
+    handler.rate_tier = GENERATION_TIER  # type: ignore[attr-defined]
+    return handler

@@ -9,4 +9,10 @@ class ProjectsConfig(AppConfig):
         # Run kinds (and vendor-job purposes) register themselves when their modules are
         # imported; a worker never loads the URLconf, so the stage modules are imported here.
         from projects.pipeline import jobs, shots  # noqa: F401
-        from projects.stages import ideation, script, visual_bible  # noqa: F401
+        from projects.stages import (  # noqa: F401
+            ideation,
+            production,
+            script,
+            visual_bible,
+            voiceover,
+        )

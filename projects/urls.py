@@ -5,8 +5,10 @@ from vidflow.api.views import UUID_PATTERN
 
 from .api.core import ChannelViewSet, ProjectViewSet, RunViewSet
 from .api.ideation import IdeationViewSet
+from .api.production import ShotsViewSet
 from .api.script import ScriptViewSet
 from .api.visual_bible import CharacterViewSet, LocationViewSet, VisualBibleViewSet
+from .api.voiceover import VoiceoverViewSet, VoicesViewSet
 
 router = OptionalSlashRouter()
 router.register("projects", ProjectViewSet, basename="project")
@@ -98,4 +100,36 @@ urlpatterns = [
     stage("visual-bible/generate", VisualBibleViewSet, "visual-bible-generate", post="generate"),
     *bible_entries("characters", CharacterViewSet, "character"),
     *bible_entries("locations", LocationViewSet, "location"),
+    stage("timeline/shots/plan", ShotsViewSet, "shots-plan", post="plan"),
+    stage("timeline/shots/generate-all", ShotsViewSet, "shots-generate-all", post="generate_all"),
+    stage("timeline/shots", ShotsViewSet, "shots", get="list"),
+    stage(
+        "timeline/shots/{shot_id}",
+        ShotsViewSet,
+        "shot",
+        get="retrieve",
+        patch="partial_update",
+    ),
+    stage("timeline/shots/{shot_id}/generate", ShotsViewSet, "shot-generate", post="generate"),
+    stage(
+        "voiceover",
+        VoiceoverViewSet,
+        "voiceover",
+        get="voiceover",
+    ),
+    stage(
+        "voiceover/generate",
+        VoiceoverViewSet,
+        "voiceover-generate",
+        get="voiceover",
+        post="generate_voiceover",
+    ),
+    stage("music", VoiceoverViewSet, "music", get="music"),
+    stage("music/generate", VoiceoverViewSet, "music-generate", get="music", post="generate_music"),
+    re_path(r"^voices/?$", VoicesViewSet.as_view({"get": "list"}), name="voices"),
+    re_path(
+        r"^voices/(?P<voice_id>[A-Za-z0-9_.:-]{1,100})/sample/?$",
+        VoicesViewSet.as_view({"get": "sample"}),
+        name="voice-sample",
+    ),
 ]

@@ -247,6 +247,8 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "projects.models.RunStatus",
         "ShotStateEnum": "projects.models.ShotState",
         "LedgerKindEnum": "billing.models.EntryKind",
+        "ShotKindEnum": "projects.models.ShotKind",
+        "ShotTransitionEnum": "projects.models.ShotTransition",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -359,6 +361,11 @@ for _op, _price in CREDIT_PRICES.items():
             f"Environment variable CREDIT_PRICES_JSON: price of {_op!r} must be a whole number >= 0"
         )
 
+# ``asyncVideo: false`` holds a shot request open at most this long, then answers with the run.
+SHOT_SYNC_WAIT_SECONDS: int = _positive(
+    "SHOT_SYNC_WAIT_SECONDS", _read("SHOT_SYNC_WAIT_SECONDS", "int", default=300)
+)
+
 # The visual bible run extracts characters and locations from the narration and draws a first
 # variation of each, at most this many of each kind. It is charged for all of them up front
 # (visual_bible.variation each) and refunds the drawings it did not make (projects/stages/
@@ -453,4 +460,50 @@ YOUTUBE_API_BASE_URL: str = _read(
     "str",
     default=f"{_sim}/youtube" if VENDOR_SIMULATOR else "https://www.googleapis.com",
 )
-YOUTUBE_API_KEY: str = _read("YOUTUBE_API_KEY", "str", default="")
+YOUTUBE_API_KEY: str = _read(
+    "YOUTUBE_API_KEY", "str", default="sim-yt-key" if VENDOR_SIMULATOR else ""
+)
+
+# How the HTTP adapters behave (vendors/http/client.py). Retries apply to 429, 5xx and network
+# errors; waits grow exponentially from VENDOR_RETRY_BASE_DELAY with full jitter, honour
+# Retry-After, and never exceed VENDOR_RETRY_MAX_DELAY (a longer Retry-After ends the attempts
+# and leaves the retry to the task).
+VENDOR_RETRY_BASE_DELAY: float = _read("VENDOR_RETRY_BASE_DELAY", "float", default=1.0)
+VENDOR_RETRY_MAX_DELAY: float = _read("VENDOR_RETRY_MAX_DELAY", "float", default=30.0)
+# Result files larger than this are refused while downloading (bytes).
+VENDOR_MAX_DOWNLOAD_BYTES: int = _positive(
+    "VENDOR_MAX_DOWNLOAD_BYTES",
+    _read("VENDOR_MAX_DOWNLOAD_BYTES", "int", default=512 * 1024 * 1024),
+)
+# Without a callback target an asynchronous adapter polls until done (seconds between polls,
+# and how long it waits at most).
+VENDOR_POLL_INTERVAL: float = _read("VENDOR_POLL_INTERVAL", "float", default=5.0)
+VENDOR_SYNC_TIMEOUT: float = _read("VENDOR_SYNC_TIMEOUT", "float", default=900.0)
+# A signed callback older (or newer) than this many seconds is refused as a replay.
+VENDOR_WEBHOOK_MAX_AGE: int = _positive(
+    "VENDOR_WEBHOOK_MAX_AGE", _read("VENDOR_WEBHOOK_MAX_AGE", "int", default=300)
+)
+if VENDOR_MAX_RETRIES < 0 or VENDOR_TIMEOUT <= 0 or VENDOR_RETRY_BASE_DELAY < 0:
+    raise ImproperlyConfigured(
+        "VENDOR_MAX_RETRIES and VENDOR_RETRY_BASE_DELAY must be >= 0 and VENDOR_TIMEOUT > 0"
+    )
+KIE_MUSIC_MODEL: str = _read("KIE_MUSIC_MODEL", "str", default="V4_5")
+WAVESPEED_RESOLUTION: str = _read("WAVESPEED_RESOLUTION", "str", default="480p")
+# AssemblyAI sends this header, with the job's own secret as its value, on every webhook.
+ASSEMBLYAI_WEBHOOK_HEADER: str = _read(
+    "ASSEMBLYAI_WEBHOOK_HEADER", "str", default="X-VidFlow-Webhook-Secret"
+)
+ELEVENLABS_VOICE_ID: str = _read("ELEVENLABS_VOICE_ID", "str", default="21m00Tcm4TlvDq8ikWAM")
+OPENAI_TTS_VOICE: str = _read("OPENAI_TTS_VOICE", "str", default="alloy")
+OPENAI_MAX_TOKENS: int = _read("OPENAI_MAX_TOKENS", "int", default=4096)
+# The resumable upload sends the video in chunks of this size (a multiple of 256 KiB).
+YOUTUBE_UPLOAD_CHUNK_BYTES: int = _read(
+    "YOUTUBE_UPLOAD_CHUNK_BYTES", "int", default=8 * 1024 * 1024
+)
+if YOUTUBE_UPLOAD_CHUNK_BYTES <= 0 or YOUTUBE_UPLOAD_CHUNK_BYTES % (256 * 1024):
+    raise ImproperlyConfigured(
+        "Environment variable YOUTUBE_UPLOAD_CHUNK_BYTES must be a positive multiple of 262144"
+    )
+# Outlier research: how far back to search, and how many recent uploads make a channel's median.
+YOUTUBE_SEARCH_DAYS: int = _read("YOUTUBE_SEARCH_DAYS", "int", default=180)
+YOUTUBE_MEDIAN_SAMPLE: int = _read("YOUTUBE_MEDIAN_SAMPLE", "int", default=20)

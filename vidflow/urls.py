@@ -11,6 +11,7 @@ from vidflow.files import ArtifactFileView
 api_patterns: list[URLPattern | URLResolver] = [
     path("", include("projects.urls")),
     path("", include("billing.urls")),
+    path("", include("vendors.urls")),
     path("files/<str:token>", ArtifactFileView.as_view(), name="artifact-file"),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,9 +1,8 @@
-"""Moving media between providers (plain files in a working directory) and storage, and calling
-a provider for one step of a run (now, or through a vendor job whose outcome continues it)."""
+"""Moving media between providers (plain files in a working directory) and storage."""
 
 from __future__ import annotations
 
-import hashlib
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -18,17 +17,20 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 
 from projects.models import Run
-from vendors.base import CallbackTarget, InputFile, MediaFile, PendingJob, ProviderError
+from vendors.base import (
+    CallbackTarget,
+    InputFile,
+    JobOutcome,
+    MediaFile,
+    PendingJob,
+    ProviderError,
+)
+from vendors.http.client import SubmitUncertainError
 from vendors.jobs import callback_target, job_open, job_submitted
-from vendors.models import JobStatus, VendorJob
+from vendors.models import VendorJob
 from vidflow.storage import vendor_fetch_url
 
-
-def seed_for(*parts: Any) -> int:
-    """A stable seed: the same step of the same run draws the same picture (a redelivered task
-    repeats itself exactly); a regeneration (a new run) draws a new one."""
-    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()
-    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+logger = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -66,46 +68,66 @@ def store(field: FieldFile, media: MediaFile) -> None:
         transaction.on_commit(lambda: default_storage.delete(old))
 
 
-def provider_call(
+def invoke_provider(
     run: Run,
-    provider: Any,
     *,
+    provider: Any,
     capability: str,
     purpose: str,
     target_id: Any,
-    call: Callable[[CallbackTarget | None], MediaFile | PendingJob],
-) -> MediaFile | None:
-    """Call a provider for one step of a run (``purpose``) on one target (a shot, an entry).
+    call: Callable[[CallbackTarget | None], Any],
+) -> Any | None:
+    """Call a provider for one step of a run.
 
-    Offline providers answer now (the file). A vendor gets the job once — a retried or redelivered
-    task finds the job row and never submits the step again — and None is returned: the vendor's
-    callback (or the poller) continues the step through the purpose's handler
-    (``projects.pipeline.jobs.JOB_PURPOSES``).
+    Offline providers answer now, and that answer is returned. A vendor gets a job opened first
+    (unique per run, purpose and target, so a retried task never submits the step twice); when it
+    accepts the work asynchronously this returns None and the job's callback (or the poller)
+    continues the step through the purpose's handler (``projects.pipeline.jobs``).
     """
     if provider.name == "offline":
         result = call(None)
-        if not isinstance(result, MediaFile):
-            raise ProviderError(f"the offline {capability} provider did not produce a file")
+        if isinstance(result, PendingJob):
+            raise ProviderError(f"the offline {capability} provider did not finish its work")
         return result
     job, created = job_open(
         run=run, vendor=provider.name, capability=capability, purpose=purpose, target_id=target_id
     )
     if not created:
-        return None  # submitted by an earlier delivery of this task; its outcome will continue it
-    result = call(callback_target(job))
+        return None  # submitted by an earlier delivery of this task; its outcome continues it
+    try:
+        result = call(callback_target(job))
+    except SubmitUncertainError:
+        # The vendor may have the job: never resubmit. Its callback carries this job's id, and
+        # the reaper fails and refunds the run if nothing ever comes.
+        logger.warning("%s %s submit uncertain for run %s; waiting", provider.name, purpose, run.pk)
+        return None
+    except ProviderError:
+        # The vendor refused or never got it: forget the job so the step can fail (or be retried)
+        # cleanly instead of waiting for a callback that cannot come.
+        VendorJob.objects.filter(pk=job.pk).delete()
+        raise
     if isinstance(result, PendingJob):
         job_submitted(job_id=job.pk, external_id=result.external_id)
         return None
     return result
 
 
-def job_media(job: VendorJob, into: Path, *, suffix: str, content_type: str) -> MediaFile:
-    """A finished vendor job's result, downloaded into ``into``. Raises ProviderError saying why
-    when the vendor reported a failure, gave no result, or the download failed."""
-    from vendors.http.client import download
+def job_outcome(job: VendorJob) -> JobOutcome:
+    """A finished job's recorded outcome as the adapters understand it."""
+    recorded = job.outcome or {}
+    return JobOutcome(
+        succeeded=job.status == "succeeded",
+        urls=tuple(recorded.get("urls") or ()),
+        error=str(recorded.get("error") or ""),
+        data=dict(recorded.get("data") or {}),
+    )
 
-    if not job.outcome or job.status == JobStatus.FAILED or not job.outcome.get("urls"):
-        reason = (job.outcome or {}).get("error") or "the vendor reported a failure"
-        raise ProviderError(f"{job.vendor}: {reason}", vendor=job.vendor)
-    path = download(job.outcome["urls"][0], into / f"result{suffix}")
-    return MediaFile(path=path, content_type=content_type)
+
+def collect_result(job: VendorJob, *, into: Path) -> MediaFile:
+    """Download a successful vendor job's result file through the adapter that submitted it."""
+    from vendors.http import async_adapter
+
+    adapter = async_adapter(vendor=job.vendor, capability=job.capability)
+    if adapter is None:
+        raise ProviderError(f"no {job.vendor} adapter for {job.capability}", vendor=job.vendor)
+    return adapter.collect(job_outcome(job), workdir=into)

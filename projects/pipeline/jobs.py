@@ -51,7 +51,7 @@ def job_landed(*, job_id: Any) -> None:
 def poll_vendor_jobs(*, older_than: timedelta | None = None) -> int:
     """Ask vendors about jobs that should have called back by now (a lost or refused callback).
     Returns how many jobs this finished."""
-    from vendors import registry
+    from vendors.http import async_adapter
 
     cutoff = timezone.now() - (older_than or timedelta(seconds=settings.VENDOR_POLL_AFTER))
     finished = 0
@@ -60,10 +60,11 @@ def poll_vendor_jobs(*, older_than: timedelta | None = None) -> int:
     ).exclude(external_id="")
     for job in jobs[:200]:
         VendorJob.objects.filter(pk=job.pk).update(polls=job.polls + 1)
+        adapter = async_adapter(vendor=job.vendor, capability=job.capability)
+        if adapter is None:
+            continue
         try:
-            adapter = registry.provider(job.capability)
-            poll = getattr(adapter, "poll", None)
-            outcome = poll(job.external_id) if poll and adapter.name == job.vendor else None
+            outcome = adapter.poll(job.external_id)
         except ProviderError as exc:
             logger.warning("polling %s job %s failed: %s", job.vendor, job.external_id, exc)
             continue

@@ -13,7 +13,9 @@ delivered.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +35,11 @@ from projects.services import run_fail, run_progress, run_succeed, transition_ap
 from vendors import registry
 from vendors.base import (
     AnimateRequest,
+    CallbackTarget,
     ImageRequest,
     InputFile,
     MediaFile,
+    PendingJob,
     ProviderError,
     TalkingHeadRequest,
     VisualRef,
@@ -45,12 +49,19 @@ from vendors.models import VendorJob
 from vidflow.api.error_codes import ErrorCode
 
 from . import run_kind
-from .artifacts import input_file, job_media, provider_call, seed_for, store, workdir
+from .artifacts import collect_result, input_file, invoke_provider, store, workdir
 
 logger = logging.getLogger(__name__)
 
 SETTLED = (ShotState.READY, ShotState.FAILED)
 MIN_SHOT_SECONDS = 1.0
+
+
+def seed_for(*parts: Any) -> int:
+    """A stable seed: the same shot in the same run draws the same picture; a regeneration (a new
+    run) draws a new one."""
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
 # --- the run kind ---------------------------------------------------------------------------
@@ -143,10 +154,10 @@ def _image_step(run: Run, shot: Shot) -> bool:
             style=project_style(shot.project),
             references=_references(shot, into),
         )
-        media = provider_call(
+        media = _invoke(
             run,
+            shot,
             provider,
-            target_id=shot.pk,
             capability="image",
             purpose="shot.image",
             call=lambda callback: provider.generate(request, workdir=into, callback=callback),
@@ -179,10 +190,10 @@ def _video_step(run: Run, shot: Shot) -> bool:
                 seed=seed_for(shot.pk, run.pk, "talk"),
                 prompt=shot.prompt,
             )
-            media = provider_call(
+            media = _invoke(
                 run,
+                shot,
                 provider,
-                target_id=shot.pk,
                 capability="talking_head",
                 purpose="shot.video",
                 call=lambda callback: provider.talk(talk, workdir=into, callback=callback),
@@ -197,10 +208,10 @@ def _video_step(run: Run, shot: Shot) -> bool:
                 seed=seed_for(shot.pk, run.pk, "video"),
                 prompt=shot.prompt,
             )
-            media = provider_call(
+            media = _invoke(
                 run,
+                shot,
                 provider,
-                target_id=shot.pk,
                 capability="video",
                 purpose="shot.video",
                 call=lambda callback: provider.animate(animate, workdir=into, callback=callback),
@@ -247,6 +258,23 @@ def _animated_still(run: Run, shot: Shot, into: Path) -> MediaFile:
     )
     assert isinstance(result, MediaFile)  # the offline provider always finishes in the call
     return result
+
+
+def _invoke(
+    run: Run,
+    shot: Shot,
+    provider: Any,
+    *,
+    capability: str,
+    purpose: str,
+    call: Callable[[CallbackTarget | None], MediaFile | PendingJob],
+) -> MediaFile | None:
+    media = invoke_provider(
+        run, provider=provider, capability=capability, purpose=purpose, target_id=shot.pk, call=call
+    )
+    if media is not None and not isinstance(media, MediaFile):
+        raise ProviderError(f"the {capability} provider did not produce a file")
+    return media
 
 
 # --- landing artifacts and failures -------------------------------------------------------
@@ -353,24 +381,18 @@ def settle(*, run_id: Any) -> None:
 
 def job_outcome_landed(job: VendorJob) -> None:
     """A vendor finished a shot's step: store its result and continue the shot."""
-    image = job.purpose == "shot.image"
+    if job.status != "succeeded":
+        reason = (job.outcome or {}).get("error") or "the vendor reported a failure"
+        step_failed(run_id=job.run_id, shot_id=job.target_id, reason=f"{job.vendor}: {reason}")
+        return
     with workdir("download") as into:
         try:
-            media = job_media(
-                job,
-                into,
-                suffix=".png" if image else ".mp4",
-                content_type="image/png" if image else "video/mp4",
-            )
+            media = collect_result(job, into=into)
         except ProviderError as exc:
-            failure = str(exc)
+            step_failed(run_id=job.run_id, shot_id=job.target_id, reason=str(exc))
+            return
+        if job.purpose == "shot.image":
+            land_image(run_id=job.run_id, shot_id=job.target_id, media=media)
         else:
-            failure = ""
-            if image:
-                land_image(run_id=job.run_id, shot_id=job.target_id, media=media)
-            else:
-                land_video(run_id=job.run_id, shot_id=job.target_id, media=media, animated=False)
-    if failure:
-        step_failed(run_id=job.run_id, shot_id=job.target_id, reason=failure)
-        return
+            land_video(run_id=job.run_id, shot_id=job.target_id, media=media, animated=False)
     advance_shot(run_id=job.run_id, shot_id=job.target_id)

@@ -19,7 +19,12 @@ from accounts.models import User
 from projects.models import ArtifactSource, Channel, OutlierVideo, Project, TitleIdea
 from projects.services import channel_create, channel_update, ensure_writable, project_update
 from vendors import registry
-from vendors.base import OutlierCandidate, ProviderError, TitleSuggestion
+from vendors.base import (
+    OutlierCandidate,
+    ProviderError,
+    ProviderUnavailableError,
+    TitleSuggestion,
+)
 from vidflow.api.exceptions import InvalidTransition, NotFound, ValidationFailed
 
 from . import lock_project, provider_errors, story_context
@@ -223,7 +228,11 @@ def outliers_search(
     """
     _writable(project_id, actor)
     with provider_errors(unavailable=SEARCH_UNAVAILABLE):
-        candidates = registry.provider("research").outliers(query=query, limit=limit)
+        research = registry.provider("research")
+        if research.name == "manual":
+            # It finds nothing by design; an empty answer would read as "no outliers exist".
+            raise ProviderUnavailableError("PROVIDER_RESEARCH is manual")
+        candidates = research.outliers(query=query, limit=limit)
     found = [c for c in candidates if _usable(c)]
     found.sort(key=lambda c: c.outlier_score, reverse=True)
     with transaction.atomic():

@@ -30,6 +30,7 @@ from . import (
 )
 
 MAX_CHAPTERS = 12
+HOOK_WORDS_ESTIMATE = 25  # before a hook exists
 _WORD = re.compile(r"[\w'\u2019-]+")
 
 
@@ -233,7 +234,11 @@ def _chapters(run: Run) -> None:
     outline = _outline_of(project)
     chapters = {str(c.pk): c for c in project.chapters.all()}
     ids = [cid for cid in run.params.get("chapters", []) if cid in chapters]
-    words = max(30, round(project.target_seconds * WORDS_PER_MINUTE / 60 / max(1, len(outline))))
+    # The hook is spoken first: the chapters share what is left of the length's word budget.
+    script = Script.objects.filter(project=project).first()
+    hook_words = word_count(script.hook) if script and script.hook else HOOK_WORDS_ESTIMATE
+    budget = project.target_seconds * WORDS_PER_MINUTE / 60 - hook_words
+    words = max(30, round(budget / max(1, len(outline))))
     text = registry.provider("text")
     for done, chapter_id in enumerate(ids, start=1):
         chapter = chapters[chapter_id]

@@ -50,14 +50,14 @@ from projects.models import (
     Variation,
 )
 from projects.pipeline import run_kind
-from projects.pipeline.artifacts import job_media, provider_call, seed_for, store, workdir
+from projects.pipeline.artifacts import collect_result, invoke_provider, store, workdir
 from projects.pipeline.jobs import register_purpose
-from projects.pipeline.shots import project_style, visual_ref
+from projects.pipeline.shots import project_style, seed_for, visual_ref
 from projects.services import project_advance, run_fail, run_progress, run_succeed
 from projects.staleness import after_reference_change
 from vendors import registry
 from vendors.base import BibleSuggestion, ImageRequest, MediaFile, ProviderError
-from vendors.models import VendorJob
+from vendors.models import JobStatus, VendorJob
 from vidflow.api.error_codes import ErrorCode
 from vidflow.api.exceptions import InvalidTransition, NotFound, ValidationFailed
 
@@ -423,16 +423,19 @@ def _draw_one(run: Run, project: Project, entry: BibleEntry) -> None:
         references=(visual_ref(entry),),
     )
     with workdir("variation") as into:
-        media = provider_call(
+        media = invoke_provider(
             run,
-            provider,
+            provider=provider,
             capability="image",
             purpose=PURPOSE,
             target_id=entry.pk,
             call=lambda callback: provider.generate(request, workdir=into, callback=callback),
         )
-        if media is not None:
-            land_variation(run_id=run.pk, entry_id=entry.pk, media=media)
+        if media is None:
+            return  # a vendor has it; its callback lands it
+        if not isinstance(media, MediaFile):
+            raise ProviderError("the image provider did not produce a file")
+        land_variation(run_id=run.pk, entry_id=entry.pk, media=media)
 
 
 def _drawn(run: Run) -> set[str]:
@@ -540,16 +543,20 @@ def settle(*, run_id: Any) -> None:
 
 
 def variation_job_landed(job: VendorJob) -> None:
-    """A vendor finished drawing an entry: store the picture (or record the failure) and settle
-    the run."""
-    with workdir("download") as into:
-        try:
-            media = job_media(job, into, suffix=".png", content_type="image/png")
-        except ProviderError as exc:
-            failure = str(exc)
-        else:
-            failure = ""
-            land_variation(run_id=job.run_id, entry_id=job.target_id, media=media)
+    """A vendor finished drawing an entry: store the picture (or record why not) and settle the
+    run."""
+    failure = ""
+    if job.status != JobStatus.SUCCEEDED:
+        reason = (job.outcome or {}).get("error") or "the vendor reported a failure"
+        failure = f"{job.vendor}: {reason}"
+    else:
+        with workdir("download") as into:
+            try:
+                media = collect_result(job, into=into)
+            except ProviderError as exc:
+                failure = str(exc)
+            else:
+                land_variation(run_id=job.run_id, entry_id=job.target_id, media=media)
     if failure:
         drawing_failed(run_id=job.run_id, entry_id=job.target_id, reason=failure)
     settle(run_id=job.run_id)

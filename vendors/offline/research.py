@@ -1,24 +1,24 @@
-"""The default research provider: none. Outlier videos are added by hand until YouTube is set up.
+"""The offline research provider: outlier videos are added by hand.
 
-Finding outliers needs view counts of real videos, which only the YouTube Data API has; nothing
-offline can make them up honestly, so a search says how to turn the real provider on instead of
-answering an empty list that looks like "no outliers exist".
+Finding outliers (videos that beat their channel's median views many times over) needs YouTube
+search, which needs the network, an API key and daily quota (100 ``search.list`` calls a day for
+an unaudited project, docs/vendors.md). Offline there is nothing to search, and a guessed or
+invented list would mislead a creator into copying videos that do not exist. So this provider
+finds nothing: the creator pastes the outlier videos they found into the project
+(``/outlier-videos``), and their titles reach the writer as ``StoryContext.references``.
+``PROVIDER_RESEARCH=youtube`` searches for real.
 """
 
 from __future__ import annotations
 
-from vendors.base import OutlierCandidate, ProviderUnavailableError
-
-HOW_TO_ENABLE = (
-    "Searching for outlier videos needs the YouTube research provider: set YOUTUBE_API_KEY and "
-    "PROVIDER_RESEARCH=youtube, or add reference videos by hand."
-)
+from vendors.base import OutlierCandidate
 
 
 class ManualResearch:
-    """ResearchProvider that cannot search (``PROVIDER_RESEARCH=manual``, the default)."""
+    """:class:`vendors.base.ResearchProvider` that leaves research to the creator."""
 
     name = "manual"
 
     def outliers(self, *, query: str, limit: int) -> list[OutlierCandidate]:
-        raise ProviderUnavailableError(HOW_TO_ENABLE, vendor=self.name)
+        """Always empty: outliers are entered by hand (see the module docstring)."""
+        return []

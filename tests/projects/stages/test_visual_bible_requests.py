@@ -201,19 +201,18 @@ def test_entry_names_are_unique_per_kind_ignoring_case(api: APIClient, user: Use
 def test_entry_validation_names_each_field(api: APIClient, user: User) -> None:
     project = ProjectFactory(owner=user)
 
-    url = f"{_bible(project)}/locations"
+    response = api.post(
+        f"{_bible(project)}/locations",
+        {"name": "", "traits": {"color": "red", "shape": "<svg>", "size": 3}},
+        format="json",
+    )
 
-    bad = api.post(url, {"name": "", "traits": {"color": "red", "shape": "<svg>"}}, format="json")
-    unknown = api.post(url, {"name": "JPL", "traits": {"size": 3}}, format="json")
-
-    details = assert_error(bad, 400, "VALIDATION_ERROR")["details"]
+    details = assert_error(response, 400, "VALIDATION_ERROR")["details"]
     assert set(details) == {"name", "traits"}
     assert details["traits"] == {
         "color": ["A colour is #rrggbb (six hex digits)."],
         "shape": ["A shape is a word or two of letters (at most 32)."],
-    }
-    assert assert_error(unknown, 400, "VALIDATION_ERROR")["details"] == {
-        "traits": {"size": ["Unknown field."]}
+        "size": ["Unknown field."],
     }
     assert not BibleEntry.objects.exists()
 

@@ -1,0 +1,268 @@
+"""Production: the shot plan (shots aligned to the narration's word timings), shot edits, and
+generating shots (one, or all that need it)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import User
+from projects.models import (
+    BibleEntry,
+    Run,
+    Shot,
+    ShotKind,
+    ShotState,
+    ShotTransition,
+    Stage,
+    Voiceover,
+)
+from projects.pipeline import run_kind
+from projects.services import run_succeed, shots_generate
+from projects.staleness import stale_render, stale_shots
+from vendors import registry
+from vendors.base import BibleSuggestion, ShotSegment
+from vidflow.api.exceptions import InvalidTransition, NotFound, ValidationFailed
+
+from . import landed, lock_project, locked_active_run, run_project, start_run, story_context
+
+TARGET_SHOT_SECONDS = 5.0
+MIN_SHOT_SECONDS = 2.0
+MAX_SHOT_SECONDS = 8.0
+MAX_SHOTS = 400
+_SENTENCE_END = (".", "!", "?", "\u2026", ":", ";")
+_CLAUSE_END = (",", "\u2014", "\u2013")
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    text: str
+    chapter_index: int
+
+
+def segment_narration(
+    words: Sequence[dict[str, Any]],
+    *,
+    duration: float,
+    chapter_starts: Sequence[float] = (),
+    target: float = TARGET_SHOT_SECONDS,
+) -> list[Segment]:
+    """Cut the narration into shots of about ``target`` seconds, at sentence ends where possible
+    (else clause ends, else hard at the maximum length), never across a chapter boundary. The
+    shots tile the whole voiceover: each starts where the previous ended, the first at 0 and the
+    last ends at ``duration``."""
+    if not words:
+        return [Segment(0.0, max(duration, MIN_SHOT_SECONDS), "", 0)] if duration > 0 else []
+    boundaries = sorted(s for s in chapter_starts if s > 0)
+
+    def chapter_of(t: float) -> int:
+        return sum(1 for b in boundaries if b <= t + 1e-6)
+
+    groups: list[list[dict[str, Any]]] = [[]]
+    for i, word in enumerate(words):
+        current = groups[-1]
+        if current and chapter_of(float(word["start"])) != chapter_of(float(current[0]["start"])):
+            groups.append([])
+            current = groups[-1]
+        current.append(word)
+        length = float(word["end"]) - float(current[0]["start"])
+        text = str(word["word"]).strip()
+        is_last = i == len(words) - 1
+        if is_last:
+            break
+        if (
+            (length >= target and text.endswith(_SENTENCE_END))
+            or (length >= target * 1.3 and text.endswith(_CLAUSE_END))
+            or length >= MAX_SHOT_SECONDS
+        ):
+            groups.append([])
+    groups = [g for g in groups if g]
+    # Fold a too-short tail into its neighbour within the same chapter.
+    merged: list[list[dict[str, Any]]] = []
+    for group in groups:
+        short = float(group[-1]["end"]) - float(group[0]["start"]) < MIN_SHOT_SECONDS
+        same_chapter = merged and chapter_of(float(merged[-1][0]["start"])) == chapter_of(
+            float(group[0]["start"])
+        )
+        if short and same_chapter:
+            merged[-1].extend(group)
+        else:
+            merged.append(group)
+    segments = []
+    for i, group in enumerate(merged):
+        start = 0.0 if i == 0 else float(group[0]["start"])
+        end = duration if i == len(merged) - 1 else float(merged[i + 1][0]["start"])
+        segments.append(
+            Segment(
+                start=round(start, 3),
+                end=round(max(end, start + 0.5), 3),
+                text=" ".join(str(w["word"]).strip() for w in group),
+                chapter_index=chapter_of(float(group[0]["start"])),
+            )
+        )
+    return segments[:MAX_SHOTS]
+
+
+# --- request side ---------------------------------------------------------------------------
+
+
+def shots_plan(*, project_id: Any, actor: User, replace: bool = False) -> Run:
+    """Plan shots from the voiceover's word timings (free: no vendor is paid for a plan).
+    Replacing shots that were already generated throws paid work away, so it needs ``replace``."""
+    with transaction.atomic():
+        project = lock_project(project_id=project_id, actor=actor, advance_to=Stage.PRODUCTION)
+        generated = project.shots.exclude(state=ShotState.PLANNED).count()
+        if generated and not replace:
+            raise InvalidTransition(
+                f"{generated} shot(s) were already generated; send replace: true to plan anew."
+            )
+        if project.shots.filter(
+            state__in=(ShotState.GENERATING_IMAGE, ShotState.GENERATING_VIDEO)
+        ).exists():
+            raise InvalidTransition("Shots are generating; wait for them or cancel their run.")
+        return start_run(project=project, actor=actor, kind="shots.plan")
+
+
+def shot_edit(*, project_id: Any, actor: User, shot_id: Any, changes: dict[str, Any]) -> Shot:
+    """A user's edit of a shot's plan. A generated shot whose look changes goes stale."""
+    with transaction.atomic():
+        project = lock_project(project_id=project_id, actor=actor)
+        shot = Shot.objects.select_for_update().filter(pk=shot_id, project=project).first()
+        if shot is None:
+            raise NotFound("Shot not found.")
+        if shot.state in (ShotState.GENERATING_IMAGE, ShotState.GENERATING_VIDEO):
+            raise InvalidTransition("This shot is generating; edit it when it is done.")
+        entries = {str(e.pk): e for e in BibleEntry.objects.filter(project=project)}
+        characters = changes.pop("characters", None)
+        if characters is not None:
+            unknown = [str(c) for c in characters if str(c) not in entries]
+            if unknown:
+                raise ValidationFailed(
+                    "Unknown characters.", details={"characterIds": [f"No character {unknown[0]}."]}
+                )
+        if "location" in changes and changes["location"] is not None:
+            location = entries.get(str(changes["location"]))
+            if location is None or location.kind != "location":
+                raise ValidationFailed(
+                    "Unknown location.", details={"locationId": ["No such location."]}
+                )
+            changes["location"] = location
+        changed = [k for k, v in changes.items() if getattr(shot, k) != v]
+        for name in changed:
+            setattr(shot, name, changes[name])
+        if changed:
+            shot.save(update_fields=[*changed, "updated_at"])
+        if characters is not None and {str(c.pk) for c in shot.characters.all()} != {
+            str(c) for c in characters
+        }:
+            shot.characters.set([entries[str(c)] for c in characters])
+            changed.append("characters")
+        if set(changed) & {"prompt", "kind", "characters", "location"}:
+            stale_shots(project=project, shot_ids=[shot.pk])
+        elif "transition_in" in changed:
+            stale_render(project=project)
+        shot.refresh_from_db()
+        return shot
+
+
+def shot_generate(*, project_id: Any, actor: User, shot_id: Any) -> Run:
+    return shots_generate(project_id=project_id, actor=actor, shot_ids=[shot_id])
+
+
+def wait_for_run(run: Run, *, timeout: float | None = None) -> tuple[Run, bool]:
+    """``asyncVideo: false``: hold the request until the run finishes, bounded. Returns the run
+    as it is then and whether it finished."""
+    limit = settings.SHOT_SYNC_WAIT_SECONDS if timeout is None else timeout
+    deadline = time.monotonic() + limit
+    while True:
+        run.refresh_from_db()
+        if not run.is_active:
+            return run, True
+        if time.monotonic() >= deadline:
+            return run, False
+        time.sleep(0.5)
+
+
+# --- worker side ----------------------------------------------------------------------------
+
+
+@run_kind("shots.plan")
+def _plan(run: Run) -> None:
+    project = run_project(run, "channel")
+    voiceover = Voiceover.objects.filter(project=project).first()
+    if voiceover is None or not voiceover.words:
+        raise InvalidTransition("Planning shots needs a voiceover with word timings.")
+    chapters = list(project.chapters.all())
+    order = {str(c.pk): c.position for c in chapters}
+    chapter_starts = [
+        float(s["start"]) for s in voiceover.chapter_spans if str(s.get("chapterId")) in order
+    ]
+    segments = segment_narration(
+        voiceover.words, duration=voiceover.duration, chapter_starts=chapter_starts
+    )
+    entries = list(BibleEntry.objects.filter(project=project))
+    ideas = registry.provider("text").shot_ideas(
+        story_context(project),
+        segments=tuple(
+            ShotSegment(
+                index=i, text=s.text, start=s.start, end=s.end, chapter_index=s.chapter_index
+            )
+            for i, s in enumerate(segments)
+        ),
+        bible=tuple(
+            BibleSuggestion(
+                kind=e.kind,
+                name=e.name,
+                description=e.description,
+                color=str(e.traits.get("color", "")),
+                shape=str(e.traits.get("shape", "")),
+            )
+            for e in entries
+        ),
+    )
+    by_name = {(e.kind, e.name.casefold()): e for e in entries}
+    with transaction.atomic():
+        locked = locked_active_run(run)
+        if locked is None:
+            return
+        Shot.objects.filter(project=locked).delete()
+        for i, segment in enumerate(segments):
+            idea = ideas[i] if i < len(ideas) else None
+            kind = idea.kind if idea and idea.kind in ShotKind.values else ShotKind.IMAGE
+            has_characters = bool(idea and idea.characters)
+            if kind == ShotKind.TALKING_HEAD and not has_characters:
+                kind = ShotKind.IMAGE  # a talking head needs someone to talk
+            transition = (
+                idea.transition
+                if idea and idea.transition in ShotTransition.values
+                else ShotTransition.CUT
+            )
+            shot = Shot.objects.create(
+                project=locked,
+                position=i,
+                kind=kind,
+                prompt=(idea.prompt if idea else segment.text)[:2000],
+                line=segment.text,
+                start=segment.start,
+                end=segment.end,
+                transition_in=transition,
+                location=by_name.get(("location", (idea.location if idea else "").casefold())),
+            )
+            if idea and idea.characters:
+                shot.characters.set(
+                    [
+                        by_name[("character", n.casefold())]
+                        for n in idea.characters
+                        if ("character", n.casefold()) in by_name
+                    ]
+                )
+        stale_render(project=locked)
+        landed(run, "plan")
+        run_succeed(run_id=run.pk, result={"shots": len(segments)})
