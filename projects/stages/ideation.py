@@ -37,7 +37,10 @@ SEARCH_UNAVAILABLE = (
     "PROVIDER_RESEARCH=youtube (or add reference videos by hand)."
 )
 
-YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")  # what a user may type or paste
+# What a research provider may answer: YouTube's own ids are the 11 characters above, but the id
+# is the provider's to define (it is stored, never parsed); only its alphabet and length are held.
+PROVIDER_VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com"}
 
 
@@ -209,7 +212,7 @@ def _parse_time(value: str) -> datetime | None:
 
 def _usable(candidate: OutlierCandidate) -> bool:
     return (
-        bool(YOUTUBE_ID.match(candidate.video_id or ""))
+        bool(PROVIDER_VIDEO_ID.match(candidate.video_id or ""))
         and bool(str(candidate.title).strip())
         and isinstance(candidate.views, int)
         and candidate.views >= 0
