@@ -533,7 +533,16 @@ def settle(*, run_id: Any) -> None:
             run_fail(
                 run_id=run.pk,
                 code=ErrorCode.VENDOR_ERROR,
-                message=(f"{len(failed)} of {len(ids)} drawings failed; their credit is refunded."),
+                message=f"{len(failed)} of {len(ids)} drawings failed; their credit is refunded.",
+            )
+            return
+        if ids and not drawn:
+            run.result = result
+            run.save(update_fields=["result"])
+            run_fail(
+                run_id=run.pk,
+                code=ErrorCode.NOT_FOUND,
+                message="Nothing was drawn: the entries were deleted meanwhile. Refunded.",
             )
             return
         run_succeed(run_id=run.pk, result=result)

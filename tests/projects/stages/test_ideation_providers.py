@@ -14,7 +14,6 @@ from projects.models import OutlierVideo, Project, TitleIdea
 from projects.services import project_hide
 from projects.stages.ideation import MAX_TITLE_IDEAS
 from tests.factories import ChannelFactory, ProjectFactory
-from tests.vendors.conftest import _simulator, sim  # noqa: F401 (fixtures)
 from tests.vidflow.test_envelope import assert_error
 from vendors.simulator import Simulator
 
@@ -98,7 +97,7 @@ def test_a_hidden_project_gets_no_suggestions(api: APIClient, user: User) -> Non
 
 
 @pytest.fixture
-def youtube(sim: Simulator, settings: Any) -> Simulator:  # noqa: F811 (fixture)
+def youtube(sim: Simulator, settings: Any) -> Simulator:
     settings.VIDFLOW_PROVIDERS = {**settings.VIDFLOW_PROVIDERS, "research": "youtube"}
     return sim
 
