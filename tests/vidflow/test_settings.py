@@ -46,6 +46,8 @@ def test_debug_on_starts_without_a_secret_key() -> None:
         ("CELERY_BROKER_VISIBILITY_TIMEOUT", "60"),
         ("CREDIT_PRICES_JSON", '{"render": -1}'),
         ("ARTIFACT_URL_MAX_AGE", "0"),
+        ("VISUAL_BIBLE_MAX_CHARACTERS", "-1"),
+        ("VISUAL_BIBLE_MAX_LOCATIONS", "many"),
     ],
 )
 def test_a_bad_value_fails_at_start_naming_the_variable(name: str, value: str) -> None:
