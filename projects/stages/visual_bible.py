@@ -56,7 +56,13 @@ from projects.pipeline.shots import project_style, seed_for, visual_ref
 from projects.services import project_advance, run_fail, run_progress, run_succeed
 from projects.staleness import after_reference_change
 from vendors import registry
-from vendors.base import BibleSuggestion, ImageRequest, MediaFile, ProviderError
+from vendors.base import (
+    BibleSuggestion,
+    ImageRequest,
+    MediaFile,
+    ProviderError,
+    ProviderUnavailableError,
+)
 from vendors.models import JobStatus, VendorJob
 from vidflow.api.error_codes import ErrorCode
 from vidflow.api.exceptions import InvalidTransition, NotFound, ValidationFailed
@@ -404,6 +410,8 @@ def _draw(run: Run) -> None:
             continue
         try:
             _draw_one(run, project, entry)
+        except ProviderUnavailableError:
+            raise  # no image provider at all: the run fails as a whole (and is refunded)
         except ProviderError as exc:
             drawing_failed(run_id=run.pk, entry_id=entry.pk, reason=str(exc))
     settle(run_id=run.pk)

@@ -70,3 +70,23 @@ def test_an_entry_deleted_before_its_variation_is_drawn_is_refunded(
     assert (run.credits_charged, run.credits_refunded) == (1, 1)
     assert not Variation.objects.exists()
     assert CreditAccount.objects.get(user=user).balance == 50
+
+
+def test_without_an_image_provider_the_run_fails_unavailable_and_refunds_every_slot(
+    api: APIClient, user: User, settings: Any
+) -> None:
+    project = narrated_project(api, user)
+    settings.VIDFLOW_PROVIDERS = {**settings.VIDFLOW_PROVIDERS, "image": "none-configured"}
+
+    run = perform(post_run(api, f"/api/projects/{project.pk}/visual-bible/generate"))
+
+    assert run.status == "failed"
+    assert run.error is not None
+    assert run.error["code"] == "PROVIDER_UNAVAILABLE"
+    assert (run.credits_charged, run.credits_refunded) == (7, 7)
+    # What the writer found stays, ready to be drawn once an image provider is set up.
+    assert sorted(BibleEntry.objects.values_list("name", flat=True)) == [
+        "Mara Quinn",
+        "Stormy island",
+    ]
+    assert not Variation.objects.exists()
