@@ -7,12 +7,6 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         # Run kinds (and vendor-job purposes) register themselves when their modules are
-        # imported; a worker never loads the URLconf, so the stage modules are imported here.
+        # imported; a worker never loads the URLconf, so the stages are imported here.
         from projects.pipeline import jobs, shots  # noqa: F401
-        from projects.stages import (  # noqa: F401
-            ideation,
-            production,
-            script,
-            visual_bible,
-            voiceover,
-        )
+        from projects.stages import production, script, visual_bible, voiceover  # noqa: F401
