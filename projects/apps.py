@@ -6,6 +6,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projects"
 
     def ready(self) -> None:
-        # Run kinds register themselves when their pipeline modules are imported.
+        # Run kinds (and vendor-job purposes) register themselves when their modules are
+        # imported; a worker never loads the URLconf, so the stages are imported here.
         from projects.pipeline import jobs, shots  # noqa: F401
-        from projects.stages import production, script, voiceover  # noqa: F401
+        from projects.stages import production, script, visual_bible, voiceover  # noqa: F401

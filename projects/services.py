@@ -36,7 +36,7 @@ from .models import (
     ShotState,
     Stage,
 )
-from .staleness import after_project_change
+from .staleness import after_channel_change, after_project_change
 
 logger = logging.getLogger(__name__)
 
@@ -223,12 +223,14 @@ def channel_create(*, owner: User, **fields: Any) -> Channel:
 
 @transaction.atomic
 def channel_update(*, channel_id: Any, actor: User, changes: dict[str, Any]) -> Channel:
+    """Edit a channel's setup; what its projects made from the old setup goes stale."""
     channel = Channel.objects.select_for_update().get(pk=channel_id, owner=actor)
     changed = [k for k in CHANNEL_FIELDS if k in changes and getattr(channel, k) != changes[k]]
     for name in changed:
         setattr(channel, name, changes[name])
     if changed:
         channel.save(update_fields=[*changed, "updated_at"])
+        after_channel_change(channel=channel, fields=set(changed))
     return channel
 
 

@@ -7,6 +7,8 @@ be regenerated and nothing else:
        │              │    hook ──┘      └─▶ music (length)
        └─▶ hook       └─▶ analysis
     bible entry reference ─▶ shots showing it ─▶ render        selected title ─▶ thumbnail
+    (an entry's selected variation, description or traits)
+    channel visual style ─▶ shots, render, thumbnail           channel default voice ─▶ voiceover
 """
 
 from __future__ import annotations
@@ -15,7 +17,18 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from .models import BibleEntry, Chapter, Music, Project, Render, Script, Shot, Thumbnail, Voiceover
+from .models import (
+    BibleEntry,
+    Channel,
+    Chapter,
+    Music,
+    Project,
+    Render,
+    Script,
+    Shot,
+    Thumbnail,
+    Voiceover,
+)
 
 
 def stale_render(*, project: Project) -> None:
@@ -88,9 +101,28 @@ def after_voiceover(*, project: Project, duration_changed: bool) -> None:
 
 
 def after_reference_change(*, project: Project, entry: BibleEntry) -> None:
-    """A character's or location's reference changed: the shots showing it look wrong now."""
+    """A character's or location's look changed (another selected variation, an edited
+    description or traits, the entry deleted): the shots showing it look wrong now."""
     showing = Shot.objects.filter(project=project).filter(Q(characters=entry) | Q(location=entry))
     stale_shots(project=project, shot_ids=showing.values_list("pk", flat=True))
+
+
+def _stale_pictures(project: Project) -> None:
+    stale_shots(project=project)
+    stale_render(project=project)
+    Thumbnail.objects.filter(project=project).update(stale=True)
+
+
+def after_channel_change(*, channel: Channel, fields: set[str]) -> None:
+    """The channel's setup feeds every project on it: its visual style is the style of their
+    pictures, its default voice speaks the projects that did not choose their own."""
+    if not fields & {"visual_style", "default_voice"}:
+        return
+    for project in Project.objects.filter(channel=channel):
+        if "visual_style" in fields:
+            _stale_pictures(project)
+        if "default_voice" in fields and not project.voice_id:
+            _stale_voiceover(project)
 
 
 def after_project_change(*, project: Project, fields: set[str]) -> None:
@@ -98,9 +130,7 @@ def after_project_change(*, project: Project, fields: set[str]) -> None:
     if "voice_id" in fields:
         _stale_voiceover(project)
     if fields & {"aspect_ratio", "resolution", "video_style"}:
-        stale_shots(project=project)
-        stale_render(project=project)
-        Thumbnail.objects.filter(project=project).update(stale=True)
+        _stale_pictures(project)
     if "selected_title" in fields:
         Thumbnail.objects.filter(project=project).update(stale=True)
     if fields & {"title", "idea", "target_seconds"}:

@@ -4,8 +4,10 @@ from vidflow.api.routers import OptionalSlashRouter
 from vidflow.api.views import UUID_PATTERN
 
 from .api.core import ChannelViewSet, ProjectViewSet, RunViewSet
+from .api.ideation import IdeationViewSet
 from .api.production import ShotsViewSet
 from .api.script import ScriptViewSet
+from .api.visual_bible import CharacterViewSet, LocationViewSet, VisualBibleViewSet
 from .api.voiceover import VoiceoverViewSet, VoicesViewSet
 
 router = OptionalSlashRouter()
@@ -27,8 +29,51 @@ def stage(suffix: str, view: type, name: str, **methods: str) -> URLPattern:
     )
 
 
+def bible_entries(plural: str, view: type, name: str) -> list[URLPattern]:
+    """The same routes for characters and for locations."""
+    base = f"visual-bible/{plural}"
+    return [
+        stage(base, view, f"bible-{name}s", get="list", post="create"),
+        stage(
+            f"{base}/{{entry_id}}",
+            view,
+            f"bible-{name}",
+            get="retrieve",
+            patch="partial_update",
+            delete="destroy",
+        ),
+        stage(
+            f"{base}/{{entry_id}}/variations/generate",
+            view,
+            f"bible-{name}-variations-generate",
+            post="generate_variation",
+        ),
+        stage(
+            f"{base}/{{entry_id}}/variations/{{variation_id}}/select",
+            view,
+            f"bible-{name}-variation-select",
+            post="select_variation",
+        ),
+    ]
+
+
 urlpatterns = [
     *router.urls,
+    # ideation
+    stage("titles", IdeationViewSet, "titles", get="titles", post="suggest_titles"),
+    stage("titles/{title_id}", IdeationViewSet, "title", delete="delete_title"),
+    stage("titles/{title_id}/select", IdeationViewSet, "title-select", post="select_title"),
+    stage("outlier-videos", IdeationViewSet, "outliers", get="outliers", post="add_outlier"),
+    stage("outlier-videos/search", IdeationViewSet, "outliers-search", post="search_outliers"),
+    stage("outlier-videos/{outlier_id}", IdeationViewSet, "outlier", delete="delete_outlier"),
+    stage(
+        "channel-setup",
+        IdeationViewSet,
+        "channel-setup",
+        get="channel_setup",
+        patch="edit_channel_setup",
+    ),
+    # script
     stage(
         "script/outline", ScriptViewSet, "script-outline", get="outline", post="generate_outline"
     ),
@@ -51,6 +96,10 @@ urlpatterns = [
     stage(
         "script/analyze", ScriptViewSet, "script-analyze", get="analysis", post="generate_analysis"
     ),
+    # visual bible
+    stage("visual-bible/generate", VisualBibleViewSet, "visual-bible-generate", post="generate"),
+    *bible_entries("characters", CharacterViewSet, "character"),
+    *bible_entries("locations", LocationViewSet, "location"),
     stage("timeline/shots/plan", ShotsViewSet, "shots-plan", post="plan"),
     stage("timeline/shots/generate-all", ShotsViewSet, "shots-generate-all", post="generate_all"),
     stage("timeline/shots", ShotsViewSet, "shots", get="list"),

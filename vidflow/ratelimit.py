@@ -39,6 +39,7 @@ from django_ratelimit.core import get_usage
 from rest_framework.request import Request
 
 from vidflow.api.exceptions import RateLimited
+from vidflow.api.permissions import route_attr
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +238,7 @@ def is_bearer_request(request: Request) -> bool:
 
 
 def api_tier(request: Request, view: Any) -> str:
-    tier = getattr(view, "rate_tier", None)
+    tier = route_attr(request, view, "rate_tier")
     if tier:
         return str(tier)
     return "oauth_bearer" if is_bearer_request(request) else "api"

@@ -492,6 +492,23 @@ SHOT_SYNC_WAIT_SECONDS: int = _positive(
     "SHOT_SYNC_WAIT_SECONDS", _read("SHOT_SYNC_WAIT_SECONDS", "int", default=300)
 )
 
+# The visual bible run extracts characters and locations from the narration and draws a first
+# variation of each, at most this many of each kind. It is charged for all of them up front
+# (visual_bible.variation each) and refunds the drawings it did not make (projects/stages/
+# visual_bible.py explains the rule).
+VISUAL_BIBLE_MAX_CHARACTERS: int = _read("VISUAL_BIBLE_MAX_CHARACTERS", "int", default=4)
+VISUAL_BIBLE_MAX_LOCATIONS: int = _read("VISUAL_BIBLE_MAX_LOCATIONS", "int", default=3)
+for _name, _cap in (
+    ("VISUAL_BIBLE_MAX_CHARACTERS", VISUAL_BIBLE_MAX_CHARACTERS),
+    ("VISUAL_BIBLE_MAX_LOCATIONS", VISUAL_BIBLE_MAX_LOCATIONS),
+):
+    if not 0 <= _cap <= 20:
+        raise ImproperlyConfigured(f"Environment variable {_name} must be 0..20, got {_cap}")
+if VISUAL_BIBLE_MAX_CHARACTERS + VISUAL_BIBLE_MAX_LOCATIONS == 0:
+    raise ImproperlyConfigured(
+        "VISUAL_BIBLE_MAX_CHARACTERS and VISUAL_BIBLE_MAX_LOCATIONS cannot both be 0"
+    )
+
 # --- providers and vendors ------------------------------------------------------------------
 # Which provider does each capability (vendors/registry.py lists the choices). Offline providers
 # make real media on this machine; the others call a vendor over HTTP.

@@ -22,7 +22,15 @@ from typing import Any
 from django.db import transaction
 
 from billing.services import run_mark_landed
-from projects.models import ACTIVE_RUN_STATUSES, Run, Shot, ShotKind, ShotState
+from projects.models import (
+    ACTIVE_RUN_STATUSES,
+    BibleEntry,
+    Project,
+    Run,
+    Shot,
+    ShotKind,
+    ShotState,
+)
 from projects.services import run_fail, run_progress, run_succeed, transition_apply
 from vendors import registry
 from vendors.base import (
@@ -103,6 +111,19 @@ def advance_shot(*, run_id: Any, shot_id: Any) -> None:
 # --- steps ----------------------------------------------------------------------------------
 
 
+def visual_ref(entry: BibleEntry, *, image: InputFile | None = None) -> VisualRef:
+    """A bible entry's look as the image provider sees it (its colour and shape keep every
+    picture of it related)."""
+    return VisualRef(
+        name=entry.name,
+        kind=entry.kind,
+        color=str(entry.traits.get("color", "")),
+        shape=str(entry.traits.get("shape", "")),
+        description=entry.description,
+        image=image,
+    )
+
+
 def _references(shot: Shot, into: Path) -> tuple[VisualRef, ...]:
     entries = [*shot.characters.all().select_related("selected_variation")]
     if shot.location_id:
@@ -110,21 +131,13 @@ def _references(shot: Shot, into: Path) -> tuple[VisualRef, ...]:
     refs = []
     for entry in entries:
         variation = entry.selected_variation
-        refs.append(
-            VisualRef(
-                name=entry.name,
-                kind=entry.kind,
-                color=str(entry.traits.get("color", "")),
-                shape=str(entry.traits.get("shape", "")),
-                description=entry.description,
-                image=input_file(variation.image, into) if variation and variation.image else None,
-            )
-        )
+        image = input_file(variation.image, into) if variation and variation.image else None
+        refs.append(visual_ref(entry, image=image))
     return tuple(refs)
 
 
-def _style(shot: Shot) -> str:
-    project = shot.project
+def project_style(project: Project) -> str:
+    """The style every picture of a project is drawn in: the project's, then its channel's."""
     channel_style = project.channel.visual_style if project.channel else ""
     return ", ".join(s for s in (project.video_style, channel_style) if s)
 
@@ -138,7 +151,7 @@ def _image_step(run: Run, shot: Shot) -> bool:
             width=width,
             height=height,
             seed=seed_for(shot.pk, run.pk, "image"),
-            style=_style(shot),
+            style=project_style(shot.project),
             references=_references(shot, into),
         )
         media = _invoke(

@@ -8,7 +8,8 @@ active before landing anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -22,8 +23,8 @@ from projects.services import (
     run_create,
     run_create_charged,
 )
-from vendors.base import StoryContext
-from vidflow.api.exceptions import NotFound
+from vendors.base import ProviderError, ProviderUnavailableError, StoryContext
+from vidflow.api.exceptions import NotFound, ProviderUnavailable, VendorError
 from vidflow.queue import enqueue_on_commit
 
 WORDS_PER_MINUTE = 150  # narration pace the product plans with (about 2.5 words a second)
@@ -118,11 +119,26 @@ def landed(run: Run, *parts: str) -> None:
     run_mark_landed(run_id=run.pk, parts=parts)
 
 
+@contextmanager
+def provider_errors(unavailable: str = "") -> Iterator[None]:
+    """For the few routes that call a provider while the request waits (free suggestions,
+    searches): a provider that is not set up answers 503 PROVIDER_UNAVAILABLE (with
+    ``unavailable`` as the message, when given), one that fails answers 502 VENDOR_ERROR."""
+    try:
+        yield
+    except ProviderUnavailableError as exc:
+        raise ProviderUnavailable(unavailable or str(exc), details={"reason": str(exc)}) from exc
+    except ProviderError as exc:
+        vendor = f"{exc.vendor}: " if exc.vendor else ""
+        raise VendorError(f"{vendor}{exc}") from exc
+
+
 __all__ = [
     "WORDS_PER_MINUTE",
     "landed",
     "lock_project",
     "locked_active_run",
+    "provider_errors",
     "run_project",
     "start_run",
     "story_context",

@@ -57,6 +57,12 @@ def test_schema_is_valid_openapi_and_lists_the_routes(client: Client) -> None:
         "/api/channels",
         "/api/billing/balance",
         "/api/billing/transactions",
+        "/api/projects/{project_id}/titles",
+        "/api/projects/{project_id}/outlier-videos/search",
+        "/api/projects/{project_id}/channel-setup",
+        "/api/projects/{project_id}/visual-bible/generate",
+        "/api/projects/{project_id}/visual-bible/locations/{entry_id}",
+        "/api/projects/{project_id}/visual-bible/characters/{entry_id}/variations/{variation_id}/select",
     ):
         assert f"{path}:" in schema, path
     assert "ErrorEnvelope" in schema

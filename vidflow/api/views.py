@@ -74,9 +74,9 @@ class ApiViewSet(IdempotentPostMixin, RateTierMixin, viewsets.GenericViewSet):
     ``Idempotency-Key``, so a refused request never claims a key.
     """
 
-    # Set per action by ``@action(...)`` keyword arguments (``billable_action`` sets all three;
-    # a suggestion sets ``rate_tier="free_suggest"``). DRF refuses an action keyword the class
-    # does not already have as an attribute.
+    # Policy marks, read per request by ``vidflow.api.permissions.route_attr``: on a handler
+    # function (``billing.decorators.billable`` / ``free_suggestion`` / ``queues_work``) or, for
+    # router ``@action(...)`` routes, as action keywords (DRF refuses keywords the class lacks).
     required_scope: str | None = None
     rate_tier: str | None = None
     billable: bool = False
