@@ -4,6 +4,7 @@ URLconf, so a route added later is checked too (and must be given its scope belo
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
@@ -35,6 +36,7 @@ SCOPE_BY_PREFIX = {
     "/api/runs": ("projects:read", "projects:write"),
     "/api/billing": ("billing:read", "billing:read"),
     "/api/files": ("projects:read", "projects:read"),
+    "/api/voices": ("projects:read", "projects:read"),
 }
 # /api/ routes that are not scope-protected, and why.
 NOT_SCOPED = {
@@ -44,6 +46,9 @@ NOT_SCOPED = {
     "/api/oauth/revoke": "OAuth endpoint: how a client gives a token up",
     "/api/schema": "public documentation",
     "/api/docs": "public documentation",
+    "/api/kie/callback": "vendor callback: proven by the job's secret and KIE's signature",
+    "/api/wavespeed/callback": "vendor callback: proven by the job's secret and its signature",
+    "/api/assemblyai/callback": "vendor callback: proven by the job's secret in its header",
 }
 _GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 _CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -69,14 +74,29 @@ def _template(pattern: Any) -> str:
     return _GROUP.sub(r"{\1}", text)
 
 
+def _marks(view_class: Any, handler: str, initkwargs: dict[str, Any]) -> dict[str, Any]:
+    """The route's policy marks: a router action's keywords, or the handler's decorator marks
+    (billing.decorators.billable and friends)."""
+    function = getattr(view_class, handler, None)
+    marks = dict(initkwargs)
+    for name in ("required_scope", "billable", "rate_tier"):
+        if getattr(function, name, None) is not None:
+            marks[name] = getattr(function, name)
+    return marks
+
+
 def _methods(pattern: URLPattern) -> list[tuple[str, dict[str, Any]]]:
-    """(HTTP method, the action's keyword arguments) for each method a DRF route answers."""
+    """(HTTP method, the route's policy marks) for each method a DRF route answers."""
     callback = pattern.callback
     initkwargs = dict(getattr(callback, "initkwargs", {}))
     actions = getattr(callback, "actions", None)
     if actions is not None:
         # DRF adds "head" (as "get") once a GET has been served; HEAD is checked as GET
-        return [(method.upper(), initkwargs) for method in actions if method != "head"]
+        return [
+            (method.upper(), _marks(callback.cls, handler, initkwargs))
+            for method, handler in actions.items()
+            if method != "head"
+        ]
     view_class = callback.cls
     return [
         (method.upper(), initkwargs)
@@ -122,7 +142,14 @@ def _concrete(template: str, user: User) -> str:
         render.video.save("final.mp4", ContentFile(b"video"), save=True)
         link = urlparse(artifact_url(render.video, user_id=user.pk))
         return link.path
-    return template.format(**values)
+    # Other parameters (chapters, shots, entries, ...) need not exist: the scope is checked
+    # before the object is looked up, and a 404 for the token that has the scope is fine.
+    return template.format_map(_AnyId(values))
+
+
+class _AnyId(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "en_US" if key == "voice_id" else str(uuid.uuid4())
 
 
 def _send(client: Client, method: str, path: str, **extra: Any) -> Any:
@@ -177,7 +204,7 @@ def test_every_api_route_refuses_a_token_without_its_scope(
 
 @pytest.mark.urls("tests.vidflow.tier_probe_urls")
 def test_billable_actions_need_the_generate_scope(issue_tokens: Any, user: User) -> None:
-    """billable_action (requireCredits) declares the scope; a projects:write token is not enough."""
+    """@billable (requireCredits) declares the scope; a projects:write token is not enough."""
     writer = issue_tokens(user, "projects:read projects:write")["access_token"]
     generator = issue_tokens(user, "generate")["access_token"]
 

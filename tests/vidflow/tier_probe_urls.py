@@ -1,22 +1,24 @@
-"""The real URLconf plus a viewset with a billable action and a suggestion action, standing in
-for the stage routes (which declare their tiers the same way) in the rate-limit tests."""
+"""The real URLconf plus a viewset with a billable handler and a suggestion handler, marked the
+way the stage routes mark theirs (billing.decorators), for the rate-limit tests."""
 
 from django.urls import include, path
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from billing.decorators import billable_action
+from billing.decorators import billable, free_suggestion
 from vidflow.api.routers import OptionalSlashRouter
 from vidflow.api.views import ApiViewSet
 
 
 class ProbeViewSet(ApiViewSet):
-    @billable_action(detail=False, url_path="generate")
+    @action(detail=False, methods=["post"], url_path="generate")
+    @billable
     def generate(self, request: Request) -> Response:
         return Response({"generated": True})
 
-    @action(detail=False, methods=["post"], url_path="suggest", rate_tier="free_suggest")
+    @action(detail=False, methods=["post"], url_path="suggest")
+    @free_suggestion
     def suggest(self, request: Request) -> Response:
         return Response({"suggested": True})
 
