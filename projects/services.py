@@ -176,9 +176,15 @@ def project_delete(*, project_id: Any, actor: User) -> None:
     Files are removed after the commit, so a rolled-back delete never loses them.
     """
     with transaction.atomic():
+        # Lock order everywhere: runs, then their project (workers landing an artifact do the same).
+        active = list(
+            Run.objects.select_for_update()
+            .filter(project_id=project_id, owner=actor, status__in=ACTIVE_RUN_STATUSES)
+            .values_list("pk", flat=True)
+        )
         project = Project.objects.select_for_update().get(pk=project_id, owner=actor)
-        for run in Run.objects.filter(project=project, status__in=ACTIVE_RUN_STATUSES):
-            run_cancel(run_id=run.pk, actor=actor, reason="project deleted")
+        for run_id in active:
+            run_cancel(run_id=run_id, actor=actor, reason="project deleted")
         prefix = project_prefix(project.pk)
         project.delete()
         transaction.on_commit(lambda: delete_prefix(prefix))

@@ -231,3 +231,28 @@ def test_a_task_enqueued_in_a_rolled_back_transaction_is_never_sent(
         enqueue_on_commit(run_task, "00000000-0000-0000-0000-000000000000")
     assert broker.llen(queue) == before + 1
     broker.delete(queue)
+
+
+def test_a_failed_video_step_keeps_the_image_and_refunds_the_video_step_once(
+    api: APIClient, user: User, vendor_worker: Worker, live_simulator: Simulator
+) -> None:
+    # The image job succeeds; the video job fails, and its failure is reported twice.
+    live_simulator.behave("kie", next_only=True, outcome="succeed")
+    live_simulator.behave("kie", next_only=True, outcome="fail", callback="twice")
+    project = _production_project(user, shots=1)
+
+    run = _generate_all(api, project)
+
+    wait_for(lambda: _finished(run), timeout=90, message=vendor_worker.log())
+    assert run.status == "failed"
+    assert run.error["code"] == "VENDOR_ERROR"
+    shot = Shot.objects.get(project=project)
+    assert shot.state == ShotState.FAILED
+    assert shot.image.name.endswith(".png")  # the image step's artifact is kept
+    assert shot.animated.name.endswith(".mp4")  # and an animated still made from it for the render
+    assert not shot.video
+    refunds = LedgerEntry.objects.filter(run=run, kind=EntryKind.REFUND)
+    assert list(refunds.values_list("part", "amount")) == [("video", 1)]
+    assert CreditAccount.objects.get(user=user).balance == 50 - 1
+    video_job = VendorJob.objects.get(run=run, purpose="shot.video")
+    wait_for(lambda: VendorJob.objects.get(pk=video_job.pk).callbacks_received == 2, timeout=30)

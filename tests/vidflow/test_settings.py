@@ -58,3 +58,17 @@ def test_a_bad_value_fails_at_start_naming_the_variable(name: str, value: str) -
 
     assert result.returncode != 0
     assert name in result.stderr.splitlines()[-1]
+
+
+def test_the_configured_limits_keep_celery_honest(settings: object) -> None:
+    """reliability.md 23: a task is never redelivered while it may still be running."""
+    from django.conf import settings as django_settings
+
+    soft = django_settings.CELERY_TASK_SOFT_TIME_LIMIT
+    hard = django_settings.CELERY_TASK_TIME_LIMIT
+    visibility = django_settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert soft < hard < visibility
+    from vidflow.celery import app
+
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
