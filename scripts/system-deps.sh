@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # System packages VidFlow uses beyond what pip installs. Installs them with apt when it can
 # (root or passwordless sudo); otherwise says exactly what is missing and carries on, since each
-# is optional: the pipeline works without them, with less choice.
+# is optional: the pipeline works without them, with less choice (without chromium the browser
+# tests are skipped).
 set -u
 want=()
 command -v espeak-ng >/dev/null 2>&1 || want+=(espeak-ng)          # more offline voices/languages
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || want+=(fonts-dejavu-core)  # captions, thumbnails
+[ -x /usr/bin/chromium ] || want+=(chromium)                        # browser tests (Playwright)
 [ ${#want[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else sudo="none"; fi
