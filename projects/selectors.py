@@ -180,8 +180,9 @@ def project_detail(*, user: User, project_id: Any) -> Project:
         completed_stages=[stage for stage in STAGE_ORDER if completed[Stage(stage)]],
         stale={
             "chapters": [cid for cid, _, stale in chapters if stale],
-            "hook": bool(script and script.hook_stale),
-            "analysis": bool(script and script.analysis_stale),
+            # Only what exists can be out of date (a new outline marks an analysis not yet made).
+            "hook": bool(script and script.hook and script.hook_stale),
+            "analysis": bool(script and script.analysis and script.analysis_stale),
             "bibleEntries": [e.id for e in entries if e.stale],
             "voiceover": bool(voiceover and voiceover.stale),
             "music": bool(music and music.stale),

@@ -85,6 +85,18 @@ def test_a_new_outline_marks_the_hook_stale(api: APIClient, user: User) -> None:
     assert api.get(f"/api/projects/{project.pk}").json()["data"]["stale"]["hook"] is True
 
 
+def test_only_what_exists_is_marked_stale(api: APIClient, user: User) -> None:
+    """A second outline before any hook or analysis was made leaves nothing to regenerate."""
+    project = ProjectFactory(owner=user, selected_title="Voyager")
+    base = f"/api/projects/{project.pk}/script"
+    _run(api, f"{base}/outline")
+
+    _run(api, f"{base}/outline", {"chapters": 3})
+
+    stale = api.get(f"/api/projects/{project.pk}").json()["data"]["stale"]
+    assert (stale["hook"], stale["analysis"]) == (False, False)
+
+
 def test_a_cancelled_run_lands_nothing_and_is_refunded(api: APIClient, user: User) -> None:
     project = ProjectFactory(owner=user, selected_title="Voyager")
     response = api.post(f"/api/projects/{project.pk}/script/outline", {}, format="json")
