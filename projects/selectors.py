@@ -71,6 +71,11 @@ def run_get(*, user: User, run_id: Any) -> Run:
     return run
 
 
+def recent_runs(*, user: User, limit: int = 50) -> list[Run]:
+    """The user's latest runs with their projects (a deleted project's runs stay listed)."""
+    return list(Run.objects.filter(owner=user).select_related("project")[:limit])
+
+
 def _project_counts(project_id: uuid.UUID) -> dict[str, int]:
     """Title ideas, outliers, active runs, publications and credits spent, in one round trip.
 

@@ -1,17 +1,47 @@
 """The browser pages of the web app (session login). They read through selectors and write
-through the same services as the API."""
+through the same services as the API; the project workspace and the runs list are filled in and
+driven by small scripts in ``static/vidflow/`` that call the JSON API with the session cookie."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.models import User
+from vidflow.api.exceptions import NotFound
 
 from . import selectors, services
-from .models import AspectRatio
+from .models import AspectRatio, Stage
+
+LENGTHS = [
+    (30, "30 seconds"),
+    (60, "1 minute"),
+    (120, "2 minutes"),
+    (180, "3 minutes"),
+    (300, "5 minutes"),
+    (600, "10 minutes"),
+]
+
+# What each run kind is called on the pages (static/vidflow/app.js keeps the same words).
+RUN_KIND_LABELS = {
+    "script.outline": "Outline",
+    "script.hook": "Hook",
+    "script.chapters": "Narration",
+    "script.analyze": "Script analysis",
+    "visual_bible.generate": "Visual bible",
+    "visual_bible.variation": "New variation",
+    "voiceover.generate": "Voiceover",
+    "music.generate": "Music",
+    "shots.plan": "Shot plan",
+    "shots.generate": "Shots",
+    "timeline.render": "Render",
+    "render": "Render",
+    "thumbnail.generate": "Thumbnail",
+    "thumbnail": "Thumbnail",
+    "publish.youtube": "YouTube upload",
+}
 
 
 class NewProjectForm(forms.Form):
@@ -20,6 +50,7 @@ class NewProjectForm(forms.Form):
         max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     aspect_ratio = forms.ChoiceField(choices=AspectRatio.choices, initial=AspectRatio.LANDSCAPE)
+    target_seconds = forms.TypedChoiceField(label="Length", choices=LENGTHS, coerce=int, initial=60)
 
 
 def _user(request: HttpRequest) -> User:
@@ -39,5 +70,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def project_page(request: HttpRequest, project_id: str) -> HttpResponse:
-    project = selectors.project_detail(user=_user(request), project_id=project_id)
-    return render(request, "projects/project.html", {"project": project})
+    """The workspace shell: one section per stage. The page's script loads each section's
+    artifacts from the API and keeps the marks (done, stale, counts) in step with the payload."""
+    try:
+        project = selectors.project_detail(user=_user(request), project_id=project_id)
+    except NotFound:
+        raise Http404("Project not found.") from None  # another user's project is none
+    done = set(project.payload.completed_stages)  # type: ignore[attr-defined]
+    stages = []
+    for stage in Stage:
+        marks = {"done": stage.value in done, "current": stage == project.status}
+        classes = " ".join(name for name, on in marks.items() if on)
+        stages.append({"value": stage.value, "label": stage.label, "classes": classes, **marks})
+    return render(
+        request,
+        "projects/project.html",
+        {"project": project, "stages": stages, "lengths": dict(LENGTHS)},
+    )
+
+
+@login_required
+def runs_page(request: HttpRequest) -> HttpResponse:
+    runs = selectors.recent_runs(user=_user(request))
+    rows = [(run, RUN_KIND_LABELS.get(run.kind, run.kind)) for run in runs]
+    return render(request, "projects/runs.html", {"rows": rows})
