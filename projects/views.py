@@ -4,14 +4,18 @@ through the same services as the API."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.models import User
+from vendors.base import ProviderError
+from vidflow.api.exceptions import ApiError
 
 from . import selectors, services
 from .models import AspectRatio
+from .stages.publishing import youtube_connect_finish
 
 
 class NewProjectForm(forms.Form):
@@ -41,3 +45,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def project_page(request: HttpRequest, project_id: str) -> HttpResponse:
     project = selectors.project_detail(user=_user(request), project_id=project_id)
     return render(request, "projects/project.html", {"project": project})
+
+
+@login_required
+def youtube_connected(request: HttpRequest) -> HttpResponse:
+    """Google sends the user back here after the consent screen."""
+    if request.GET.get("error"):
+        messages.error(request, f"YouTube was not connected: {request.GET['error']}.")
+        return redirect("dashboard")
+    try:
+        channel = youtube_connect_finish(
+            user=_user(request),
+            code=request.GET.get("code", ""),
+            state=request.GET.get("state", ""),
+            redirect_uri=request.build_absolute_uri(request.path),
+        )
+    except (ApiError, ProviderError) as exc:
+        messages.error(request, f"YouTube was not connected: {exc}")
+        return redirect("dashboard")
+    messages.success(request, f"{channel.name} can now publish to YouTube.")
+    return redirect("dashboard")

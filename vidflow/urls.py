@@ -25,6 +25,7 @@ login_limited = ratelimited("auth", key=key_ip, group="auth:login", respond=page
 urlpatterns = [
     path("", project_views.dashboard, name="dashboard"),
     path("projects/<uuid:project_id>", project_views.project_page, name="project-page"),
+    path("youtube/connected", project_views.youtube_connected, name="youtube-connected"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # OAuth endpoints under /api/oauth/, discovery documents, /device, /connected-apps
