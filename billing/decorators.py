@@ -1,15 +1,13 @@
-"""``requireCredits``: the one way a route declares that it spends credits."""
+"""``requireCredits``: the one way a route declares that it spends credits, and its cousins for
+free routes that still have a tier of their own."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from vidflow.api.permissions import Handler, route_policy
 
 GENERATE_SCOPE = "generate"
 GENERATION_TIER = "generation"
 FREE_SUGGEST_TIER = "free_suggest"
-
-Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 
 def billable(handler: Handler) -> Handler:
@@ -21,20 +19,13 @@ def billable(handler: Handler) -> Handler:
     the run and the enqueued task commit together, so a 402 INSUFFICIENT_CREDITS leaves nothing
     behind.
     """
-    handler.required_scope = GENERATE_SCOPE  # type: ignore[attr-defined]
-    handler.rate_tier = GENERATION_TIER  # type: ignore[attr-defined]
+    route_policy(scope=GENERATE_SCOPE, rate_tier=GENERATION_TIER)(handler)
     handler.billable = True  # type: ignore[attr-defined]
     return handler
 
 
-def free_suggestion(handler: Handler) -> Handler:
-    """Mark a non-billable suggestion handler: its own rate tier, apart from generation."""
-    handler.rate_tier = FREE_SUGGEST_TIER  # type: ignore[attr-defined]
-    return handler
-
-
-def queues_work(handler: Handler) -> Handler:
-    """Mark a free handler that still sends work to the workers: it shares the generation rate
-    tier with billable routes (but needs no ``generate`` scope, since it spends nothing)."""
-    handler.rate_tier = GENERATION_TIER  # type: ignore[attr-defined]
-    return handler
+# A non-billable suggestion: its own rate tier, so suggestions never eat the generation budget.
+free_suggestion = route_policy(rate_tier=FREE_SUGGEST_TIER)
+# A free route that still sends work to the workers: it shares the generation tier (but needs no
+# ``generate`` scope, since it spends nothing).
+queues_work = route_policy(rate_tier=GENERATION_TIER)

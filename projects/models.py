@@ -67,6 +67,9 @@ class Channel(TimeStamped):
     visual_style = models.CharField(max_length=200, blank=True)
     youtube_channel_id = models.CharField(max_length=64, blank=True)
     youtube_connected_at = models.DateTimeField(null=True, blank=True)
+    # The YouTube refresh token, sealed (vidflow.crypto): it must stay usable, so it cannot be
+    # hashed like our own tokens.
+    youtube_credentials = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ("-created_at",)

@@ -6,6 +6,7 @@ from vidflow.api.views import UUID_PATTERN
 from .api.core import ChannelViewSet, ProjectViewSet, RunViewSet
 from .api.ideation import IdeationViewSet
 from .api.production import ShotsViewSet
+from .api.publishing import PublishingViewSet
 from .api.script import ScriptViewSet
 from .api.visual_bible import CharacterViewSet, LocationViewSet, VisualBibleViewSet
 from .api.voiceover import VoiceoverViewSet, VoicesViewSet
@@ -132,4 +133,6 @@ urlpatterns = [
         VoicesViewSet.as_view({"get": "sample"}),
         name="voice-sample",
     ),
+    stage("publish-suggest", PublishingViewSet, "publish-suggest", post="suggest"),
+    stage("publish-youtube", PublishingViewSet, "publish-youtube", post="youtube"),
 ]

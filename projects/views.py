@@ -5,15 +5,18 @@ driven by small scripts in ``static/vidflow/`` that call the JSON API with the s
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.models import User
-from vidflow.api.exceptions import NotFound
+from vendors.base import ProviderError
+from vidflow.api.exceptions import ApiError, NotFound
 
 from . import selectors, services
 from .models import AspectRatio, Stage
+from .stages.publishing import youtube_connect_finish
 
 LENGTHS = [
     (30, "30 seconds"),
@@ -94,3 +97,23 @@ def runs_page(request: HttpRequest) -> HttpResponse:
     runs = selectors.recent_runs(user=_user(request))
     rows = [(run, RUN_KIND_LABELS.get(run.kind, run.kind)) for run in runs]
     return render(request, "projects/runs.html", {"rows": rows})
+
+
+@login_required
+def youtube_connected(request: HttpRequest) -> HttpResponse:
+    """Google sends the user back here after the consent screen."""
+    if request.GET.get("error"):
+        messages.error(request, f"YouTube was not connected: {request.GET['error']}.")
+        return redirect("dashboard")
+    try:
+        channel = youtube_connect_finish(
+            user=_user(request),
+            code=request.GET.get("code", ""),
+            state=request.GET.get("state", ""),
+            redirect_uri=request.build_absolute_uri(request.path),
+        )
+    except (ApiError, ProviderError) as exc:
+        messages.error(request, f"YouTube was not connected: {exc}")
+        return redirect("dashboard")
+    messages.success(request, f"{channel.name} can now publish to YouTube.")
+    return redirect("dashboard")

@@ -586,6 +586,27 @@ YOUTUBE_API_BASE_URL: str = _read(
     "str",
     default=f"{_sim}/youtube" if VENDOR_SIMULATOR else "https://www.googleapis.com",
 )
+# Google OAuth 2.0 (web server flow) for connecting a channel's YouTube account to publish.
+GOOGLE_CLIENT_ID: str = _read(
+    "GOOGLE_CLIENT_ID",
+    "str",
+    default="sim-google-client.apps.googleusercontent.com" if VENDOR_SIMULATOR else "",
+)
+GOOGLE_CLIENT_SECRET: str = _read(
+    "GOOGLE_CLIENT_SECRET", "str", default="sim-google-secret" if VENDOR_SIMULATOR else ""
+)
+GOOGLE_AUTH_URL: str = _read(
+    "GOOGLE_AUTH_URL",
+    "str",
+    default=f"{_sim}/google/o/oauth2/v2/auth"
+    if VENDOR_SIMULATOR
+    else "https://accounts.google.com/o/oauth2/v2/auth",
+)
+GOOGLE_TOKEN_URL: str = _read(
+    "GOOGLE_TOKEN_URL",
+    "str",
+    default=f"{_sim}/google/token" if VENDOR_SIMULATOR else "https://oauth2.googleapis.com/token",
+)
 YOUTUBE_API_KEY: str = _read(
     "YOUTUBE_API_KEY", "str", default="sim-yt-key" if VENDOR_SIMULATOR else ""
 )

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", project_views.dashboard, name="dashboard"),
     path("projects/<uuid:project_id>", project_views.project_page, name="project-page"),
     path("runs", project_views.runs_page, name="runs-page"),
+    path("youtube/connected", project_views.youtube_connected, name="youtube-connected"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # OAuth endpoints under /api/oauth/, discovery documents, /device, /connected-apps

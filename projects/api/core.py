@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +19,7 @@ from projects.serializers import (
     ProjectSerializer,
     RunSerializer,
 )
+from projects.stages.publishing import youtube_connect_url, youtube_disconnect
 from vidflow.api.views import UUID_PATTERN, ApiViewSet
 
 
@@ -106,6 +108,23 @@ class ChannelViewSet(ApiViewSet):
         selectors.channel_get(user=self.user, channel_id=channel_id)
         services.channel_delete(channel_id=channel_id, actor=self.user)
         return Response({"id": channel_id, "deleted": True})
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("YouTubeConnect", {"authorizationUrl": serializers.URLField()}),
+        description="POST: where to send the user to connect the channel to YouTube (Google "
+        "consent screen); they come back to /youtube/connected. DELETE: disconnect.",
+    )
+    @action(detail=True, methods=["post", "delete"], url_path="youtube")
+    def youtube(self, request: Request, channel_id: str) -> Response:
+        channel = selectors.channel_get(user=self.user, channel_id=channel_id)
+        if request.method == "DELETE":
+            youtube_disconnect(channel_id=channel.pk, actor=self.user)
+            return Response({"id": str(channel.pk), "youtubeConnected": False})
+        url = youtube_connect_url(
+            channel=channel, redirect_uri=request.build_absolute_uri(reverse("youtube-connected"))
+        )
+        return Response({"authorizationUrl": url})
 
 
 @extend_schema(tags=["runs"])

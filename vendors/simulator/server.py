@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import assemblyai, elevenlabs, kie, openai, wavespeed, youtube
+from . import assemblyai, elevenlabs, google, kie, openai, wavespeed, youtube
 from .core import (
     Behaviour,
     Delivery,
@@ -92,6 +92,7 @@ class Simulator:
                 openai.OpenAI(),
                 elevenlabs.ElevenLabs(),
                 youtube.YouTube(),
+                google.Google(),
             )
         }
         self.media_dir = Path(tempfile.mkdtemp(prefix="vidflow-sim-"))

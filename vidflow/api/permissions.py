@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from .exceptions import AccountSuspended, InsufficientScope
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 READ_SCOPE = "projects:read"
 WRITE_SCOPE = "projects:write"
@@ -59,3 +62,19 @@ class HasRequiredScope(BasePermission):
         if scope and not allow_scopes([scope]):
             raise InsufficientScope(scope)
         return True
+
+
+def route_policy(
+    *, scope: str | None = None, rate_tier: str | None = None
+) -> Callable[[Handler], Handler]:
+    """Mark a viewset handler with the scope it needs and/or its rate tier (read per request by
+    :func:`route_attr`)."""
+
+    def mark(handler: Handler) -> Handler:
+        if scope is not None:
+            handler.required_scope = scope  # type: ignore[attr-defined]
+        if rate_tier is not None:
+            handler.rate_tier = rate_tier  # type: ignore[attr-defined]
+        return handler
+
+    return mark

@@ -81,7 +81,7 @@ def test_the_same_entry_is_drawn_in_its_own_colour_every_time(api: APIClient, us
     assert (run.status, run.credits_charged, run.credits_refunded) == ("succeeded", 1, 0)
     first, second = api.get(url).json()["data"]["variations"]
     red = open_image(api, second["imageUrl"]).convert("RGB")
-    reds = sum(1 for r, g, b in red.getdata() if r > 200 and g < 60 and b < 60)
+    reds = sum(1 for r, g, b in red.get_flattened_data() if r > 200 and g < 60 and b < 60)
     assert reds > 0.01 * red.width * red.height  # the entry's colour is in its picture
     assert api.get(url).json()["data"]["selectedVariationId"] == first["id"]  # not replaced
 

@@ -1,0 +1,54 @@
+"""Publishing routes: suggestions and the YouTube upload."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from billing.decorators import GENERATION_TIER, free_suggestion
+from projects.stages import publishing as stage
+from vidflow.api.permissions import route_policy
+from vidflow.api.serializers import StrictSerializer
+
+from .base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
+
+
+class SuggestionSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    tags = serializers.ListField(child=serializers.CharField())
+
+
+class PublishRequestSerializer(StrictSerializer):
+    privacy = serializers.ChoiceField(choices=stage.PRIVACY, default="private")
+    publishAt = serializers.DateTimeField(
+        required=False, help_text="RFC 3339; the video must be private until then."
+    )
+    title = serializers.CharField(max_length=100, required=False)
+    description = serializers.CharField(max_length=5000, required=False)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=30), max_length=30, required=False
+    )
+
+
+@extend_schema(tags=["publish"], parameters=[PROJECT_ID])
+class PublishingViewSet(StageViewSet):
+    serializer_class = SuggestionSerializer
+
+    @extend_schema(request=None, responses=SuggestionSerializer)
+    @free_suggestion
+    def suggest(self, request: Request, project_id: str) -> Response:
+        copy = stage.publish_suggest(project=self.project())
+        return Response({"description": copy.description, "tags": list(copy.tags)})
+
+    @extend_schema(request=PublishRequestSerializer, responses=AcceptedRunSerializer)
+    @route_policy(scope="publish", rate_tier=GENERATION_TIER)
+    def youtube(self, request: Request, project_id: str) -> Response:
+        body = PublishRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        options = dict(body.validated_data)
+        if "publishAt" in options:
+            options["publishAt"] = options["publishAt"].isoformat()
+        run = stage.publish_youtube(project_id=self.project().pk, actor=self.user, options=options)
+        return accepted(run)
