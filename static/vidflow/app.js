@@ -86,6 +86,8 @@ window.vidflow = (function () {
           : `Not enough credits. ${err.message}`;
       case "RATE_LIMITED":
         return `Too many requests just now: try again in ${err.retryAfter || "a few"} seconds.`;
+      case "YOUTUBE_NOT_CONNECTED":
+        return "Connect the project's channel to YouTube first.";
       case "UNAUTHENTICATED":
         return "Your session has ended: log in again.";
       case "VALIDATION_ERROR": {

@@ -77,6 +77,7 @@
     if (kind.startsWith("voiceover.")) return "voiceover";
     if (kind.startsWith("music.")) return "music";
     if (kind.startsWith("shots.")) return "production";
+    if (kind.startsWith("publish.")) return "publish";
     return "render";
   }
 
@@ -301,6 +302,7 @@
     showChannel(await api("PATCH", `${base}/channel-setup`, changes));
     say(button, "Channel setup saved.", "ok");
     await refreshProject();
+    await loadYoutube();
   });
 
   // --- script ----------------------------------------------------------------------------
@@ -594,6 +596,41 @@
       h("dt", { text: "Tags" }), h("dd", {}, tags.length ? h("ul", { class: "tags" }, tags.map((t) => h("li", { text: t }))) : "none"),
       h("dt", { text: "Chapters" }), h("dd", {}, chapters.length ? h("pre", { class: "wrap", text: chapters.map(chapterLine).join("\n") }) : "none")));
   }
+  onClick($("#suggest-publish"), async () => {
+    const copy = await api("POST", `${base}/publish-suggest`);
+    fill($("#publish-suggestion"),
+      h("h3", { text: "Suggested copy" }),
+      h("dl", { class: "publish" },
+        h("dt", { text: "Description" }), h("dd", {}, h("pre", { class: "wrap", text: copy.description })),
+        h("dt", { text: "Tags" }), h("dd", {}, h("ul", { class: "tags" }, copy.tags.map((t) => h("li", { text: t }))))));
+  });
+
+  async function loadYoutube() {
+    const status = $("#youtube-status");
+    if (!project.channelId) {
+      status.textContent = "This project has no channel yet: save the channel setup (Ideation), then connect it to YouTube.";
+      return;
+    }
+    const channel = await api("GET", `/api/channels/${project.channelId}`);
+    status.textContent = channel.youtubeConnected
+      ? `${channel.name} is connected: uploads go to its YouTube channel.`
+      : `${channel.name} is not connected to YouTube yet.`;
+    $("#connect-youtube").textContent = channel.youtubeConnected ? "Connect YouTube again" : "Connect YouTube";
+  }
+
+  // Google's consent screen, then back to /youtube/connected.
+  onClick($("#connect-youtube"), async (button) => {
+    if (!project.channelId) {
+      say(button, "Save the channel setup (Ideation) first: YouTube connects to a channel.", "error");
+      return;
+    }
+    const { authorizationUrl } = await api("POST", `/api/channels/${project.channelId}/youtube`);
+    window.location.assign(authorizationUrl);
+  });
+
+  onSubmit($("#publish-form"), async (data) =>
+    started(await api("POST", `${base}/publish-youtube`, { privacy: data.get("privacy") })));
+
   onClick($("#load-publish"), async () => {
     await refreshProject();
     if (!project.selected.render) say($("#load-publish"), "Render the video first: the publish context is built from it.", "error");
@@ -608,7 +645,8 @@
     voiceover: async () => forget("#voiceover-current"),
     music: async () => forget("#music-current"),
     production: loadShots,
-    render: async () => { forget("#render-current"); forget("#thumbnail-current"); },
+    render: async () => { forget("#render-current"); forget("#thumbnail-current"); await loadPublish(); },
+    publish: loadPublish,
   };
 
   // Runs already in flight when the page opens (a reload during a long run) are followed too.
@@ -627,7 +665,7 @@
     }
     // Sections with nothing in them (the payload's counts say so) cost no request.
     const loads = [loadTitles(), loadOutliers(), loadChannel(), loadScript(), loadBible(), loadShots(),
-                   loadVoices(), loadPublish(), resumeRuns()];
+                   loadVoices(), loadPublish(), loadYoutube(), resumeRuns()];
     const results = await Promise.allSettled(loads);
     const failed = results.find((r) => r.status === "rejected");
     if (failed) say($("#project-h"), `Part of the page did not load: ${explain(failed.reason)}`, "error");
