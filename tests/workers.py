@@ -2,12 +2,14 @@
 
 Tests that use them are transactional (``django_db(transaction=True)``) so the worker sees
 committed rows. Each worker configuration (provider choices, callback address) is started once
-per test session and reused; all of them consume a queue private to this session, so nothing
-left in Redis by an earlier run can reach them.
+per test session and reused. Each configuration consumes a queue of its own, private to this
+session: nothing left in Redis by an earlier run can reach them, and a worker started for one
+test (offline providers, say) never takes the tasks a later test meant for another (vendors).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -29,12 +31,13 @@ QUEUE = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 class Worker:
     def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.queue = env["CELERY_QUEUE"]
         self.log_path = log
         self._log = log.open("wb")
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "vidflow", "worker",
-                "-Q", QUEUE, "--pool", "prefork", "--concurrency", env.pop("CONCURRENCY", "2"),
+                "-Q", self.queue, "--pool", "prefork", "--concurrency", env.pop("CONCURRENCY", "2"),
                 "--without-mingle", "--without-gossip", "--loglevel", "INFO",
             ],
             cwd=ROOT,
@@ -113,14 +116,18 @@ def start_worker(
     shared_media: Path,
     settings: Any,
     tmp_path_factory: pytest.TempPathFactory,
-) -> Callable[..., Worker]:
+) -> Iterator[Callable[..., Worker]]:
     """``start_worker(PROVIDER_IMAGE="kie", ...)``: a worker with these settings (reused across
-    tests with the same ones). The calling test's media root becomes the shared one."""
+    tests with the same ones); the test's tasks go to its queue from then on. The calling test's
+    media root becomes the shared one."""
     settings.MEDIA_ROOT = str(shared_media)
+    previous_queue = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = QUEUE
 
     def start(**overrides: str) -> Worker:
         key = tuple(sorted(overrides.items()))
+        queue = f"{QUEUE}-{hashlib.sha256(repr(key).encode()).hexdigest()[:8]}"
+        celery_app.conf.task_default_queue = queue
         worker = _worker_registry.get(key)
         if worker is not None and worker.process.poll() is None:
             return worker
@@ -132,15 +139,16 @@ def start_worker(
             "VIDFLOW_WORK_DIR": str(shared_media.parent / "work"),
             "SECRET_KEY": settings.SECRET_KEY,
             "PYTHONUNBUFFERED": "1",
-            "CELERY_QUEUE": QUEUE,
             **overrides,
+            "CELERY_QUEUE": queue,
         }
         log = tmp_path_factory.mktemp("worker") / "worker.log"
         worker = Worker(env, log)
         _worker_registry[key] = worker
         return worker
 
-    return start
+    yield start
+    celery_app.conf.task_default_queue = previous_queue
 
 
 def wait_for(predicate: Callable[[], Any], *, timeout: float = 60, message: str = "") -> Any:
