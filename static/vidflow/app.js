@@ -9,8 +9,7 @@ window.vidflow = (function () {
     "script.analyze": "Script analysis", "visual_bible.generate": "Visual bible",
     "visual_bible.variation": "New variation", "voiceover.generate": "Voiceover",
     "music.generate": "Music", "shots.plan": "Shot plan", "shots.generate": "Shots",
-    "timeline.render": "Render", "render": "Render", "thumbnail.generate": "Thumbnail",
-    "thumbnail": "Thumbnail", "publish.youtube": "YouTube upload",
+    "render.final": "Render", "thumbnail.generate": "Thumbnail", "publish.youtube": "YouTube upload",
   };
 
   function cookie(name) {

@@ -7,7 +7,8 @@
 // chapter survive saving another.
 "use strict";
 (function () {
-  const { api, h, fill, explain, plural, runSummary, watchRun, refreshCredits, adjustCredits, clock, isActive } = window.vidflow;
+  const { api, h, fill, explain, plural, runLabel, runSummary, watchRun, refreshCredits, adjustCredits,
+          clock, isActive } = window.vidflow;
   const root = document.getElementById("workspace");
   if (!root) return;
   const base = `/api/projects/${root.dataset.projectId}`;
@@ -89,8 +90,9 @@
     const box = $(`[data-runs="${area}"]`);
     $$(".run.finished", box).forEach((n) => n.remove());
     const text = h("span", { class: "run-text" });
-    const bar = h("progress", { max: run.progress.total, value: run.progress.done, "aria-label": "progress" });
-    const cancel = h("button", { type: "button", class: "link-button", text: "Cancel" });
+    const label = runLabel(run.kind);
+    const bar = h("progress", { max: run.progress.total, value: run.progress.done, "aria-label": `${label}: progress` });
+    const cancel = h("button", { type: "button", class: "link-button", text: "Cancel", "aria-label": `Cancel: ${label}` });
     onClick(cancel, () => api("POST", `/api/runs/${run.id}/cancel`));
     const view = h("div", { class: "run", "data-run-id": run.id }, text, " ", bar, " ", cancel);
     box.append(view);
@@ -104,10 +106,11 @@
         bar.remove();
         cancel.remove();
       }
-      // Runs of many steps (shots, narration) show each finished piece as it lands.
+      // Runs of many steps (shots, narration) show each finished piece as it lands; a reload
+      // that fails here is tried again when the run ends.
       if (r.progress.done !== done && r.progress.total > 1 && isActive(r)) {
         done = r.progress.done;
-        RELOAD[area]();
+        RELOAD[area]().catch(() => {});
       }
     };
     show(run);
@@ -163,6 +166,15 @@
     setCounts("script", plural(c.chapters, "chapter"));
     setCounts("visual_bible", `${plural(c.characters, "character")} · ${plural(c.locations, "location")}`);
     setCounts("production", c.shots.total ? `${plural(c.shots.total, "shot")}: ${byState.join(", ")}` : "");
+
+    // A button says whether it makes the artifact or makes it again.
+    const again = (id, exists, first, next) => { $(`#${id}`).textContent = exists ? next : first; };
+    again("generate-outline", c.chapters, "Generate outline", "Regenerate outline");
+    again("generate-hook", p.selected.hook, "Generate hook", "Regenerate hook");
+    again("generate-voiceover", p.selected.voiceover, "Generate voiceover", "Regenerate voiceover");
+    again("plan-shots", c.shots.total, "Plan shots", "Plan shots again");
+    again("render-video", p.selected.render, "Render video", "Render again");
+    again("generate-thumbnail", p.selected.thumbnail, "Generate thumbnail", "Regenerate thumbnail");
 
     $("#selected-title").textContent = p.selected.title || "none yet";
     showVoiceover(p.selected.voiceover);
@@ -317,6 +329,9 @@
     $("#hook-text").value = project.selected.hook;
     fill($("#chapters"), ...outline.chapters.map(chapterItem));
     showAnalysis(analysis.analysis);
+    const narrated = outline.chapters.some((c) => c.narration);
+    $("#generate-narration").textContent = narrated ? "Regenerate all narration" : "Narrate all chapters";
+    $("#generate-analysis").textContent = analysis.analysis ? "Analyze again" : "Analyze script";
     applyMarks(project);
   }
 
@@ -326,8 +341,9 @@
     const narration = h("textarea", { name: "narration", rows: 5, maxlength: 20000, id: `chapter-${chapter.id}-narration` });
     narration.value = chapter.narration;
     const words = h("span", { class: "help", text: plural(chapter.words, "word") });
-    const save = h("button", { type: "button", class: "secondary", text: "Save chapter" });
-    const regenerate = h("button", { type: "button", text: chapter.narration ? "Regenerate narration" : "Narrate this chapter" });
+    const again = chapter.narration ? "Regenerate narration" : "Narrate this chapter";
+    const save = h("button", { type: "button", class: "secondary", text: "Save chapter", "aria-label": `Save chapter ${n}` });
+    const regenerate = h("button", { type: "button", text: again, "aria-label": `${again} (chapter ${n})` });
     onClick(save, async () => {
       const saved = await api("PATCH", `${base}/script/chapters/${chapter.id}`, { title: title.value, narration: narration.value });
       words.textContent = plural(saved.words, "word");
@@ -412,7 +428,7 @@
       }
       return button;
     });
-    const more = h("button", { type: "button", class: "secondary", text: "New variation" });
+    const more = h("button", { type: "button", class: "secondary", text: "New variation", "aria-label": `New variation of ${entry.name}` });
     onClick(more, async () => started(await api("POST", `${path}/variations/generate`)));
     return h("li", { class: "entry", "data-scope": true },
              h("h4", {}, entry.name, " ", staleBadge({ "data-stale-id": entry.id }, "stale: the script changed, check it still fits")),
@@ -513,9 +529,9 @@
     const n = shot.position + 1;
     const prompt = h("textarea", { rows: 3, maxlength: 2000, id: `shot-${shot.id}-prompt` });
     prompt.value = shot.prompt;
-    const save = h("button", { type: "button", class: "secondary", text: "Save prompt" });
-    const generate = h("button", { type: "button", text: shot.state === "planned" ? "Generate" : "Regenerate",
-                                   disabled: GENERATING.has(shot.state) });
+    const verb = shot.state === "planned" ? "Generate" : "Regenerate";
+    const save = h("button", { type: "button", class: "secondary", text: "Save prompt", "aria-label": `Save prompt of shot ${n}` });
+    const generate = h("button", { type: "button", text: verb, "aria-label": `${verb} shot ${n}`, disabled: GENERATING.has(shot.state) });
     onClick(save, async () => {
       await api("PATCH", `${base}/timeline/shots/${shot.id}`, { prompt: prompt.value });
       say(save, "Prompt saved.", "ok");
@@ -550,7 +566,8 @@
   }
 
   onClick($("#render-video"), async () =>
-    started(await api("POST", `${base}/timeline/render`, {}).catch((e) => unavailable(e, "Rendering"))));
+    started(await api("POST", `${base}/timeline/render`, { captions: $("#render-captions").checked })
+      .catch((e) => unavailable(e, "Rendering"))));
   onClick($("#generate-thumbnail"), async () =>
     started(await api("POST", `${base}/thumbnail/generate`, {}).catch((e) => unavailable(e, "The thumbnail"))));
 
@@ -590,11 +607,15 @@
     }
     const tags = context.tags || [];
     const chapters = context.chapters || [];
-    fill(box, h("dl", { class: "publish" },
-      h("dt", { text: "Title" }), h("dd", { text: context.title || project.selected.title }),
-      h("dt", { text: "Description" }), h("dd", {}, h("pre", { class: "wrap", text: context.description || "" })),
-      h("dt", { text: "Tags" }), h("dd", {}, tags.length ? h("ul", { class: "tags" }, tags.map((t) => h("li", { text: t }))) : "none"),
-      h("dt", { text: "Chapters" }), h("dd", {}, chapters.length ? h("pre", { class: "wrap", text: chapters.map(chapterLine).join("\n") }) : "none")));
+    const stale = Object.entries(context.stale || {}).filter(([, isStale]) => isStale).map(([what]) => what);
+    fill(box,
+      stale.length ? h("p", {}, h("span", { class: "badge stale", text: "stale" }), ` Out of date: ${stale.join(", ")}. Regenerate before publishing.`) : null,
+      context.thumbnailUrl ? h("img", { class: "thumbnail", src: context.thumbnailUrl, alt: "The thumbnail" }) : null,
+      h("dl", { class: "publish" },
+        h("dt", { text: "Title" }), h("dd", { text: context.title || project.selected.title }),
+        h("dt", { text: "Description" }), h("dd", {}, h("pre", { class: "wrap", text: context.description || "" })),
+        h("dt", { text: "Tags" }), h("dd", {}, tags.length ? h("ul", { class: "tags" }, tags.map((t) => h("li", { text: t }))) : "none"),
+        h("dt", { text: "Chapters" }), h("dd", {}, chapters.length ? h("pre", { class: "wrap", text: chapters.map(chapterLine).join("\n") }) : "none")));
   }
   onClick($("#suggest-publish"), async () => {
     const copy = await api("POST", `${base}/publish-suggest`);

@@ -128,6 +128,16 @@ def test_pages_load_scripts_only_from_static_files_and_have_no_inline_handlers(
         assert re.search(r"\son[a-z]+=", html) is None, path
 
 
+def test_pages_refuse_scripts_from_anywhere_but_our_static_files(
+    browser: Client, user: User
+) -> None:
+    project = ProjectFactory(owner=user)
+    for path in ("/", f"/projects/{project.pk}", "/runs"):
+        policy = browser.get(path)["Content-Security-Policy"]
+        assert "script-src 'self'" in policy
+        assert "object-src 'none'" in policy
+
+
 def test_the_navigation_links_every_page(browser: Client) -> None:
     html = _html(browser.get("/runs"))
 
