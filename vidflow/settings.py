@@ -158,6 +158,9 @@ if REDIS_URL:
             "KEY_PREFIX": _read("CACHE_KEY_PREFIX", "str", default="vidflow"),
         }
     }
+    # Sessions are read from Redis on every request and written through to the database, so a
+    # cache flush never logs anybody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # The embedded default is one web process, whose local memory holds the counters correctly.

@@ -66,13 +66,15 @@ def _signed_link(name: str, owner: str | None) -> str:
     return settings.PUBLIC_BASE_URL + reverse("artifact-file", kwargs={"token": token})
 
 
-def artifact_url(file: FieldFile | None, *, user_id: Any) -> str | None:
-    """A link to a stored artifact that opens only for ``user_id`` (session or bearer), or None."""
-    if not file or not file.name:
+def artifact_url(file: FieldFile | str | None, *, user_id: Any) -> str | None:
+    """A link to a stored artifact (a file field, or its stored name) that opens only for
+    ``user_id`` (session or bearer), or None when there is none."""
+    name = file if isinstance(file, str) else (file.name if file else None)
+    if not name:
         return None
     if not isinstance(default_storage, FileSystemStorage):
-        return str(file.storage.url(file.name))  # presigned by the object store
-    return _signed_link(file.name, str(user_id))
+        return str(default_storage.url(name))  # presigned by the object store
+    return _signed_link(name, str(user_id))
 
 
 def vendor_fetch_url(file: FieldFile) -> str:

@@ -1,0 +1,242 @@
+"""The full project payload of ``GET /api/projects/{id}``, read in four plain SQL round trips.
+
+This is the hottest read of the product (every page, client and MCP tool polls it), so it is
+written as SQL rather than ORM querysets: the ORM spent several times longer compiling the joins
+and subqueries than PostgreSQL spent running them, and decoded JSON columns (a long voiceover's
+word list) that the payload only needs to count. The cost is the same for 1 shot or 300: the
+query count never depends on the project's size (tests/projects/test_payload.py, ``make bench``).
+
+Table and column names come from the models; values are always parameters.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from .models import (
+    ACTIVE_RUN_STATUSES,
+    STAGE_ORDER,
+    BibleEntry,
+    BibleKind,
+    Chapter,
+    Music,
+    OutlierVideo,
+    Project,
+    Publication,
+    Render,
+    Run,
+    Script,
+    Shot,
+    ShotState,
+    Stage,
+    Thumbnail,
+    TitleIdea,
+    Variation,
+    Voiceover,
+)
+
+
+@dataclass
+class Payload:
+    completed_stages: list[str] = field(default_factory=list)
+    stale: dict[str, Any] = field(default_factory=dict)
+    counts: dict[str, Any] = field(default_factory=dict)
+    selected: dict[str, Any] = field(default_factory=dict)
+    credits_spent: int = 0
+
+
+def _table(model: type) -> str:
+    return str(model._meta.db_table)  # type: ignore[attr-defined]
+
+
+def _rows(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    return (
+        None if value is None else value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    )
+
+
+def _when(value: Any) -> Any:
+    """SQLite answers datetimes as naive UTC strings."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def _summary_sql() -> str:
+    json_length = "jsonb_array_length" if connection.vendor == "postgresql" else "json_array_length"
+    active = ", ".join(f"%(s{i})s" for i in range(len(ACTIVE_RUN_STATUSES)))
+    return f"""
+        SELECT
+          s.project_id, s.hook, s.hook_stale, s.analysis_stale AND s.analysis IS NOT NULL,
+          v.project_id, v.voice_id, v.audio, v.duration, v.stale, {json_length}(v.words),
+          m.project_id, m.mood, m.tempo, m.audio, m.duration, m.stale,
+          r.project_id, r.video, r.srt, r.vtt, r.duration, r.width, r.height, r.stale,
+          r.created_at,
+          t.project_id, t.image, t.title, t.stale,
+          (SELECT COUNT(*) FROM {_table(TitleIdea)} WHERE project_id = %(p)s),
+          (SELECT COUNT(*) FROM {_table(OutlierVideo)} WHERE project_id = %(p)s),
+          (SELECT COUNT(*) FROM {_table(Run)} WHERE project_id = %(p)s AND status IN ({active})),
+          (SELECT COUNT(*) FROM {_table(Publication)}
+             WHERE project_id = %(p)s AND youtube_video_id <> ''),
+          (SELECT COALESCE(SUM(credits_charged) - SUM(credits_refunded), 0)
+             FROM {_table(Run)} WHERE project_id = %(p)s)
+        FROM {_table(Project)} p
+        LEFT JOIN {_table(Script)} s ON s.project_id = p.id
+        LEFT JOIN {_table(Voiceover)} v ON v.project_id = p.id
+        LEFT JOIN {_table(Music)} m ON m.project_id = p.id
+        LEFT JOIN {_table(Render)} r ON r.project_id = p.id
+        LEFT JOIN {_table(Thumbnail)} t ON t.project_id = p.id
+        WHERE p.id = %(p)s
+    """  # noqa: S608
+
+
+def build_payload(project: Project) -> Payload:
+    """Status, completed stages, stale marks, counts, selected artifacts and credits spent."""
+    from vidflow.storage import artifact_url
+
+    pk = Project._meta.pk.get_db_prep_value(project.pk, connection)
+    params: dict[str, Any] = {"p": pk}
+    params.update({f"s{i}": str(s) for i, s in enumerate(ACTIVE_RUN_STATUSES)})
+    (
+        script_id, hook, hook_stale, analysis_stale,
+        voice_row, voice_id, voice_audio, voice_duration, voice_stale, word_count,
+        music_row, mood, tempo, music_audio, music_duration, music_stale,
+        render_row, video, srt, vtt, render_duration, width, height, render_stale, rendered_at,
+        thumb_row, thumb_image, thumb_title, thumb_stale,
+        n_titles, n_outliers, n_active, n_published, spent,
+    ) = _rows(_summary_sql(), params)[0]  # fmt: skip
+    chapters = _rows(
+        f"SELECT id, narration <> '', narration_stale FROM {_table(Chapter)} "  # noqa: S608
+        "WHERE project_id = %(p)s ORDER BY position",
+        {"p": pk},
+    )
+    entries = _rows(
+        f"""SELECT e.id, e.kind, e.name, e.stale, v.id, v.image
+            FROM {_table(BibleEntry)} e
+            LEFT JOIN {_table(Variation)} v ON v.id = e.selected_variation_id
+            WHERE e.project_id = %(p)s ORDER BY e.kind, e.created_at""",  # noqa: S608
+        {"p": pk},
+    )
+    shots = _rows(
+        f"SELECT id, state, stale FROM {_table(Shot)} WHERE project_id = %(p)s",  # noqa: S608
+        {"p": pk},
+    )
+
+    owner = project.owner_id
+
+    def url(name: Any) -> str | None:
+        return artifact_url(name, user_id=owner) if name else None
+
+    by_state = {state.value: 0 for state in ShotState}
+    for _, state, _ in shots:
+        by_state[state] += 1
+    stale_shots = [_uuid(sid) for sid, _, stale in shots if stale]
+    has_hook = bool(script_id and hook)
+    completed = {
+        Stage.IDEATION: bool(project.selected_title),
+        Stage.SCRIPT: bool(chapters) and all(bool(n) for _, n, _ in chapters) and has_hook,
+        Stage.VISUAL_BIBLE: bool(entries) and all(e[4] is not None for e in entries),
+        Stage.VOICEOVER: bool(voice_row and word_count and not voice_stale),
+        Stage.PRODUCTION: bool(
+            shots
+            and by_state[ShotState.READY] == len(shots)
+            and not stale_shots
+            and render_row
+            and video
+            and not render_stale
+        ),
+        Stage.PUBLISH: int(n_published) > 0,
+    }
+
+    def entry(row: tuple[Any, ...]) -> dict[str, Any]:
+        eid, _, name, _, variation_id, image = row
+        return {
+            "id": _uuid(eid),
+            "name": name,
+            "variationId": _uuid(variation_id),
+            "imageUrl": url(image),
+        }
+
+    return Payload(
+        completed_stages=[stage for stage in STAGE_ORDER if completed[Stage(stage)]],
+        stale={
+            "chapters": [_uuid(cid) for cid, _, stale in chapters if stale],
+            # Only what exists can be out of date (a new outline marks an analysis not yet made).
+            "hook": bool(script_id and hook and hook_stale),
+            "analysis": bool(script_id and analysis_stale),
+            "bibleEntries": [_uuid(e[0]) for e in entries if e[3]],
+            "voiceover": bool(voice_row and voice_stale),
+            "music": bool(music_row and music_stale),
+            "shots": stale_shots,
+            "render": bool(render_row and render_stale),
+            "thumbnail": bool(thumb_row and thumb_stale),
+        },
+        counts={
+            "titleIdeas": int(n_titles),
+            "outlierVideos": int(n_outliers),
+            "chapters": len(chapters),
+            "characters": sum(1 for e in entries if e[1] == BibleKind.CHARACTER),
+            "locations": sum(1 for e in entries if e[1] == BibleKind.LOCATION),
+            "shots": {"total": len(shots), "byState": by_state},
+            "activeRuns": int(n_active),
+        },
+        selected={
+            "title": project.selected_title,
+            "hook": hook or "",
+            "characters": [entry(e) for e in entries if e[1] == BibleKind.CHARACTER],
+            "locations": [entry(e) for e in entries if e[1] == BibleKind.LOCATION],
+            "voiceover": {
+                "voiceId": voice_id,
+                "audioUrl": url(voice_audio),
+                "duration": voice_duration,
+                "words": int(word_count or 0),
+                "stale": bool(voice_stale),
+            }
+            if voice_row
+            else None,
+            "music": {
+                "mood": mood,
+                "tempo": tempo,
+                "audioUrl": url(music_audio),
+                "duration": music_duration,
+                "stale": bool(music_stale),
+            }
+            if music_row
+            else None,
+            "render": {
+                "videoUrl": url(video),
+                "srtUrl": url(srt),
+                "vttUrl": url(vtt),
+                "duration": render_duration,
+                "width": width,
+                "height": height,
+                "stale": bool(render_stale),
+                "createdAt": _when(rendered_at),
+            }
+            if render_row
+            else None,
+            "thumbnail": {
+                "imageUrl": url(thumb_image),
+                "title": thumb_title,
+                "stale": bool(thumb_stale),
+            }
+            if thumb_row
+            else None,
+        },
+        credits_spent=int(spent or 0),
+    )
