@@ -201,7 +201,7 @@
     box.hidden = !parts.length;
     const list = parts.flatMap((a, i) => (i ? [", ", a] : [a]));
     fill(box, h("span", { class: "badge stale", text: "out of date" }), " ", ...list,
-                        ": something they were made from changed. Regenerate them when you are ready.");
+         ": something they were made from changed. Regenerate them when you are ready.");
   }
 
   // Payload-driven players are rebuilt only when what they show changed (the signed links
