@@ -50,6 +50,24 @@ def test_create_project_returns_the_full_payload(api: APIClient, user: User) -> 
     assert Event.objects.filter(subject_id=project.pk, name="create").exists()
 
 
+def test_create_accepts_every_editable_field(api: APIClient) -> None:
+    body = {
+        "title": "Voyager",
+        "idea": "Two probes",
+        "selectedTitle": "The Longest Goodbye",
+        "videoStyle": "documentary",
+        "voiceId": "piper:en_US-joe-medium",
+        "aspectRatio": "16:9",
+        "resolution": "1080p",
+        "targetSeconds": 120,
+    }
+
+    data = api.post("/api/projects", body, format="json").json()["data"]
+
+    assert {key: data[key] for key in body} == body
+    assert data["completedStages"] == ["ideation"]
+
+
 def test_create_with_someone_elses_channel_is_a_validation_error(
     api: APIClient, other_user: User
 ) -> None:
