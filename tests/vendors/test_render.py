@@ -289,6 +289,23 @@ def test_portrait_and_1080p_renders(tmp_path: Path, width: int, height: int) -> 
     assert video.frames == 60
 
 
+@pytest.mark.parametrize("frames", [31, 34])
+def test_the_frame_rate_is_exactly_30_whatever_the_length(tmp_path: Path, frames: int) -> None:
+    """31 frames last 1.0333... s: a length written to the microsecond must not cut the last
+    frame (players would read a frame rate of 30.001)."""
+    bed = SynthMusic().compose(MusicRequest(mood="calm", tempo=90, duration=2.0), workdir=tmp_path)
+    assert isinstance(bed, MediaFile)
+    shots = [TimelineShot(still(tmp_path, "a pier"), 0, frames / 30, seed="a")]
+
+    result = render(shots, tmp_path / "final.mp4", music=bed.path, options=RenderOptions())
+
+    with av.open(str(result.path)) as container:
+        video = container.streams.video[0]
+        assert video.frames == frames
+        assert video.duration == frames * 512  # in 1/15360 s
+        assert video.average_rate == 30
+
+
 def _clip(into: Path, seconds: float) -> Path:
     media = KenBurnsVideo().animate(
         AnimateRequest(

@@ -50,7 +50,8 @@ def mix_graph(opts: AudioOptions, *, duration: float, voice: bool, music: bool) 
             if opts.voice_compress
             else ""
         )
-        graph.append(f"[0:a]{STEREO_48K}{compress},apad,atrim=0:{d},asplit=2[voice][key]")
+        split = ",asplit=2[voice][key]" if music else "[voice]"  # the key drives the ducking
+        graph.append(f"[0:a]{STEREO_48K}{compress},apad,atrim=0:{d}{split}")
     if music:
         fade = min(opts.music_fade_out, duration / 4)
         graph.append(

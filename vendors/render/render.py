@@ -4,6 +4,7 @@ re-encoding (the package docstring says why it is shaped like this)."""
 from __future__ import annotations
 
 import concurrent.futures as cf
+import math
 import os
 import shutil
 import tempfile
@@ -156,7 +157,12 @@ def render(
         part = output.with_name(f"{output.stem}.part.mp4")
         run_ffmpeg(
             ["-f", "concat", "-safe", "0", "-i", "segments.txt", "-i", "audio.m4a",
-             "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-t", f"{duration:.6f}",
+             "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
+             # rounded up, or the last frame is cut by a fraction of a microsecond: an edit
+             # list, in the movie's time scale (1/1000 s by default, so given the video's),
+             # which players read as a frame rate that is not quite 30
+             "-t", f"{math.ceil(duration * 1e6) / 1e6:.6f}",
+             "-movie_timescale", str(opts.fps * 512),
              "-movflags", "+faststart", str(part.resolve())],
             cwd=work,
         )  # fmt: skip
