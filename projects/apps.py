@@ -9,4 +9,10 @@ class ProjectsConfig(AppConfig):
         # Run kinds (and vendor-job purposes) register themselves when their modules are
         # imported; a worker never loads the URLconf, so the stages are imported here.
         from projects.pipeline import jobs, shots  # noqa: F401
-        from projects.stages import production, script, visual_bible, voiceover  # noqa: F401
+        from projects.stages import (  # noqa: F401
+            production,
+            render,
+            script,
+            visual_bible,
+            voiceover,
+        )

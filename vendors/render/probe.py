@@ -187,6 +187,8 @@ class QualityReport:
     loudness: dict[str, float | None]
     black: list[dict[str, float]]
     frozen: list[dict[str, float]]
+    #: the black or frozen stretches that fail the check: ``{"kind", "start", "end"}``
+    stills: list[dict[str, Any]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
     @property
@@ -234,9 +236,12 @@ def quality_check(
         )
     elif measured.true_peak > MAX_TRUE_PEAK:
         failures.append(f"true peak {measured.true_peak:.1f} dBTP is above {MAX_TRUE_PEAK:.0f}")
-    for name, stretches in (("black", black), ("frozen", frozen)):
-        for s in unexpected(stretches):
-            failures.append(f"{name} picture from {s.start:.1f} s to {s.end:.1f} s")
+    stills = [
+        {"kind": kind, "start": s.start, "end": s.end}
+        for kind, stretches in (("black", black), ("frozen", frozen))
+        for s in unexpected(stretches)
+    ]
+    failures += [f"{s['kind']} picture from {s['start']:.1f} s to {s['end']:.1f} s" for s in stills]
     return QualityReport(
         duration=round(info.duration, 3),
         narration=round(narration, 3),
@@ -265,6 +270,7 @@ def quality_check(
         },
         black=[{"start": s.start, "end": s.end} for s in black],
         frozen=[{"start": s.start, "end": s.end} for s in frozen],
+        stills=stills,
         failures=failures,
     )
 
