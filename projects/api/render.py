@@ -107,17 +107,27 @@ class PublishContextSerializer(serializers.Serializer):
 class RenderViewSet(StageViewSet):
     serializer_class = RenderSerializer
 
-    @extend_schema(responses=RenderStatusSerializer)
-    def render_status(self, request: Request, project_id: str) -> Response:
+    def _with_latest_run(
+        self,
+        key: str,
+        model: type[Render] | type[Thumbnail],
+        serializer: type[serializers.Serializer],
+        kind: str,
+    ) -> Response:
+        """The project's current artifact (or null) and its latest run of ``kind`` (or null)."""
         project = self.project()
-        current = Render.objects.select_related("project").filter(project=project).first()
-        run = stage.latest_run(project, stage.RENDER_KIND)
+        current = model.objects.select_related("project").filter(project=project).first()
+        run = stage.latest_run(project, kind)
         return Response(
             {
-                "render": RenderSerializer(current).data if current else None,
+                key: serializer(current).data if current else None,
                 "run": RunSerializer(run).data if run else None,
             }
         )
+
+    @extend_schema(responses=RenderStatusSerializer)
+    def render_status(self, request: Request, project_id: str) -> Response:
+        return self._with_latest_run("render", Render, RenderSerializer, stage.RENDER_KIND)
 
     @extend_schema(request=RenderRequestSerializer, responses=AcceptedRunSerializer)
     @billable
@@ -134,14 +144,8 @@ class RenderViewSet(StageViewSet):
 
     @extend_schema(responses=ThumbnailStatusSerializer)
     def thumbnail_status(self, request: Request, project_id: str) -> Response:
-        project = self.project()
-        current = Thumbnail.objects.select_related("project").filter(project=project).first()
-        run = stage.latest_run(project, stage.THUMBNAIL_KIND)
-        return Response(
-            {
-                "thumbnail": ThumbnailSerializer(current).data if current else None,
-                "run": RunSerializer(run).data if run else None,
-            }
+        return self._with_latest_run(
+            "thumbnail", Thumbnail, ThumbnailSerializer, stage.THUMBNAIL_KIND
         )
 
     @extend_schema(request=ThumbnailRequestSerializer, responses=AcceptedRunSerializer)

@@ -12,7 +12,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 
@@ -259,8 +259,7 @@ def _render(run: Run) -> None:
             locked = locked_active_run(run)
             if locked is None:
                 return
-            current = Render.objects.select_for_update().filter(project=locked).first()
-            current = current or Render(project=locked)
+            current = _locked_row(Render, locked)
             store(current.video, MediaFile(result.path, "video/mp4", result.duration))
             for field, media in zip((current.srt, current.vtt), captions_files, strict=False):
                 store(field, media)
@@ -328,6 +327,16 @@ def _publish_copy(project: Project) -> dict[str, Any]:
     return {"description": copy.description[:DESCRIPTION_LIMIT], "tags": list(copy.tags)[:30]}
 
 
+Artifact = TypeVar("Artifact", Render, Thumbnail)
+
+
+def _locked_row(model: type[Artifact], project: Project) -> Artifact:
+    """The project's one row of ``model`` (a render, a thumbnail), locked, or a new one."""
+    return model.objects.select_for_update().filter(project=project).first() or model(
+        project=project
+    )
+
+
 # --- worker side: the thumbnail -------------------------------------------------------------
 
 
@@ -347,8 +356,7 @@ def _thumbnail(run: Run) -> None:
             locked = locked_active_run(run)
             if locked is None:
                 return
-            current = Thumbnail.objects.select_for_update().filter(project=locked).first()
-            current = current or Thumbnail(project=locked)
+            current = _locked_row(Thumbnail, locked)
             store(current.image, MediaFile(image, "image/jpeg"))
             current.title = title[:200]
             current.shot = shot

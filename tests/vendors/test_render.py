@@ -133,6 +133,10 @@ def test_picture_and_sound_last_the_narration(rendered: Rendered) -> None:
     assert video is not None
     assert audio is not None
     assert video.frames == round(rendered.narration * 30)
+    with av.open(str(rendered.result.path)) as container:
+        stream = container.streams.video[0]
+        pts = sorted(p.pts for p in container.demux(stream) if p.pts is not None)
+    assert {b - a for a, b in pairwise(pts)} == {512}  # a frame every 1/30 s, across joins too
     assert abs(video.duration - rendered.narration) <= FRAME
     assert abs(audio.duration - video.duration) <= FRAME
     assert abs(info.duration - rendered.narration) <= 0.05
@@ -289,20 +293,28 @@ def test_portrait_and_1080p_renders(tmp_path: Path, width: int, height: int) -> 
     assert video.frames == 60
 
 
-@pytest.mark.parametrize("frames", [31, 34])
-def test_the_frame_rate_is_exactly_30_whatever_the_length(tmp_path: Path, frames: int) -> None:
-    """31 frames last 1.0333... s: a length written to the microsecond must not cut the last
-    frame (players would read a frame rate of 30.001)."""
-    bed = SynthMusic().compose(MusicRequest(mood="calm", tempo=90, duration=2.0), workdir=tmp_path)
+@pytest.mark.parametrize("lengths", [(31,), (34,), (31, 37, 41, 32)])
+def test_the_frame_rate_is_exactly_30_whatever_the_lengths(
+    tmp_path: Path, lengths: tuple[int, ...]
+) -> None:
+    """31 frames last 1.0333... s: neither a length written to the microsecond nor segment
+    lengths kept to the millisecond may shorten the video (players would read a frame rate of
+    30.001)."""
+    bed = SynthMusic().compose(MusicRequest(mood="calm", tempo=90, duration=6.0), workdir=tmp_path)
     assert isinstance(bed, MediaFile)
-    shots = [TimelineShot(still(tmp_path, "a pier"), 0, frames / 30, seed="a")]
+    picture = still(tmp_path, "a pier")
+    cuts = [sum(lengths[:i]) for i in range(len(lengths) + 1)]
+    shots = [TimelineShot(picture, a / 30, b / 30, seed=str(a)) for a, b in pairwise(cuts)]
 
-    result = render(shots, tmp_path / "final.mp4", music=bed.path, options=RenderOptions())
+    result = render(
+        shots, tmp_path / "final.mp4", music=bed.path, options=RenderOptions(segment_seconds=1)
+    )
 
+    assert result.segments == len(lengths)
     with av.open(str(result.path)) as container:
         video = container.streams.video[0]
-        assert video.frames == frames
-        assert video.duration == frames * 512  # in 1/15360 s
+        assert video.frames == cuts[-1]
+        assert video.duration == cuts[-1] * 512  # in 1/15360 s
         assert video.average_rate == 30
 
 

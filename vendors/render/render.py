@@ -152,15 +152,22 @@ def render(
                 processes.kill()
                 raise
         seconds["picture+sound"] = time.perf_counter() - t
-        (work / "segments.txt").write_text("".join(f"file '{p.result()}'\n" for p in parts))
+        # Each segment's exact length, so the join does not take it from the segment's own
+        # metadata, which may be kept to the millisecond: the next one would start early.
+        (work / "segments.txt").write_text(
+            "".join(
+                f"file '{p.result()}'\nduration {(b - a) / opts.fps:.6f}\n"
+                for p, (a, b) in zip(parts, segments, strict=True)
+            )
+        )
         t = time.perf_counter()
         part = output.with_name(f"{output.stem}.part.mp4")
         run_ffmpeg(
             ["-f", "concat", "-safe", "0", "-i", "segments.txt", "-i", "audio.m4a",
              "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
              # rounded up, or the last frame is cut by a fraction of a microsecond: an edit
-             # list, in the movie's time scale (1/1000 s by default, so given the video's),
-             # which players read as a frame rate that is not quite 30
+             # list, in the movie's time scale (1/1000 s by default, so given the video's,
+             # here and for each segment), which players read as a frame rate not quite 30
              "-t", f"{math.ceil(duration * 1e6) / 1e6:.6f}",
              "-movie_timescale", str(opts.fps * 512),
              "-movflags", "+faststart", str(part.resolve())],
@@ -247,7 +254,8 @@ def _segment_args(
     return [
         "-filter_complex_threads", "1", *inputs, "-filter_complex", ";".join(chains),
         "-map", "[out]", "-frames:v", str(stop - first), "-an",
-        *x264_args(fps=fps, preset=opts.preset, crf=opts.crf, threads=opts.x264_threads), out,
+        *x264_args(fps=fps, preset=opts.preset, crf=opts.crf, threads=opts.x264_threads),
+        "-movie_timescale", str(fps * 512), out,
     ]  # fmt: skip
 
 

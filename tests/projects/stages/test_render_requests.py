@@ -76,23 +76,26 @@ def test_shots_with_nothing_to_show_are_named_and_nothing_is_charged(
     assert not Run.objects.filter(kind="render.final").exists()
 
 
-def _drawn(project: Project, shot: Shot) -> None:
-    """Give a shot an image, as its image step would."""
+def _drawn(api: APIClient, user: User, **fields: Any) -> tuple[Project, list[Shot]]:
+    """A planned project whose shots have their images, as their image steps would leave them
+    (a render then shows each as a Ken Burns move)."""
+    project = planned_project(api, user, music=False, **fields)
     width, height = project.size
+    shots = list(Shot.objects.filter(project=project).order_by("position"))
     with tempfile.TemporaryDirectory() as into:
-        media = PillowImages().generate(
-            ImageRequest(prompt=shot.prompt or "a pier", width=width, height=height),
-            workdir=Path(into),
-        )
-        assert isinstance(media, MediaFile)
-        store(shot.image, media)
-    shot.save(update_fields=["image"])
+        for shot in shots:
+            media = PillowImages().generate(
+                ImageRequest(prompt=shot.prompt or "a pier", width=width, height=height),
+                workdir=Path(into),
+            )
+            assert isinstance(media, MediaFile)
+            store(shot.image, media)
+            shot.save(update_fields=["image"])
+    return project, shots
 
 
 def test_out_of_credits_is_402_and_records_nothing(api: APIClient, user: User) -> None:
-    project = planned_project(api, user, music=False)
-    for shot in Shot.objects.filter(project=project):
-        _drawn(project, shot)
+    project, _ = _drawn(api, user)
     CreditAccount.objects.filter(user=user).update(balance=2)
 
     response = api.post(_url(project, "timeline/render"), {}, format="json")
@@ -103,9 +106,7 @@ def test_out_of_credits_is_402_and_records_nothing(api: APIClient, user: User) -
 
 
 def test_a_second_render_while_one_is_queued_is_refused(api: APIClient, user: User) -> None:
-    project = planned_project(api, user, music=False)
-    for shot in Shot.objects.filter(project=project):
-        _drawn(project, shot)
+    project, _ = _drawn(api, user)
     first = api.post(_url(project, "timeline/render"), {}, format="json")
     assert first.status_code == 200
     assert first.json()["data"]["run"]["kind"] == "render.final"
@@ -166,10 +167,7 @@ def _jpeg(api: APIClient, url: str) -> tuple[Image.Image, int]:
 
 
 def test_a_thumbnail_is_the_key_shot_with_the_selected_title(api: APIClient, user: User) -> None:
-    project = planned_project(api, user, music=False, aspect_ratio="9:16")
-    shots = list(Shot.objects.filter(project=project).order_by("position"))
-    for shot in shots:
-        _drawn(project, shot)
+    project, shots = _drawn(api, user, aspect_ratio="9:16")
     mara = BibleEntry.objects.create(project=project, kind=BibleKind.CHARACTER, name="Mara")
     shots[-1].characters.add(mara)  # a face: the key shot
 
@@ -195,10 +193,7 @@ def test_a_thumbnail_is_the_key_shot_with_the_selected_title(api: APIClient, use
 
 
 def test_a_thumbnail_from_a_chosen_shot_with_a_long_title(api: APIClient, user: User) -> None:
-    project = planned_project(api, user, music=False)
-    shot = Shot.objects.filter(project=project).order_by("position").first()
-    assert shot is not None
-    _drawn(project, shot)
+    project, (shot, *_) = _drawn(api, user)
     title = "The night the lighthouse went dark and the whole village " * 3
 
     run = perform(
@@ -234,9 +229,7 @@ def test_a_thumbnail_needs_a_shot_with_an_image(api: APIClient, user: User) -> N
 
 
 def test_a_thumbnail_out_of_credits_is_402(api: APIClient, user: User) -> None:
-    project = planned_project(api, user, music=False)
-    for shot in Shot.objects.filter(project=project):
-        _drawn(project, shot)
+    project, _ = _drawn(api, user)
     CreditAccount.objects.filter(user=user).update(balance=0)
 
     response = api.post(_url(project, "thumbnail/generate"), {}, format="json")
