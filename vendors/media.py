@@ -88,7 +88,7 @@ def run_ffmpeg(
     if proc.returncode != 0:
         if timed_out.is_set():
             raise ProviderError(f"ffmpeg took longer than {timeout:.0f}s")
-        tail = stderr.strip().splitlines()[-12:]
+        tail = stderr.strip().splitlines()[-3:]
         raise ProviderError("ffmpeg failed: " + " | ".join(tail))
     return stderr
 
