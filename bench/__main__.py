@@ -19,13 +19,14 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import get_runner  # noqa: E402, F401
 
-from bench import api_overhead, ledger, offline_media, payload  # noqa: E402
+from bench import api_overhead, ledger, offline_media, payload, render  # noqa: E402
 
 FIGURES = {
     "payload": payload.run,
     "ledger": ledger.run,
     "api": api_overhead.run,
     "media": offline_media.run,
+    "render": render.run,  # the long one: a 10-minute render
 }
 
 

@@ -12,6 +12,7 @@ class ProjectsConfig(AppConfig):
         from projects.stages import (  # noqa: F401
             production,
             publishing,
+            render,
             script,
             visual_bible,
             voiceover,

@@ -43,6 +43,13 @@ class Resolution(models.TextChoices):
     FULL_HD = "1080p", "1080p"
 
 
+def frame_size(aspect_ratio: str, resolution: str) -> tuple[int, int]:
+    """Frame width and height for an aspect ratio and a resolution (720p: 1280x720 or 720x1280)."""
+    short = 1080 if resolution == Resolution.FULL_HD else 720
+    long = short * 16 // 9
+    return (long, short) if aspect_ratio == AspectRatio.LANDSCAPE else (short, long)
+
+
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -150,9 +157,7 @@ class Project(FSMModelMixin, TimeStamped):
     @property
     def size(self) -> tuple[int, int]:
         """Frame width and height for the project's aspect ratio and resolution."""
-        short = 1080 if self.resolution == Resolution.FULL_HD else 720
-        long = short * 16 // 9
-        return (long, short) if self.aspect_ratio == AspectRatio.LANDSCAPE else (short, long)
+        return frame_size(self.aspect_ratio, self.resolution)
 
     # Advancing is the only way the stage changes; the requirements say what is missing.
     @transition(field=status, source=Stage.IDEATION, target=Stage.SCRIPT, conditions=[NEEDS_TITLE])
@@ -506,6 +511,9 @@ class Render(TimeStamped):
     height = models.PositiveIntegerField(default=0)
     captions = models.BooleanField(default=True)
     quality = models.JSONField(default=dict, blank=True)
+    # The text provider's description draft and tags ({"description", "tags"}), written by the
+    # render run so that GET /publish-context never waits on a text vendor.
+    publish_copy = models.JSONField(default=dict, blank=True)
     stale = models.BooleanField(default=False)
     run = models.ForeignKey("Run", on_delete=models.SET_NULL, null=True, blank=True)
 

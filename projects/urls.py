@@ -7,6 +7,7 @@ from .api.core import ChannelViewSet, ProjectViewSet, RunViewSet
 from .api.ideation import IdeationViewSet
 from .api.production import ShotsViewSet
 from .api.publishing import PublishingViewSet
+from .api.render import PublishContextViewSet, RenderViewSet
 from .api.script import ScriptViewSet
 from .api.visual_bible import CharacterViewSet, LocationViewSet, VisualBibleViewSet
 from .api.voiceover import VoiceoverViewSet, VoicesViewSet
@@ -112,6 +113,22 @@ urlpatterns = [
         patch="partial_update",
     ),
     stage("timeline/shots/{shot_id}/generate", ShotsViewSet, "shot-generate", post="generate"),
+    stage(
+        "timeline/render",
+        RenderViewSet,
+        "render",
+        get="render_status",
+        post="generate_render",
+    ),
+    stage("thumbnail", RenderViewSet, "thumbnail", get="thumbnail_status"),
+    stage(
+        "thumbnail/generate",
+        RenderViewSet,
+        "thumbnail-generate",
+        get="thumbnail_status",
+        post="generate_thumbnail",
+    ),
+    stage("publish-context", PublishContextViewSet, "publish-context", get="publish_context"),
     stage(
         "voiceover",
         VoiceoverViewSet,

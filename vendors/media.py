@@ -5,7 +5,9 @@ H.264 settings, and 16-bit PCM wav in and out (numpy, stdlib ``wave``)."""
 from __future__ import annotations
 
 import subprocess
+import threading
 import wave
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -21,16 +23,74 @@ def ffmpeg_exe() -> str:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
-def run_ffmpeg(args: list[str], *, timeout: float = 600) -> None:
-    """Run ffmpeg quietly; a failure raises ProviderError with ffmpeg's own last lines."""
-    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args]
+ProgressCallback = Callable[[float], None]
+"""Called with the seconds of output ffmpeg has written so far."""
+
+
+def run_ffmpeg(
+    args: list[str],
+    *,
+    timeout: float = 600,
+    cwd: Path | None = None,
+    loglevel: str = "error",
+    on_progress: ProgressCallback | None = None,
+    on_start: Callable[[subprocess.Popen[str]], None] | None = None,
+) -> str:
+    """Run ffmpeg; a failure raises ProviderError with ffmpeg's own last lines. Returns stderr
+    (``loglevel="info"`` for what filters such as ebur128 print there).
+
+    ``on_progress`` adds ``-progress pipe:1`` and gets the seconds of output written, read from
+    ``out_time_us`` (``out_time_ms`` is microseconds too, despite its name). ``on_start`` receives
+    the process, so a caller running several at once can stop them all. stderr is drained by a
+    thread, so a chatty ffmpeg never blocks on a full pipe.
+    """
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", loglevel, "-y"]
+    if on_progress is not None:
+        command += ["-progress", "pipe:1", "-nostats"]
+    command += args
+    proc = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE if on_progress is not None else subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+    )
+    if on_start is not None:
+        on_start(proc)
+    errors: list[str] = []
+    drain = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)  # type: ignore[union-attr]
+    drain.start()
+    timed_out = threading.Event()
+
+    def expire() -> None:
+        timed_out.set()
+        proc.kill()
+
+    timer = threading.Timer(timeout, expire)
+    timer.start()
     try:
-        result = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise ProviderError(f"ffmpeg took longer than {timeout:.0f}s") from exc
-    if result.returncode != 0:
-        tail = result.stderr.decode(errors="replace").strip().splitlines()[-3:]
+        if proc.stdout is not None and on_progress is not None:
+            for line in proc.stdout:
+                key, _, value = line.strip().partition("=")
+                if key == "out_time_us" and value.isdigit():
+                    on_progress(int(value) / 1_000_000)
+        proc.wait()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        timer.cancel()
+        drain.join()
+    stderr = "".join(errors)
+    if proc.returncode != 0:
+        if timed_out.is_set():
+            raise ProviderError(f"ffmpeg took longer than {timeout:.0f}s")
+        tail = stderr.strip().splitlines()[-3:]
         raise ProviderError("ffmpeg failed: " + " | ".join(tail))
+    return stderr
 
 
 def cut_audio(source: Path, dest: Path, *, start: float, end: float) -> Path:
@@ -56,16 +116,20 @@ def media_duration(path: Path) -> float:
     raise ProviderError(f"cannot tell the duration of {path.name}")
 
 
-def x264_args(*, fps: int = 30, preset: str = "veryfast", crf: int = 21) -> list[str]:
+def x264_args(
+    *, fps: int = 30, preset: str = "veryfast", crf: int = 21, threads: int | None = None
+) -> list[str]:
     """The H.264 settings every clip uses: yuv420p High profile, a keyframe every 2 s, constant
-    frame rate, BT.709 tags. Identical settings keep clips joinable with ``-c copy``."""
-    return [
+    frame rate, BT.709 tags. Identical settings keep clips joinable with ``-c copy``. ``threads``
+    caps x264's own threads (a renderer encoding two segments at once on two cores wants 2)."""
+    args = [
         "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
         "-profile:v", "high", "-pix_fmt", "yuv420p",
         "-g", str(fps * 2), "-keyint_min", str(fps), "-sc_threshold", "0",
         "-r", str(fps), "-video_track_timescale", str(fps * 512),
         "-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709",
     ]  # fmt: skip
+    return args if threads is None else [*args, "-threads", str(threads)]
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:

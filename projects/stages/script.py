@@ -43,7 +43,7 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def _outline_of(project: Project) -> tuple[ChapterOutline, ...]:
+def outline_of(project: Project) -> tuple[ChapterOutline, ...]:
     return tuple(
         ChapterOutline(title=c.title, beats=tuple(c.beats)) for c in project.chapters.all()
     )
@@ -207,7 +207,7 @@ def _outline(run: Run) -> None:
 @run_kind("script.hook")
 def _hook(run: Run) -> None:
     project = run_project(run, "channel")
-    hook = registry.provider("text").hook(story_context(project), outline=_outline_of(project))
+    hook = registry.provider("text").hook(story_context(project), outline=outline_of(project))
     hook = " ".join(hook.split())[:1000]
     if not hook:
         raise ProviderError("the text provider wrote an empty hook")
@@ -231,7 +231,7 @@ def _chapters(run: Run) -> None:
 
     project = run_project(run, "channel")
     ctx = story_context(project)
-    outline = _outline_of(project)
+    outline = outline_of(project)
     chapters = {str(c.pk): c for c in project.chapters.all()}
     ids = [cid for cid in run.params.get("chapters", []) if cid in chapters]
     # The hook is spoken first: the chapters share what is left of the length's word budget.

@@ -1,0 +1,461 @@
+"""Rendering: the shot timeline to final.mp4 (with its caption files and the quality check it must
+pass), the thumbnail from a key shot, and the publish context a YouTube upload needs.
+
+Money: a render is charged up front (``render``) and its part lands only when the file is stored
+after passing the quality check, so a render that fails, is cancelled or is reaped is refunded by
+the run's own bookkeeping. The same holds for a thumbnail (``thumbnail``).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import transaction
+
+from accounts.models import User
+from billing.services import ChargePart, price
+from projects.models import (
+    ACTIVE_RUN_STATUSES,
+    STAGE_ORDER,
+    Music,
+    Project,
+    Render,
+    Run,
+    Script,
+    Shot,
+    ShotTransition,
+    Stage,
+    Thumbnail,
+    Voiceover,
+    frame_size,
+)
+from projects.pipeline import run_kind
+from projects.pipeline.artifacts import input_file, store, workdir
+from projects.services import project_advance, run_fail, run_progress, run_succeed
+from vendors import registry
+from vendors.base import MediaFile, ProviderError, WordTiming
+from vendors.render import (
+    QualityReport,
+    RenderOptions,
+    TimelineShot,
+    caption_style_for,
+    quality_check,
+    render,
+    to_srt,
+    to_vtt,
+)
+from vendors.render.thumbnail import compose_thumbnail
+from vidflow.api.error_codes import ErrorCode
+from vidflow.api.exceptions import InvalidTransition, NotFound
+from vidflow.storage import artifact_url
+
+from . import landed, lock_project, locked_active_run, run_project, start_run, story_context
+from .script import outline_of
+
+logger = logging.getLogger(__name__)
+
+RENDER_KIND = "render.final"
+THUMBNAIL_KIND = "thumbnail.generate"
+CROSSFADE_SECONDS = 0.5
+PROGRESS_EVERY = 1.0  # seconds between progress writes (and checks for a cancelled run)
+DESCRIPTION_LIMIT = 5000  # YouTube's
+MIN_CHAPTER_SECONDS = 10.0  # YouTube's chapter rules: 00:00 first, at least 3, each >= 10 s
+MIN_CHAPTERS = 3
+OVERLAP = 0.5  # seconds a bad stretch must share with a shot to be blamed on it (fades blur edges)
+
+
+# --- request side ---------------------------------------------------------------------------
+
+
+def render_start(
+    *, project_id: Any, actor: User, captions: bool = True, resolution: str | None = None
+) -> Run:
+    """Charge for a render and start it. 409 INVALID_TRANSITION, with nothing charged, before the
+    shot plan, without a voiceover, while a shot has no picture at all (the message and
+    ``details.shotIds`` name them) or while another render of the project runs."""
+    with transaction.atomic():
+        project = lock_project(project_id=project_id, actor=actor)
+        voiceover = renderable(project)
+        if Run.objects.filter(
+            project=project, kind=RENDER_KIND, status__in=ACTIVE_RUN_STATUSES
+        ).exists():
+            raise InvalidTransition("A render is already running; wait for it or cancel it.")
+        width, height = frame_size(project.aspect_ratio, resolution or project.resolution)
+        return start_run(
+            project=project,
+            actor=actor,
+            kind=RENDER_KIND,
+            parts=[ChargePart("render", price("render"))],
+            params={"captions": captions, "width": width, "height": height},
+            total=max(1, math.ceil(voiceover.duration)),
+        )
+
+
+def renderable(project: Project) -> Voiceover:
+    """The voiceover to render under, once every precondition of a render holds."""
+    if STAGE_ORDER.index(project.status) < STAGE_ORDER.index(Stage.PRODUCTION):
+        raise InvalidTransition("Rendering needs a shot plan: plan the shots first.")
+    voiceover = Voiceover.objects.filter(project=project).first()
+    if voiceover is None or not voiceover.audio or voiceover.duration <= 0:
+        raise InvalidTransition("Rendering needs a voiceover: generate it first.")
+    shots = list(project.shots.order_by("position"))
+    if not shots:
+        raise InvalidTransition("Rendering needs a shot plan: plan the shots first.")
+    bare = [s for s in shots if not (s.video or s.animated or s.image)]
+    if bare:
+        numbers = ", ".join(str(s.position + 1) for s in bare)
+        raise InvalidTransition(
+            f"Shot{'s' if len(bare) > 1 else ''} {numbers} need{'' if len(bare) > 1 else 's'} "
+            "generating first: there is no picture to show yet.",
+            details={"shotIds": [str(s.pk) for s in bare]},
+        )
+    return voiceover
+
+
+def thumbnail_generate(
+    *, project_id: Any, actor: User, shot_id: Any = None, title: str | None = None
+) -> Run:
+    """Charge for a thumbnail from ``shot_id``'s image (default: the key shot) with ``title``
+    (default: the selected title) and start it."""
+    with transaction.atomic():
+        project = lock_project(project_id=project_id, actor=actor)
+        shot = key_shot(project, shot_id)
+        text = " ".join((title or project.selected_title or project.title).split())
+        return start_run(
+            project=project,
+            actor=actor,
+            kind=THUMBNAIL_KIND,
+            parts=[ChargePart("thumbnail", price("thumbnail"))],
+            params={"shotId": str(shot.pk), "title": text},
+        )
+
+
+def key_shot(project: Project, shot_id: Any = None) -> Shot:
+    """The shot a thumbnail is made from: the one asked for, else the first whose image shows a
+    character (a face draws the eye), else the first with an image."""
+    if shot_id is not None:
+        shot = Shot.objects.filter(project=project, pk=shot_id).first()
+        if shot is None:
+            raise NotFound("Shot not found.")
+        if not shot.image:
+            raise InvalidTransition(
+                f"Shot {shot.position + 1} has no image yet: generate it first."
+            )
+        return shot
+    drawn = Shot.objects.filter(project=project).exclude(image="").order_by("position")
+    shot = drawn.filter(characters__isnull=False).first() or drawn.first()
+    if shot is None:
+        raise InvalidTransition("The thumbnail needs a shot with an image: generate shots first.")
+    return shot
+
+
+# --- worker side: the render ----------------------------------------------------------------
+
+
+class RenderStopped(Exception):
+    """The run stopped being active mid-render (cancelled, reaped): abandon the work."""
+
+
+@dataclass(frozen=True)
+class Placed:
+    shot: Shot
+    piece: TimelineShot
+
+
+def timeline_of(shots: list[Shot], *, narration: float, into: Any) -> list[Placed]:
+    """The shot plan as the renderer sees it: each shot from its start to the next one's (the
+    first from 0, the last to the narration's end), showing its video, else its animated
+    still, else its image (which gets a Ken Burns move); crossfading in where it says so."""
+    ordered = sorted(shots, key=lambda s: s.position)
+    placed: list[Placed] = []
+    for i, shot in enumerate(ordered):
+        start = 0.0 if i == 0 else shot.start
+        end = min(narration, ordered[i + 1].start if i + 1 < len(ordered) else narration)
+        if end - start < 1 / 30:
+            continue  # covered by its neighbours (or past the narration's end)
+        fade = shot.transition_in == ShotTransition.CROSSFADE and bool(placed)
+        source = shot.video or shot.animated or shot.image
+        piece = TimelineShot(
+            source=input_file(source, into).path,
+            start=start,
+            end=end,
+            crossfade=CROSSFADE_SECONDS if fade else 0.0,
+            seed=str(shot.pk),
+        )
+        placed.append(Placed(shot, piece))
+    return placed
+
+
+class _Progress:
+    """Writes the render's progress (seconds encoded) to the run at most once a second, and
+    stops the render when the run is no longer active."""
+
+    def __init__(self, run: Run) -> None:
+        self.run_id = run.pk
+        self.last = 0.0
+
+    def __call__(self, done: float, total: float) -> None:
+        now = time.monotonic()
+        if now - self.last < PROGRESS_EVERY and done < total:
+            return
+        self.last = now
+        if not Run.objects.filter(pk=self.run_id, status__in=ACTIVE_RUN_STATUSES).exists():
+            raise RenderStopped
+        run_progress(run_id=self.run_id, done=int(done))
+
+
+@run_kind(RENDER_KIND)
+def _render(run: Run) -> None:
+    project = run_project(run, "channel")
+    voiceover = renderable(project)
+    music = Music.objects.filter(project=project).exclude(audio="").first()
+    words = [
+        WordTiming(str(w["word"]), float(w["start"]), float(w["end"])) for w in voiceover.words
+    ]
+    style = caption_style_for(project.channel.visual_style if project.channel else "")
+    options = RenderOptions(
+        width=int(run.params.get("width") or project.size[0]),
+        height=int(run.params.get("height") or project.size[1]),
+        captions=style if run.params.get("captions", True) else None,
+    )
+    copy = _publish_copy(project)
+    with workdir("render") as into:
+        placed = timeline_of(list(project.shots.all()), narration=voiceover.duration, into=into)
+        try:
+            result = render(
+                [p.piece for p in placed],
+                into / "final.mp4",
+                voice=input_file(voiceover.audio, into).path,
+                music=input_file(music.audio, into).path if music else None,
+                words=words,
+                options=options,
+                on_progress=_Progress(run),
+            )
+        except RenderStopped:
+            return
+        report = quality_check(
+            result.path, narration=voiceover.duration, expected_still=result.holds
+        )
+        quality = {
+            **report.as_dict(),
+            "mix": result.audio,
+            "segments": result.segments,
+            "seconds": {k: round(v, 2) for k, v in result.seconds.items()},
+        }
+        if not report.passed:
+            _quality_failed(run, report, quality, placed)
+            return
+        captions_files = []
+        if words:
+            for suffix, text in (("srt", to_srt(words, style)), ("vtt", to_vtt(words, style))):
+                path = into / f"final.{suffix}"
+                path.write_text(text, encoding="utf-8")
+                captions_files.append(MediaFile(path=path, content_type=f"text/{suffix}"))
+        with transaction.atomic():
+            locked = locked_active_run(run)
+            if locked is None:
+                return
+            current = _locked_row(Render, locked)
+            store(current.video, MediaFile(result.path, "video/mp4", result.duration))
+            for field, media in zip((current.srt, current.vtt), captions_files, strict=False):
+                store(field, media)
+            current.duration = round(result.duration, 3)
+            current.width, current.height = result.width, result.height
+            current.captions = options.captions is not None
+            current.quality = quality
+            current.publish_copy = copy
+            current.stale = False
+            current.run = run
+            current.save()
+            landed(run, "render")
+            project_advance(project_id=locked.pk, to=Stage.PUBLISH)
+            run_succeed(
+                run_id=run.pk,
+                result={
+                    "duration": current.duration,
+                    "width": result.width,
+                    "height": result.height,
+                    "loudness": report.loudness["integrated"],
+                    "quality": "passed",
+                },
+            )
+
+
+def _quality_failed(
+    run: Run, report: QualityReport, quality: dict[str, Any], placed: list[Placed]
+) -> None:
+    """Fail the run with what failed (and which shots a bad picture is in); the run's report is
+    kept in its result, and the unlanded render part is refunded. A bad picture that lies only in
+    vendor videos is the vendor's (VENDOR_ERROR); anything else is ours (INTERNAL_ERROR)."""
+    hit = [
+        p
+        for p in placed
+        if any(
+            min(s["end"], p.piece.end) - max(s["start"], p.piece.start) >= OVERLAP
+            for s in report.stills
+        )
+    ]
+    message = "The render failed its quality check: " + "; ".join(report.failures)
+    if hit:
+        message += f" (in shot {', '.join(str(p.shot.position + 1) for p in hit)})"
+    picture_only = len(report.failures) == len(report.stills)
+    vendors_only = bool(hit) and all(bool(p.shot.video) for p in hit)
+    Run.objects.filter(pk=run.pk).update(result={"quality": quality})
+    run_fail(
+        run_id=run.pk,
+        code=ErrorCode.VENDOR_ERROR if picture_only and vendors_only else ErrorCode.INTERNAL_ERROR,
+        message=message,
+    )
+
+
+def _publish_copy(project: Project) -> dict[str, Any]:
+    """The text provider's description draft and tags, written here (not when the publish context
+    is read) so that reading it never waits on a text vendor. A writer that fails costs the
+    render nothing: the publish context then has no draft."""
+    script = Script.objects.filter(project=project).first()
+    try:
+        copy = registry.provider("text").publish_copy(
+            story_context(project), outline=outline_of(project), hook=script.hook if script else ""
+        )
+    except ProviderError:
+        logger.warning("no publish copy for project %s", project.pk, exc_info=True)
+        return {}
+    return {"description": copy.description[:DESCRIPTION_LIMIT], "tags": list(copy.tags)[:30]}
+
+
+Artifact = TypeVar("Artifact", Render, Thumbnail)
+
+
+def _locked_row(model: type[Artifact], project: Project) -> Artifact:
+    """The project's one row of ``model`` (a render, a thumbnail), locked, or a new one."""
+    return model.objects.select_for_update().filter(project=project).first() or model(
+        project=project
+    )
+
+
+# --- worker side: the thumbnail -------------------------------------------------------------
+
+
+@run_kind(THUMBNAIL_KIND)
+def _thumbnail(run: Run) -> None:
+    project = run_project(run, "channel")
+    shot = Shot.objects.filter(project=project, pk=run.params.get("shotId")).first()
+    if shot is None or not shot.image:
+        raise InvalidTransition("The shot chosen for the thumbnail has no image any more.")
+    title = str(run.params.get("title", ""))
+    accent = caption_style_for(project.channel.visual_style if project.channel else "").highlight
+    with workdir("thumbnail") as into:
+        image = compose_thumbnail(
+            input_file(shot.image, into).path, title, into / "thumbnail.jpg", accent=accent
+        )
+        with transaction.atomic():
+            locked = locked_active_run(run)
+            if locked is None:
+                return
+            current = _locked_row(Thumbnail, locked)
+            store(current.image, MediaFile(image, "image/jpeg"))
+            current.title = title[:200]
+            current.shot = shot
+            current.stale = False
+            current.run = run
+            current.save()
+            landed(run, "thumbnail")
+            run_succeed(
+                run_id=run.pk,
+                result={"shotId": str(shot.pk), "title": title, "bytes": image.stat().st_size},
+            )
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+def latest_run(project: Project, kind: str) -> Run | None:
+    return Run.objects.filter(project=project, kind=kind).order_by("-created_at").first()
+
+
+def youtube_chapters(
+    spans: list[dict[str, Any]], titles: dict[str, str], *, duration: float
+) -> list[dict[str, Any]]:
+    """YouTube chapter timestamps from the voiceover's spans (the hook, then each chapter).
+
+    YouTube shows chapters only when the first is at 00:00, there are at least three and each
+    lasts at least 10 s. The first mark is moved to 00:00; a part shorter than 10 s is merged
+    with its shorter neighbour (the merged part keeps the longer one's title, so a short hook
+    becomes part of the first chapter); fewer than three parts left gives no chapters at all.
+    """
+    marks = []
+    for span in sorted(spans, key=lambda s: float(s.get("start", 0))):
+        key = str(span.get("chapterId", ""))
+        title = "Intro" if key == "hook" else titles.get(key)
+        if title:
+            marks.append((float(span["start"]), " ".join(title.split())[:100]))
+    if not marks or duration <= 0:
+        return []
+    starts = [0.0] + [start for start, _ in marks[1:]]
+    ends = [*starts[1:], duration]
+    parts = [(a, b, title) for a, b, (_, title) in zip(starts, ends, marks, strict=True)]
+
+    def length(part: tuple[float, float, str]) -> float:
+        return part[1] - part[0]
+
+    while len(parts) > 1:
+        short = min(range(len(parts)), key=lambda i: length(parts[i]))
+        if length(parts[short]) >= MIN_CHAPTER_SECONDS:
+            break
+        neighbours = [i for i in (short - 1, short + 1) if 0 <= i < len(parts)]
+        other = min(neighbours, key=lambda i: length(parts[i]))
+        a, b = sorted((short, other))
+        title = max(parts[a], parts[b], key=length)[2]
+        parts[a : b + 1] = [(parts[a][0], parts[b][1], title)]
+    if len(parts) < MIN_CHAPTERS:
+        return []
+    return [
+        {"seconds": math.floor(start), "time": _clock(start, long=duration >= 3600), "title": title}
+        for start, _, title in parts
+    ]
+
+
+def _clock(seconds: float, *, long: bool) -> str:
+    whole = math.floor(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if long else f"{minutes:02d}:{secs:02d}"
+
+
+def publish_context(*, project: Project) -> dict[str, Any]:
+    """What an upload needs: title, description draft (with the chapter timestamps, which is how
+    YouTube learns them), tags, chapters, thumbnail and video links. Reads only: the draft was
+    written by the render run."""
+    current = Render.objects.filter(project=project).first()
+    thumbnail = Thumbnail.objects.filter(project=project).first()
+    voiceover = Voiceover.objects.filter(project=project).first()
+    chapters: list[dict[str, Any]] = []
+    if voiceover is not None:
+        titles = {str(c.pk): c.title for c in project.chapters.all()}
+        duration = current.duration if current else voiceover.duration
+        chapters = youtube_chapters(voiceover.chapter_spans, titles, duration=duration)
+    copy = current.publish_copy if current else {}
+    block = "\n".join(f"{c['time']} {c['title']}" for c in chapters)
+    draft = str(copy.get("description", ""))
+    room = DESCRIPTION_LIMIT - (len(block) + 2 if block else 0)
+    description = "\n\n".join(p for p in (draft[:room].rstrip(), block) if p)
+    owner = project.owner_id
+    return {
+        "title": project.selected_title or project.title,
+        "description": description,
+        "tags": list(copy.get("tags", [])),
+        "chapters": chapters,
+        "thumbnailUrl": artifact_url(thumbnail.image, user_id=owner) if thumbnail else None,
+        "videoUrl": artifact_url(current.video, user_id=owner) if current else None,
+        "srtUrl": artifact_url(current.srt, user_id=owner) if current else None,
+        "vttUrl": artifact_url(current.vtt, user_id=owner) if current else None,
+        "duration": current.duration if current else None,
+        "stale": {
+            "render": bool(current and current.stale),
+            "thumbnail": bool(thumbnail and thumbnail.stale),
+        },
+    }
