@@ -153,15 +153,20 @@ class Simulator:
         """Forget jobs, recordings, behaviours and faults (media stay cached)."""
         self._reset_state()
 
-    def behave(self, vendor: str, *, next_only: bool = False, **changes: Any) -> None:
-        """Change how ``vendor`` treats jobs: from now on, or for its next job only."""
+    def behave(
+        self, vendor: str, *, next_only: bool = False, kind: str = "", **changes: Any
+    ) -> None:
+        """Change how ``vendor`` treats jobs: from now on, or for its next job only; ``kind``
+        narrows it to one kind of job (KIE: "image", "video", "music")."""
         self._vendor(vendor)
+        key = f"{vendor}:{kind}" if kind else vendor
         with self._lock:
-            behaviour = self.behaviours.get(vendor, Behaviour()).updated(**changes)
+            base = self.behaviours.get(key) or self.behaviours.get(vendor, Behaviour())
+            behaviour = base.updated(**changes)
             if next_only:
-                self.next_behaviours.setdefault(vendor, []).append(behaviour)
+                self.next_behaviours.setdefault(key, []).append(behaviour)
             else:
-                self.behaviours[vendor] = behaviour
+                self.behaviours[key] = behaviour
 
     def fail_next(
         self,
@@ -229,11 +234,16 @@ class Simulator:
 
     # --- for vendor modules ---
 
-    def behaviour_for(self, vendor: str) -> Behaviour:
+    def behaviour_for(self, vendor: str, kind: str = "") -> Behaviour:
+        """How to treat a new job: a one-off behaviour queued for its kind, then for its vendor,
+        else the standing one for its kind, then for its vendor."""
         with self._lock:
-            queued = self.next_behaviours.get(vendor)
-            if queued:
-                return queued.pop(0)
+            for key in ([f"{vendor}:{kind}"] if kind else []) + [vendor]:
+                queued = self.next_behaviours.get(key)
+                if queued:
+                    return queued.pop(0)
+            if kind and f"{vendor}:{kind}" in self.behaviours:
+                return self.behaviours[f"{vendor}:{kind}"]
             return self.behaviours.get(vendor, Behaviour())
 
     def add_job(self, job: SimJob) -> SimJob:
