@@ -236,7 +236,9 @@ def test_an_idea_becomes_a_video_through_the_vendors(
     failed = made["shots"][0]
     assert failed["kind"] == "video"
     assert failed["state"] == "failed"
-    assert failed["imageUrl"] and failed["animatedUrl"] and not failed["videoUrl"]
+    assert failed["imageUrl"]
+    assert failed["animatedUrl"]
+    assert not failed["videoUrl"]
     assert all(shot["state"] == "ready" for shot in made["shots"][1:])
     # The failed shot's image step stays charged; its video step is refunded, once.
     refunds = [row for row in made["ledger"] if row["kind"] == "refund"]
