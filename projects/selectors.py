@@ -6,6 +6,7 @@ holds it to that; ``make bench`` prints the count).
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -55,6 +56,23 @@ def run_get(*, user: User, run_id: Any) -> Run:
     run = Run.objects.filter(owner=user, pk=parse_id(run_id, "Run")).first()
     if run is None:
         raise NotFound("Run not found.")
+    return run
+
+
+RUN_WAIT_INTERVAL = 0.25
+
+
+def run_wait(*, user: User, run_id: Any, seconds: float) -> Run:
+    """The user's run, once it has finished or its progress has moved, or as it is after
+    ``seconds`` (a long poll; 0 answers at once)."""
+    run = run_get(user=user, run_id=run_id)
+    seen = (run.status, run.progress_done, run.progress_total)
+    deadline = time.monotonic() + seconds
+    while run.is_active and time.monotonic() < deadline:
+        time.sleep(RUN_WAIT_INTERVAL)
+        run.refresh_from_db()
+        if (run.status, run.progress_done, run.progress_total) != seen:
+            break
     return run
 
 

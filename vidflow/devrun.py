@@ -27,7 +27,7 @@ def main() -> int:
         "--workers",
         "1",  # the embedded default keeps rate limits in local memory: one process
         "--threads",
-        "8",
+        "16",  # a long poll of a run's status holds a thread while it waits
         "--timeout",
         "900",
         "--access-logfile",
@@ -46,7 +46,14 @@ def main() -> int:
         "--schedule",
         str(Path(os.environ.get("VIDFLOW_VAR_DIR", "var")) / "celerybeat-schedule"),
     ]
-    children = {"web server": subprocess.Popen(web), "worker": subprocess.Popen(worker)}
+    # Links to artifacts and vendor callbacks name this server: the port given here, unless
+    # PUBLIC_BASE_URL says otherwise (a proxy, a tunnel).
+    env = {**os.environ}
+    env.setdefault("PUBLIC_BASE_URL", f"http://{host}:{port}")
+    children = {
+        "web server": subprocess.Popen(web, env=env),
+        "worker": subprocess.Popen(worker, env=env),
+    }
     base = f"http://{host}:{port}"
     print(
         f"\n  VidFlow is running at {base}\n"

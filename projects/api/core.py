@@ -127,6 +127,9 @@ class ChannelViewSet(ApiViewSet):
         return Response({"authorizationUrl": url})
 
 
+MAX_RUN_WAIT = 30
+
+
 @extend_schema(tags=["runs"])
 class RunViewSet(ApiViewSet):
     serializer_class = RunSerializer
@@ -157,8 +160,22 @@ class RunViewSet(ApiViewSet):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(RunSerializer(page, many=True).data)
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "wait",
+                int,
+                description="Long poll: hold the answer up to this many seconds (at most 30) "
+                "until the run finishes or its progress moves. One request instead of dozens, "
+                "so polling clients stay far inside their rate tier.",
+            )
+        ]
+    )
     def retrieve(self, request: Request, run_id: str) -> Response:
-        return Response(RunSerializer(selectors.run_get(user=self.user, run_id=run_id)).data)
+        wait = request.query_params.get("wait", "")
+        seconds = min(int(wait), MAX_RUN_WAIT) if wait.isdigit() else 0
+        run = selectors.run_wait(user=self.user, run_id=run_id, seconds=seconds)
+        return Response(RunSerializer(run).data)
 
     @extend_schema(request=None, responses=RunSerializer)
     @action(detail=True, methods=["post"])

@@ -120,15 +120,15 @@ window.vidflow = (function () {
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  // Poll GET /api/runs/{id} until the run ends; onUpdate sees every state. Every second for
-  // the first half minute, then less often: a long render should not eat the page's share of
-  // the API rate limit. Resolves to the finished run.
+  // Follow GET /api/runs/{id} until the run ends; onUpdate sees every state. Each request is a
+  // long poll (?wait=25): the server answers as soon as the run moves, so progress shows at
+  // once while a long render costs a couple of requests a minute of the page's rate limit.
+  // Resolves to the finished run.
   async function watchRun(runId, onUpdate) {
-    const started = Date.now();
     for (;;) {
       let run;
       try {
-        run = await api("GET", `/api/runs/${runId}`);
+        run = await api("GET", `/api/runs/${runId}?wait=25`);
       } catch (err) {
         if (err.code === "RATE_LIMITED" || err.code === undefined) {  // limited, or offline
           await sleep(1000 * Math.min(err.retryAfter || 5, 30));
@@ -138,8 +138,7 @@ window.vidflow = (function () {
       }
       onUpdate(run);
       if (!ACTIVE.has(run.status)) return run;
-      const age = Date.now() - started;
-      await sleep(age < 30000 ? 1000 : age < 120000 ? 2000 : 5000);
+      await sleep(200);  // the server waited already; just don't spin if it answered early
     }
   }
 

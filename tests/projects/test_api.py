@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -316,3 +317,35 @@ def test_browsable_api_works_for_a_signed_in_user(client: Any, user: User) -> No
     assert response.status_code == 200
     assert b"Project" in response.content
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_poll_answers_when_the_run_moves(user: User, client_for: Any) -> None:
+    import threading
+
+    from projects.services import run_progress, run_start
+
+    run = run_create(owner=user, kind="render", total=4)
+    run_start(run_id=run.pk)
+
+    def work() -> None:
+        try:
+            run_progress(run_id=run.pk, done=2)
+        finally:
+            connection.close()
+
+    timer = threading.Timer(0.5, work)
+    timer.start()
+    data = client_for(user).get(f"/api/runs/{run.pk}?wait=20").json()["data"]
+    timer.join()
+
+    assert data["progress"] == {"done": 2, "total": 4}
+
+
+def test_a_long_poll_of_a_finished_run_answers_at_once(api: APIClient, user: User) -> None:
+    run = run_create(owner=user, kind="render")
+    api.post(f"/api/runs/{run.pk}/cancel")
+
+    data = api.get(f"/api/runs/{run.pk}?wait=30").json()["data"]
+
+    assert data["status"] == "cancelled"
