@@ -19,7 +19,14 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import get_runner  # noqa: E402, F401
 
-from bench import api_overhead, ledger, offline_media, payload, render  # noqa: E402
+from bench import (  # noqa: E402
+    api_overhead,
+    ledger,
+    offline_media,
+    payload,
+    render,
+    worker_scaling,
+)
 
 FIGURES = {
     "payload": payload.run,
@@ -27,6 +34,7 @@ FIGURES = {
     "api": api_overhead.run,
     "media": offline_media.run,
     "render": render.run,  # the long one: a 10-minute render
+    "workers": worker_scaling.run,
 }
 
 

@@ -121,9 +121,11 @@ class KenBurnsVideo:
             choose_motion(request.seed), width=width, height=height, frames=frames, fps=fps
         )
         out = workdir / f"kenburns-{uuid.uuid4().hex[:12]}.mp4"
+        # One encoder thread: a clip is one worker task, and the workers are what runs clips in
+        # parallel (bench: worker scaling); a second x264 thread would only contend with them.
         run_ffmpeg(
             ["-i", str(request.image.path), "-vf", f"{chain},format=yuv420p",
-             "-frames:v", str(frames), *x264_args(fps=fps), "-an",
+             "-frames:v", str(frames), *x264_args(fps=fps, threads=1), "-an",
              "-movflags", "+faststart", str(out)]
         )  # fmt: skip
         return MediaFile(path=out, content_type="video/mp4", duration=frames / fps)

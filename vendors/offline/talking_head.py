@@ -88,10 +88,12 @@ class StillTalkingHead:
         )
         out = graph.with_suffix(".mp4")
         try:
+            # One encoder thread: a clip is one worker task, and the workers are what runs clips in
+            # parallel (bench: worker scaling); a second x264 thread would only contend with them.
             run_ffmpeg(
                 ["-i", str(request.image.path), "-i", str(request.audio.path),
                  "-/filter_complex", str(graph), "-map", "[v]", "-map", "1:a",
-                 "-frames:v", str(frames), *x264_args(fps=fps),
+                 "-frames:v", str(frames), *x264_args(fps=fps, threads=1),
                  "-af", f"aresample=48000,apad,atrim=0:{duration:.6f}",
                  "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
                  "-movflags", "+faststart", str(out)]
