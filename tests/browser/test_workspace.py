@@ -4,6 +4,7 @@ the API with the session cookie while a real worker runs the offline writer, and
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -67,7 +68,8 @@ def test_from_sign_up_to_an_outline_and_a_stale_voiceover(browsing: Browsing) ->
     titles = list(Chapter.objects.filter(project=project).values_list("title", flat=True))
     expect(chapters.locator("input[name=title]").first).to_have_value(titles[0])
     run = Run.objects.get(project=project, kind="script.outline")
-    assert any(url.endswith(f"/api/runs/{run.pk}") for url in polled)
+    # the page followed the run by long-polling its status route
+    assert any(urlsplit(url).path == f"/api/runs/{run.pk}" and "wait=" in url for url in polled)
     expect(page.locator("#credits-badge")).to_have_text("49 credits")
     expect(page.locator('#stepper [data-stage-mark="script"]')).to_have_text("current stage")
 
