@@ -183,6 +183,41 @@ class ProjectDetailSerializer(ProjectSerializer):
     hiddenReason = serializers.CharField(source="hidden_reason", read_only=True)
 
 
+def project_detail_data(project: Any) -> dict[str, Any]:
+    """``ProjectDetailSerializer(project).data``, written out by hand for the hottest read.
+
+    Every page, client and MCP tool polls the payload. DRF deep-copies each declared field of
+    each nested serializer on every instance, which cost a fifth of the request here; the
+    payload is already shaped (projects.payload), so this only adds the project's own fields.
+    UUIDs and datetimes are left to the JSON renderer, which writes them as the serializer
+    would. The serializer stays the documented schema, and tests/projects/test_payload.py
+    holds the two to the same JSON on a project with every artifact.
+    """
+    payload = project.payload
+    return {
+        "id": project.pk,
+        "title": project.title,
+        "idea": project.idea,
+        "selectedTitle": project.selected_title,
+        "channelId": project.channel_id,
+        "videoStyle": project.video_style,
+        "voiceId": project.voice_id,
+        "aspectRatio": project.aspect_ratio,
+        "resolution": project.resolution,
+        "targetSeconds": project.target_seconds,
+        "status": project.status,
+        "hidden": project.hidden_at is not None,
+        "createdAt": project.created_at,
+        "updatedAt": project.updated_at,
+        "completedStages": payload.completed_stages,
+        "stale": payload.stale,
+        "counts": payload.counts,
+        "selected": payload.selected,
+        "creditsSpent": payload.credits_spent,
+        "hiddenReason": project.hidden_reason,
+    }
+
+
 # --- runs -----------------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from projects.serializers import (
     ProjectDetailSerializer,
     ProjectSerializer,
     RunSerializer,
+    project_detail_data,
 )
 from projects.stages.publishing import youtube_connect_url, youtube_disconnect
 from vidflow.api.views import UUID_PATTERN, ApiViewSet
@@ -43,12 +44,12 @@ class ProjectViewSet(ApiViewSet):
         serializer.is_valid(raise_exception=True)
         project = services.project_create(owner=self.user, **serializer.validated_data)
         detail = selectors.project_detail(user=self.user, project_id=project.pk)
-        return Response(ProjectDetailSerializer(detail).data, status=status.HTTP_201_CREATED)
+        return Response(project_detail_data(detail), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=ProjectDetailSerializer)
     def retrieve(self, request: Request, project_id: str) -> Response:
         detail = selectors.project_detail(user=self.user, project_id=project_id)
-        return Response(ProjectDetailSerializer(detail).data)
+        return Response(project_detail_data(detail))
 
     @extend_schema(request=ProjectSerializer, responses=ProjectDetailSerializer)
     def partial_update(self, request: Request, project_id: str) -> Response:
@@ -61,7 +62,7 @@ class ProjectViewSet(ApiViewSet):
             project_id=project_id, actor=self.user, changes=serializer.validated_data
         )
         detail = selectors.project_detail(user=self.user, project_id=project_id)
-        return Response(ProjectDetailSerializer(detail).data)
+        return Response(project_detail_data(detail))
 
     @extend_schema(responses={200: None})
     def destroy(self, request: Request, project_id: str) -> Response:

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from projects.models import BibleEntry, BibleKind, Project, Script, Shot, Variation, Voiceover
-from tests.factories import ChapterFactory, ProjectFactory
+from projects import selectors
+from projects.models import (
+    BibleEntry,
+    BibleKind,
+    Music,
+    Project,
+    Render,
+    Script,
+    Shot,
+    Thumbnail,
+    Variation,
+    Voiceover,
+)
+from projects.serializers import ProjectDetailSerializer, project_detail_data
+from tests.factories import ChannelFactory, ChapterFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +91,25 @@ def test_payload_shows_counts_stale_marks_and_selected_artifacts(
     assert data["selected"]["characters"][0]["name"] == "Carl"
     assert data["selected"]["voiceover"]["words"] == 1
     assert data["selected"]["render"] is None
+
+
+def test_the_hand_written_payload_is_the_documented_serializer_to_the_byte(user: User) -> None:
+    project = _project_with_shots(user, 5)
+    project.channel = ChannelFactory(owner=user)
+    project.hidden_at = timezone.now()
+    project.hidden_reason = "reported"
+    project.save()
+    Music.objects.create(project=project, mood="calm", tempo=84, audio="m.wav", duration=61.5)
+    Render.objects.create(
+        project=project, video="f.mp4", srt="f.srt", duration=60.2, width=1280, height=720
+    )
+    Thumbnail.objects.create(project=project, image="t.png", title="Voyager", stale=True)
+    detail = selectors.project_detail(user=user, project_id=project.pk)
+
+    by_hand = json.loads(JSONRenderer().render(project_detail_data(detail)))
+    documented = json.loads(JSONRenderer().render(ProjectDetailSerializer(detail).data))
+
+    assert by_hand == documented
+    assert documented["selected"]["render"]["vttUrl"] is None
+    assert documented["selected"]["music"]["tempo"] == 84
+    assert documented["hidden"] is True
