@@ -16,6 +16,7 @@ from projects import selectors
 from projects.models import (
     BibleEntry,
     BibleKind,
+    Channel,
     Music,
     Project,
     Render,
@@ -26,7 +27,7 @@ from projects.models import (
     Voiceover,
 )
 from projects.serializers import ProjectDetailSerializer, project_detail_data
-from tests.factories import ChannelFactory, ChapterFactory, ProjectFactory
+from tests.factories import ChapterFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def test_payload_shows_counts_stale_marks_and_selected_artifacts(
 
 def test_the_hand_written_payload_is_the_documented_serializer_to_the_byte(user: User) -> None:
     project = _project_with_shots(user, 5)
-    project.channel = ChannelFactory(owner=user)
+    project.channel = Channel.objects.create(owner=user, name="Space")
     project.hidden_at = timezone.now()
     project.hidden_reason = "reported"
     project.save()
