@@ -52,7 +52,7 @@ class Tokens:
     refresh_token: str | None = None
     expires_at: float | None = None  # epoch seconds
     scope: str = ""
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 (a token type, not a secret)
 
     @classmethod
     def from_response(cls, data: dict[str, Any], *, now: float | None = None) -> Tokens:
@@ -148,7 +148,9 @@ def _oauth_post(http: httpx.Client, path: str, form: dict[str, str]) -> dict[str
     try:
         response = http.post(path, data=form)
     except httpx.TransportError as exc:
-        raise TransportError(f"Cannot reach {http.base_url}: {exc}", code="CONNECTION_ERROR") from exc
+        raise TransportError(
+            f"Cannot reach {http.base_url}: {exc}", code="CONNECTION_ERROR"
+        ) from exc
     try:
         body = response.json()
     except ValueError:
@@ -178,8 +180,7 @@ def start_device_flow(http: httpx.Client, *, client_id: str, scope: str) -> Devi
         device_code=data["device_code"],
         user_code=data["user_code"],
         verification_uri=data["verification_uri"],
-        verification_uri_complete=data.get("verification_uri_complete")
-        or data["verification_uri"],
+        verification_uri_complete=data.get("verification_uri_complete") or data["verification_uri"],
         expires_in=int(data.get("expires_in", 600)),
         interval=int(data.get("interval", 5)),
     )
@@ -213,7 +214,11 @@ def poll_device_token(
             data = _oauth_post(
                 http,
                 "/api/oauth/device/token",
-                {"grant_type": DEVICE_GRANT, "device_code": device.device_code, "client_id": client_id},
+                {
+                    "grant_type": DEVICE_GRANT,
+                    "device_code": device.device_code,
+                    "client_id": client_id,
+                },
             )
         except OAuthError as exc:
             if exc.code == "authorization_pending":

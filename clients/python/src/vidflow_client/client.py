@@ -53,9 +53,9 @@ from .models import (
     LedgerEntry,
     Model,
     Music,
-    Outline,
     OutlierSearch,
     OutlierVideo,
+    Outline,
     Page,
     Project,
     ProjectDetail,
@@ -162,7 +162,8 @@ class VidflowClient:
     @property
     def token_source(self) -> str:
         if self._fixed_token:
-            return "VIDFLOW_TOKEN" if self._fixed_token == os.environ.get("VIDFLOW_TOKEN") else "token"
+            from_env = self._fixed_token == os.environ.get("VIDFLOW_TOKEN")
+            return "VIDFLOW_TOKEN" if from_env else "token"
         return str(self.store.path) if self._tokens else "none"
 
     def start_login(self, scope: str = auth.ALL_SCOPES) -> DeviceCode:

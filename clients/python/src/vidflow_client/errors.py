@@ -34,7 +34,8 @@ class VidflowError(Exception):
         text = f"{self.code}: {self.message}"
         fields = {k: v for k, v in self.details.items() if isinstance(v, list)}
         if fields:
-            text += " (" + "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in fields.items()) + ")"
+            parts = (f"{k}: {' '.join(map(str, v))}" for k, v in fields.items())
+            text += " (" + "; ".join(parts) + ")"
         return text
 
     def __repr__(self) -> str:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .client import VidflowClient
+from .errors import VidflowError
 from .models import ProjectDetail, Run
-
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,8 @@ def make_video(
     project = client.get_project(pid)
     url = project.video_url
     if url is None:  # a succeeded render always leaves one; say so plainly if not
-        raise RuntimeError(f"Project {pid} has no rendered video after its render succeeded.")
+        raise VidflowError(
+            f"Project {pid} has no rendered video after its render succeeded.", code="NO_RENDER"
+        )
     path = client.download(url, out)
     return MadeVideo(project=project, path=path, runs=runs)
