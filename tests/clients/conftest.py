@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 import redis
 from django.conf import settings as django_settings
+from vidflow_client import ALL_SCOPES, CredentialStore, VidflowClient
 
 from accounts.models import User
 from tests.workers import QUEUE
 from vidflow.celery import app as celery_app
-from vidflow_client import ALL_SCOPES, CredentialStore, VidflowClient
 
 
 @pytest.fixture(autouse=True)

@@ -12,9 +12,6 @@ import httpx
 import pytest
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
-
-from accounts.models import User
-from tests.oauth import approve, expire_grant
 from vidflow_client import (
     MCP_CLIENT_ID,
     AuthenticationError,
@@ -26,6 +23,9 @@ from vidflow_client import (
     VidflowClient,
 )
 from vidflow_client.auth import refresh_tokens
+
+from accounts.models import User
+from tests.oauth import approve, expire_grant
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("public_clients")]
 
