@@ -4,7 +4,10 @@ the ``vidflow-mcp`` console script over stdio."""
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -137,3 +140,42 @@ def test_the_console_script_serves_over_stdio(server: str, token: str, tmp_path:
 
     assert sorted(tools) == sorted(TOOL_NAMES)
     assert projects == {"projects": [], "more": False}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_the_console_script_serves_streamable_http(server: str, token: str, tmp_path: Path) -> None:
+    port = _free_port()
+    process = subprocess.Popen(
+        [Path(sys.executable).with_name("vidflow-mcp"), "--http", "--port", str(port)],
+        env={"VIDFLOW_URL": server, "VIDFLOW_TOKEN": token, "VIDFLOW_CONFIG_DIR": str(tmp_path)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not _listening(port):
+            assert process.poll() is None, "vidflow-mcp --http exited"
+            assert time.monotonic() < deadline, "vidflow-mcp --http did not listen"
+            time.sleep(0.1)
+
+        async def go() -> dict[str, Any]:
+            async with Client(f"http://127.0.0.1:{port}/mcp") as client:
+                return payload(await client.call_tool("list_voices", {}))
+
+        voices = anyio.run(go)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+    assert voices["voices"]
+    assert all(voice["id"] for voice in voices["voices"])
