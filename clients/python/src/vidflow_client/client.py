@@ -499,8 +499,8 @@ class VidflowClient:
     def wait_for_run(
         self,
         run_id: str,
-        *,
         timeout: float = 900.0,
+        *,
         on_progress: ProgressCallback | None = None,
     ) -> Run:
         """Long-poll a run until it ends. Returns it when it succeeded; raises ``RunFailed``
