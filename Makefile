@@ -25,9 +25,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# The server and, beside it, the client package (SDK, `vidflow` CLI, `vidflow-mcp`), whose tests
+# run in the same suite.
+$(STAMP): pyproject.toml clients/python/pyproject.toml | $(BIN)/python
 	@scripts/system-deps.sh
-	$(BIN)/pip install --quiet -e ".[dev,media]"
+	$(BIN)/pip install --quiet -e ".[dev,media]" -e "./clients/python[mcp]"
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -1,0 +1,388 @@
+"""``vidflow-mcp``: VidFlow as MCP tools, so an assistant can take an idea to a published video.
+
+    vidflow-mcp login              # once: the device flow, as the `vidflow-mcp` client
+    vidflow-mcp                    # stdio (what desktop MCP clients launch)
+    vidflow-mcp --http --port 8765 # streamable HTTP at http://127.0.0.1:8765/mcp
+
+Every tool is a thin call of the SDK. Generation takes minutes, so the tools that start it return
+at once with a ``runId``; ``get_run`` (which can hold up to 25 s until the run changes) tells when
+it is done. An API error comes back as a tool error carrying the API's code and message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeVar
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+
+from . import __version__
+from .auth import ALL_SCOPES, MCP_CLIENT_ID, DeviceCode
+from .client import LONG_POLL, VidflowClient
+from .errors import VidflowError
+from .models import Accepted, Model
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+TOOL_NAMES = (
+    "create_project",
+    "generate_script",
+    "generate_visual_bible",
+    "plan_shots",
+    "generate_all_shots",
+    "regenerate_shot",
+    "generate_audio",
+    "pick_voice",
+    "generate_thumbnail",
+    "render",
+    "publish_youtube",
+    "list_projects",
+    "get_project",
+    "list_channels",
+    "list_voices",
+    "get_run",
+    "list_runs",
+)
+
+INSTRUCTIONS = """\
+VidFlow turns an idea into a narrated video, stage by stage. The order that works:
+create_project → generate_script → generate_visual_bible → generate_audio (voiceover, then
+optionally music) → plan_shots → generate_all_shots → render → (generate_thumbnail,
+publish_youtube). Tools that generate start a run and return its runId at once: call get_run
+with wait_seconds=25 until its status is succeeded (or failed/cancelled, with an error) before
+the next stage. get_project shows the stage, what is stale after edits and the final video link.
+Generating spends the user's credits; planning shots and listing are free."""
+
+
+def _started(accepted: Accepted, next_step: str) -> dict[str, Any]:
+    return {
+        "runId": accepted.run_id,
+        "status": accepted.run.status,
+        "kind": accepted.run.kind,
+        "creditsCharged": accepted.run.credits_charged,
+        "next": f"Poll get_run(run_id='{accepted.run_id}', wait_seconds=25) until it ends; "
+        f"then {next_step}",
+    }
+
+
+def _raw(items: Sequence[Model]) -> list[dict[str, Any]]:
+    return [item.raw for item in items]
+
+
+def _api_errors(fn: F) -> F:
+    """An API error becomes a tool error the model can read: code, message, field details."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except VidflowError as exc:
+            text = f"{exc.code}: {exc.message}"
+            if exc.details:
+                text += f" details={exc.details}"
+            raise ToolError(text) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def build_server(client: VidflowClient) -> MCPServer:
+    """An MCP server whose tools call the API through ``client``."""
+    server: MCPServer = MCPServer(
+        name="vidflow", instructions=INSTRUCTIONS, version=__version__, log_level="WARNING"
+    )
+
+    def tool(fn: F) -> F:
+        server.add_tool(_api_errors(fn), name=fn.__name__)
+        return fn
+
+    @tool
+    def create_project(
+        idea: str,
+        title: str | None = None,
+        target_seconds: int = 60,
+        voice_id: str | None = None,
+        channel_id: str | None = None,
+        aspect_ratio: Literal["16:9", "9:16"] = "16:9",
+    ) -> dict[str, Any]:
+        """Create a video project from an idea and choose its title, ready for generate_script.
+
+        idea: what the video is about, in a sentence or a paragraph.
+        title: the video's title; if omitted, title ideas are suggested and the best is chosen
+        (the others are returned in titleIdeas).
+        target_seconds: target length, 15..1800 (the narration decides the real length).
+        voice_id: a voice from list_voices (optional). channel_id: from list_channels (optional).
+        aspect_ratio: 16:9 (landscape) or 9:16 (shorts).
+        Returns the project (id, status, ...) and the title ideas."""
+        project = client.create_project(
+            title or " ".join(idea.split()[:12])[:200],
+            idea=idea,
+            target_seconds=target_seconds,
+            voice_id=voice_id,
+            channel_id=channel_id,
+            aspect_ratio=aspect_ratio,
+        )
+        ideas = []
+        if title:
+            client.update_project(project.id, selected_title=title)
+        else:
+            ideas = client.suggest_titles(project.id, count=5)
+            client.select_title(project.id, ideas[0].id)
+        return {
+            "project": client.get_project(project.id).raw,
+            "titleIdeas": _raw(ideas),
+            "next": f"generate_script(project_id='{project.id}')",
+        }
+
+    @tool
+    def generate_script(
+        project_id: str,
+        part: Literal["all", "outline", "hook", "chapters"] = "all",
+        chapters: int | None = None,
+    ) -> dict[str, Any]:
+        """Write the script (spends credits). part='all' writes the outline and the hook
+        (waiting for both, usually seconds) and then starts the chapter narration, returning its
+        runId; 'outline', 'hook' or 'chapters' start only that part. chapters: how many chapters
+        the outline gets (1..12, optional). Needs a selected title (create_project does that)."""
+        done: list[dict[str, Any]] = []
+        if part in ("all", "outline"):
+            outline = client.generate_outline(project_id, chapters=chapters)
+            if part == "outline":
+                return _started(outline, "generate_script(part='hook') and part='chapters'")
+            done.append(client.wait_for_run(outline.run_id, timeout=300).raw)
+        if part in ("all", "hook"):
+            hook = client.generate_hook(project_id)
+            if part == "hook":
+                return _started(hook, "generate_script(part='chapters')")
+            done.append(client.wait_for_run(hook.run_id, timeout=300).raw)
+        result = _started(
+            client.generate_chapters(project_id), f"generate_visual_bible('{project_id}')"
+        )
+        result["finishedRuns"] = done
+        return result
+
+    @tool
+    def generate_visual_bible(
+        project_id: str, max_characters: int | None = None, max_locations: int | None = None
+    ) -> dict[str, Any]:
+        """Extract the characters and locations from the narration and draw a reference picture
+        of each (spends credits: charged for the most it may draw, the rest refunded). Needs the
+        chapters narrated. Returns a runId."""
+        accepted = client.generate_visual_bible(
+            project_id, max_characters=max_characters, max_locations=max_locations
+        )
+        return _started(accepted, f"generate_audio('{project_id}')")
+
+    @tool
+    def generate_audio(
+        project_id: str,
+        track: Literal["voiceover", "music"] = "voiceover",
+        voice_id: str | None = None,
+        mood: Literal["calm", "upbeat", "tense", "inspiring", "dark", "playful"] = "calm",
+        tempo: int = 90,
+    ) -> dict[str, Any]:
+        """Make the sound (spends credits). track='voiceover' speaks the hook and chapters with
+        word timings (voice_id from list_voices, else the project's voice; charged per started
+        minute). track='music' makes a music bed as long as the narration (mood, tempo 50..200):
+        run it after the voiceover succeeded. Returns a runId."""
+        if track == "music":
+            accepted = client.generate_music(project_id, mood=mood, tempo=tempo)
+            return _started(accepted, f"plan_shots('{project_id}')")
+        accepted = client.generate_voiceover(project_id, voice_id=voice_id)
+        return _started(
+            accepted, f"optionally generate_audio(track='music'), then plan_shots('{project_id}')"
+        )
+
+    @tool
+    def pick_voice(project_id: str, voice_id: str) -> dict[str, Any]:
+        """Set the project's narration voice (a voice id from list_voices). Takes effect at the
+        next generate_audio(track='voiceover'); an existing voiceover is not redone by itself."""
+        project = client.pick_voice(project_id, voice_id)
+        return {"project": project.raw}
+
+    @tool
+    def plan_shots(project_id: str, replace: bool = False) -> dict[str, Any]:
+        """Plan the shots: cut the narration into shots of about 5 s aligned to the voiceover's
+        word timings, each with a kind (image, video, talking_head) and a prompt. Free. Needs a
+        voiceover. replace=true re-plans over generated shots. Returns a runId."""
+        return _started(
+            client.plan_shots(project_id, replace=replace), f"generate_all_shots('{project_id}')"
+        )
+
+    @tool
+    def generate_all_shots(project_id: str) -> dict[str, Any]:
+        """Generate every shot that is planned, failed or stale (spends credits per shot: an
+        image step and a video step). Returns a runId whose progress counts shots done."""
+        return _started(client.generate_all_shots(project_id), f"render('{project_id}')")
+
+    @tool
+    def regenerate_shot(
+        project_id: str,
+        shot_id: str,
+        prompt: str | None = None,
+        kind: Literal["image", "video", "talking_head"] | None = None,
+    ) -> dict[str, Any]:
+        """Regenerate one shot (spends credits), optionally with a new prompt or kind first.
+        Shot ids are in get_project(..., include_shots=true). Returns a runId; render again
+        afterwards to use it."""
+        if prompt is not None or kind is not None:
+            client.update_shot(project_id, shot_id, prompt=prompt, kind=kind)
+        shot_run = client.generate_shot(project_id, shot_id)
+        result = _started(shot_run, f"render('{project_id}')")
+        result["shot"] = shot_run.shot.raw
+        return result
+
+    @tool
+    def generate_thumbnail(
+        project_id: str, shot_id: str | None = None, title: str | None = None
+    ) -> dict[str, Any]:
+        """Make a 1280x720 thumbnail from a shot's image (default: the key shot) with the title
+        (default: the selected title) in large type. Spends credits. Returns a runId."""
+        accepted = client.generate_thumbnail(project_id, shot_id=shot_id, title=title)
+        return _started(accepted, f"get_project('{project_id}') for the thumbnail link")
+
+    @tool
+    def render(
+        project_id: str,
+        captions: bool = True,
+        resolution: Literal["720p", "1080p"] | None = None,
+    ) -> dict[str, Any]:
+        """Render final.mp4 from the shots, the voiceover and the music (H.264 + AAC, burned-in
+        captions unless captions=false). Spends credits. Needs every shot generated. Returns a
+        runId; when it succeeds get_project shows the video link (selected.render.videoUrl)."""
+        accepted = client.render(project_id, captions=captions, resolution=resolution)
+        return _started(accepted, f"get_project('{project_id}') for the video link")
+
+    @tool
+    def publish_youtube(
+        project_id: str,
+        privacy: Literal["private", "unlisted", "public"] = "private",
+        title: str | None = None,
+        description: str | None = None,
+        tags: list[str] | None = None,
+        publish_at: str | None = None,
+    ) -> dict[str, Any]:
+        """Upload the rendered video and its thumbnail to the project's channel on YouTube.
+        Needs a render and a channel connected to YouTube (else YOUTUBE_NOT_CONNECTED: the user
+        connects it in the web app). publish_at: RFC 3339 time for a scheduled private video.
+        Returns a runId."""
+        accepted = client.publish_youtube(
+            project_id,
+            privacy=privacy,
+            title=title,
+            description=description,
+            tags=tags,
+            publish_at=publish_at,
+        )
+        return _started(accepted, "the run's result has the YouTube video id")
+
+    @tool
+    def list_projects(limit: int = 20) -> dict[str, Any]:
+        """The user's projects, newest first (id, title, status = current stage)."""
+        page = client.list_projects(page_size=max(1, min(limit, 100)))
+        return {"projects": _raw(page.results), "more": page.next_url is not None}
+
+    @tool
+    def get_project(project_id: str, include_shots: bool = False) -> dict[str, Any]:
+        """One project: its stage (status), completedStages, what is stale after edits, counts,
+        credits spent, and the selected artifacts with links (selected.render.videoUrl is the
+        final video). include_shots adds every shot (id, kind, state, prompt, links)."""
+        result: dict[str, Any] = {"project": client.get_project(project_id).raw}
+        if include_shots:
+            result["shots"] = _raw(client.list_shots(project_id))
+        return result
+
+    @tool
+    def list_channels() -> dict[str, Any]:
+        """The user's channels (niche, audience, tone, language, default voice, visual style,
+        whether YouTube is connected); pass a channel id to create_project."""
+        return {"channels": _raw(client.list_channels(page_size=100).results)}
+
+    @tool
+    def list_voices() -> dict[str, Any]:
+        """The voices the narration can use (id, name, language, engine)."""
+        return {"voices": _raw(client.list_voices())}
+
+    @tool
+    def get_run(run_id: str, wait_seconds: int = 0) -> dict[str, Any]:
+        """A run's status (queued, running, succeeded, failed, cancelled), progress {done,
+        total}, result, error and credits. wait_seconds (0..25) holds the answer until the run
+        changes or the time passes: use 25 to wait for a run without calling in a tight loop."""
+        wait = max(0, min(wait_seconds, LONG_POLL))
+        return {"run": client.get_run(run_id, wait=wait or None).raw}
+
+    @tool
+    def list_runs(
+        project_id: str | None = None,
+        status: Literal["queued", "running", "succeeded", "failed", "cancelled"] | None = None,
+        limit: int = 20,
+    ) -> dict[str, Any]:
+        """Recent runs, newest first, optionally of one project or in one status."""
+        page = client.list_runs(
+            project_id=project_id, status=status, page_size=max(1, min(limit, 100))
+        )
+        return {"runs": _raw(page.results)}
+
+    return server
+
+
+def _login(client: VidflowClient, scope: str) -> int:
+    def show(device: DeviceCode) -> None:
+        print(
+            f"To sign the MCP server in, open {device.verification_uri} and enter "
+            f"{device.user_code}\n(or open {device.verification_uri_complete}). Waiting…",
+            file=sys.stderr,
+        )
+
+    try:
+        tokens = client.login(scope, on_code=show)
+    except VidflowError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"Signed in to {client.base_url} as {MCP_CLIENT_ID} ({tokens.scope}).", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="vidflow-mcp",
+        description="VidFlow's MCP server (stdio by default). Sign in once with `vidflow-mcp "
+        "login`, or set VIDFLOW_TOKEN.",
+    )
+    parser.add_argument("command", nargs="?", choices=["serve", "login", "logout"], default="serve")
+    parser.add_argument("--url", help="the VidFlow server (default: $VIDFLOW_URL)")
+    parser.add_argument("--http", action="store_true", help="serve streamable HTTP, not stdio")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--scope", default=ALL_SCOPES, help="scopes asked for by login")
+    args = parser.parse_args(argv)
+
+    client = VidflowClient(args.url, client_id=MCP_CLIENT_ID)
+    try:
+        if args.command == "login":
+            return _login(client, args.scope)
+        if args.command == "logout":
+            revoked = client.logout()
+            print("Signed out." if revoked else "Not signed in.", file=sys.stderr)
+            return 0
+        if not client.signed_in:
+            print(
+                f"note: not signed in to {client.base_url}; tools will fail until "
+                "`vidflow-mcp login` is run or VIDFLOW_TOKEN is set.",
+                file=sys.stderr,
+            )
+        server = build_server(client)
+        if args.http:
+            server.run("streamable-http", host=args.host, port=args.port)
+        else:
+            server.run("stdio")
+        return 0
+    finally:
+        client.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
