@@ -21,6 +21,7 @@ from django.test.utils import get_runner  # noqa: E402, F401
 
 from bench import (  # noqa: E402
     api_overhead,
+    idea_to_final,
     ledger,
     offline_media,
     payload,
@@ -35,6 +36,7 @@ FIGURES = {
     "media": offline_media.run,
     "render": render.run,  # the long one: a 10-minute render
     "workers": worker_scaling.run,
+    "make": idea_to_final.run,  # the whole pipeline through the CLI, server and workers
 }
 
 

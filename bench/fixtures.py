@@ -1,8 +1,23 @@
-"""Data the benchmarks build on."""
+"""Data and processes the benchmarks build on: users, projects, a token obtained the way a
+client obtains one, and the production server and Celery workers as separate processes on the
+bench database."""
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+from django.conf import settings
+from django.db import connection
+from django.test import Client
 
 from accounts.models import User
 from billing.services import account_open
@@ -23,3 +38,92 @@ def project_with_shots(user: User, n: int) -> Project:
         Shot(project=project, position=i, start=i * 5.0, end=i * 5.0 + 5.0) for i in range(n)
     )
     return project
+
+
+ROOT = Path(__file__).resolve().parent.parent
+FORM = "application/x-www-form-urlencoded"
+
+
+def access_token(user: User, scope: str = "projects:read") -> str:
+    """A token obtained the way a CLI obtains one: device code, approval, poll."""
+    device = Client()
+    started = device.post(
+        "/api/oauth/device/code",
+        urlencode({"client_id": "vidflow-cli", "scope": scope}),
+        content_type=FORM,
+    ).json()
+    browser = Client()
+    browser.force_login(user)
+    browser.post("/device", {"user_code": started["user_code"], "action": "approve"})
+    token = device.post(
+        "/api/oauth/device/token",
+        urlencode(
+            {
+                "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
+                "device_code": started["device_code"],
+                "client_id": "vidflow-cli",
+            }
+        ),
+        content_type=FORM,
+    ).json()
+    return str(token["access_token"])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def bench_env(**extra: str) -> dict[str, str]:
+    """The environment of a server or worker process on the bench database."""
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DEBUG": "0",
+        **extra,
+    }
+
+
+def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """gunicorn, as production runs it, answering /healthz on ``port``."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "vidflow.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", "1", "--threads", "2", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("the bench server did not start")
+
+
+def start_workers(count: int, queue: str, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
+    """``count`` Celery workers of one task at a time each, consuming ``queue``."""
+    return [_worker(f"bench{i}-{queue}", queue, env) for i in range(count)]
+
+
+def _worker(name: str, queue: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "vidflow", "worker", "-Q", queue,
+         "--concurrency", "1", "--without-mingle", "--without-gossip",
+         "--loglevel", "WARNING", "-n", f"{name}@%h"],
+        cwd=ROOT, env={**env, "CELERY_QUEUE": queue},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        process.wait(timeout=60)

@@ -8,20 +8,13 @@ database; each round uses a fresh project and a queue of its own.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.conf import settings
-from django.db import connection
-
-from bench.fixtures import bench_user
+from bench.fixtures import bench_env, bench_user, start_workers, stop
 from billing.services import credits_grant
 from projects.models import Chapter, Project, Shot, ShotKind, Stage, Voiceover
 from projects.services import project_advance, shots_generate
@@ -30,47 +23,6 @@ from vidflow.celery import app
 SHOTS = 40
 SHOT_SECONDS = 3.0
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _workers(count: int, queue: str, media: Path) -> list[subprocess.Popen[bytes]]:
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        "SECRET_KEY": settings.SECRET_KEY,
-        "MEDIA_ROOT": str(media),
-        "VIDFLOW_WORK_DIR": str(media.parent / "work"),
-        "CELERY_QUEUE": queue,
-    }
-    return [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "vidflow",
-                "worker",
-                "-Q",
-                queue,
-                "--concurrency",
-                "1",
-                "--without-mingle",
-                "--without-gossip",
-                "--loglevel",
-                "WARNING",
-                "-n",
-                f"bench{i}-{queue}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for i in range(count)
-    ]
 
 
 def _project(user: object) -> Project:
@@ -94,7 +46,8 @@ def _project(user: object) -> Project:
 def _round(user: object, workers: int, media: Path) -> float:
     queue = f"bench-scaling-{uuid.uuid4().hex[:8]}"
     app.conf.task_default_queue = queue
-    processes = _workers(workers, queue, media)
+    env = bench_env(MEDIA_ROOT=str(media), VIDFLOW_WORK_DIR=str(media.parent / "work"))
+    processes = start_workers(workers, queue, env)
     try:
         time.sleep(8)  # let the workers start and connect before the clock starts
         project = _project(user)
@@ -109,10 +62,7 @@ def _round(user: object, workers: int, media: Path) -> float:
         assert run.status == "succeeded", run.error
         return elapsed
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            process.wait(timeout=60)
+        stop(processes)
 
 
 def run() -> Iterator[str]:
