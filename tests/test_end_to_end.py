@@ -152,7 +152,9 @@ def test_an_idea_becomes_a_video_with_the_offline_providers(
     assert {name: run["status"] for name, run in made["runs"].items()} == dict.fromkeys(
         made["runs"], "succeeded"
     )
-    _check_the_film(api, made)
+    film = _check_the_film(api, made)
+    # the script was written to the voice's pace: the film is about as long as asked for
+    assert 0.8 * 30 <= film["duration"] <= 1.25 * 30
     assert all(shot["state"] == "ready" for shot in made["shots"])
     assert all(entry["selectedVariationId"] for entry in made["entries"])
     # What was spent is what the price table says for what was made.

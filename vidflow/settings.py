@@ -512,6 +512,15 @@ if VISUAL_BIBLE_MAX_CHARACTERS + VISUAL_BIBLE_MAX_LOCATIONS == 0:
         "VISUAL_BIBLE_MAX_CHARACTERS and VISUAL_BIBLE_MAX_LOCATIONS cannot both be 0"
     )
 
+# Words a minute chapters are written to and voiceovers priced by; 0 (the default) takes the
+# speech provider's own pace, so a 60-second target makes about a minute of narration.
+NARRATION_WORDS_PER_MINUTE: int = _read("NARRATION_WORDS_PER_MINUTE", "int", default=0)
+if not (NARRATION_WORDS_PER_MINUTE == 0 or 60 <= NARRATION_WORDS_PER_MINUTE <= 400):
+    raise ImproperlyConfigured(
+        "Environment variable NARRATION_WORDS_PER_MINUTE must be 0 (the voice's own pace) or "
+        f"60..400, got {NARRATION_WORDS_PER_MINUTE}"
+    )
+
 # --- providers and vendors ------------------------------------------------------------------
 # Which provider does each capability (vendors/registry.py lists the choices). Offline providers
 # make real media on this machine; the others call a vendor over HTTP.

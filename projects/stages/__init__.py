@@ -30,6 +30,22 @@ from vidflow.queue import enqueue_on_commit
 WORDS_PER_MINUTE = 150  # narration pace the product plans with (about 2.5 words a second)
 
 
+def narration_pace() -> int:
+    """Words a minute the narration is spoken at: what chapters are written to, so a 60-second
+    target makes about a minute of narration, and what a voiceover is priced by. The setting
+    NARRATION_WORDS_PER_MINUTE, else what the speech provider says of itself
+    (``words_per_minute``: the offline Piper voice is much quicker than a narrator), else the
+    product's pace."""
+    from django.conf import settings
+
+    from vendors import registry
+
+    if settings.NARRATION_WORDS_PER_MINUTE:
+        return int(settings.NARRATION_WORDS_PER_MINUTE)
+    pace = getattr(registry.provider("speech"), "words_per_minute", None)
+    return pace if isinstance(pace, int) and pace > 0 else WORDS_PER_MINUTE
+
+
 def lock_project(*, project_id: Any, actor: User, advance_to: str | None = None) -> Project:
     """The actor's project, locked for this transaction, writable, and (optionally) moved forward
     to ``advance_to`` — raising InvalidTransition with what is missing when it cannot be."""
@@ -138,6 +154,7 @@ __all__ = [
     "landed",
     "lock_project",
     "locked_active_run",
+    "narration_pace",
     "provider_errors",
     "run_project",
     "start_run",

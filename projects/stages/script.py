@@ -20,10 +20,10 @@ from vendors.base import ChapterOutline, ProviderError
 from vidflow.api.exceptions import InvalidTransition, NotFound
 
 from . import (
-    WORDS_PER_MINUTE,
     landed,
     lock_project,
     locked_active_run,
+    narration_pace,
     run_project,
     start_run,
     story_context,
@@ -237,7 +237,7 @@ def _chapters(run: Run) -> None:
     # The hook is spoken first: the chapters share what is left of the length's word budget.
     script = Script.objects.filter(project=project).first()
     hook_words = word_count(script.hook) if script and script.hook else HOOK_WORDS_ESTIMATE
-    budget = project.target_seconds * WORDS_PER_MINUTE / 60 - hook_words
+    budget = project.target_seconds * narration_pace() / 60 - hook_words
     words = max(30, round(budget / max(1, len(outline))))
     text = registry.provider("text")
     for done, chapter_id in enumerate(ids, start=1):
@@ -297,7 +297,7 @@ def analyze(
 ) -> dict[str, Any]:
     """The measured part of the analysis: words, estimated duration at the voice's pace, pacing
     per chapter, and risks that follow from the numbers."""
-    wpm = WORDS_PER_MINUTE
+    wpm = narration_pace()
     rows: list[dict[str, Any]] = []
     for chapter in chapters:
         words = word_count(chapter.narration)

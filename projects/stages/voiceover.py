@@ -38,10 +38,10 @@ from vidflow.api.error_codes import ErrorCode
 from vidflow.api.exceptions import InvalidTransition, ValidationFailed
 
 from . import (
-    WORDS_PER_MINUTE,
     landed,
     lock_project,
     locked_active_run,
+    narration_pace,
     run_project,
     start_run,
 )
@@ -83,7 +83,7 @@ def narration_parts(project: Project) -> list[tuple[str, str]]:
 
 
 def voiceover_generate(*, project_id: Any, actor: User, voice_id: str = "") -> Run:
-    """Speak the script. Charged per started minute, estimated from the words at the product's
+    """Speak the script. Charged per started minute, estimated from the words at the voice's
     pace, before any audio exists."""
     with transaction.atomic():
         project = lock_project(project_id=project_id, actor=actor, advance_to=Stage.VOICEOVER)
@@ -92,7 +92,7 @@ def voiceover_generate(*, project_id: Any, actor: User, voice_id: str = "") -> R
             raise InvalidTransition("The voiceover needs narration: narrate the chapters first.")
         voice = voice_for(project, voice_id)
         check_voice(voice)
-        minutes = max(1, math.ceil(sum(word_count(t) for _, t in parts) / WORDS_PER_MINUTE))
+        minutes = max(1, math.ceil(sum(word_count(t) for _, t in parts) / narration_pace()))
         return start_run(
             project=project,
             actor=actor,

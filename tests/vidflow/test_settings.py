@@ -51,6 +51,7 @@ def test_debug_on_starts_without_a_secret_key() -> None:
         ("RATE_LIMIT_FAIL_OPEN", "perhaps"),
         ("VISUAL_BIBLE_MAX_CHARACTERS", "-1"),
         ("VISUAL_BIBLE_MAX_LOCATIONS", "many"),
+        ("NARRATION_WORDS_PER_MINUTE", "20"),
     ],
 )
 def test_a_bad_value_fails_at_start_naming_the_variable(name: str, value: str) -> None:
