@@ -250,6 +250,7 @@ class StoryContext:
     visual_style: str = ""
     target_seconds: int = 60
     references: tuple[str, ...] = ()  # titles of outlier videos, as inspiration
+    words_per_minute: int = 150  # the pace the narration will be spoken at
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,7 @@ def story_context(project: Project) -> StoryContext:
         video_style=project.video_style,
         visual_style=channel.visual_style if channel else "",
         target_seconds=project.target_seconds,
+        words_per_minute=narration_pace(),
         references=tuple(
             project.outlier_videos.order_by("-outlier_score").values_list("title", flat=True)[:5]
         ),

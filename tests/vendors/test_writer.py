@@ -387,6 +387,20 @@ def test_notes_flag_a_script_too_long_for_its_target() -> None:
     assert len(notes.pacing) == 2
 
 
+def test_notes_time_the_script_at_the_voices_pace() -> None:
+    ctx = StoryContext(idea="How lighthouses work", target_seconds=60)
+    chapters = ("The lamp turns all night and the keeper winds it. " * 10,) * 2  # 200 words
+
+    at_a_narrators_pace = LocalWriter().notes(ctx, hook="Why?", chapters=chapters)
+    at_a_quick_voices = LocalWriter().notes(
+        replace(ctx, words_per_minute=205), hook="Why?", chapters=chapters
+    )
+
+    assert any("Runs about 80 s against a 60 s target" in r for r in at_a_narrators_pace.risks)
+    assert not any("against a 60 s target" in r for r in at_a_quick_voices.risks)
+    assert "about 29 s" in at_a_quick_voices.pacing[0]
+
+
 def test_notes_flag_numbers_to_fact_check_repetitive_openings_and_a_short_chapter() -> None:
     chapters = (
         "The port opened in 1923. The cranes were new. The workers were proud. The ships came "

@@ -20,7 +20,7 @@ from vendors.base import (
 from . import _banks as banks
 from . import _lexicon as lex
 from ._facts import Facts
-from ._script import WORDS_PER_MINUTE, context_key, fill, slots_for
+from ._script import context_key, fill, slots_for
 from ._text import (
     capitalize_first,
     clip,
@@ -148,17 +148,18 @@ def notes(facts: Facts, ctx: StoryContext, *, hook: str, chapters: tuple[str, ..
     risks: list[str] = []
     counts = [word_count(c) for c in chapters]
     total = word_count(hook) + sum(counts)
-    seconds = total / WORDS_PER_MINUTE * 60
+    pace = ctx.words_per_minute
+    seconds = total / pace * 60
     target = ctx.target_seconds
     if target > 0 and chapters:
         if seconds > target * 1.15:
-            over = round(total - target * WORDS_PER_MINUTE / 60)
+            over = round(total - target * pace / 60)
             risks.append(
                 f"Runs about {round(seconds)} s against a {target} s target: "
                 f"cut about {over} words."
             )
         elif seconds < target * 0.85:
-            short = round(target * WORDS_PER_MINUTE / 60 - total)
+            short = round(target * pace / 60 - total)
             risks.append(
                 f"Runs about {round(seconds)} s against a {target} s target: "
                 f"add about {short} words."
@@ -214,11 +215,11 @@ def notes(facts: Facts, ctx: StoryContext, *, hook: str, chapters: tuple[str, ..
         longest = max((word_count(s) for s in parts), default=0)
         if longest > 35:
             risks.append(f"Chapter {i} has a {longest}-word sentence: hard to say in one breath.")
-        pacing.append(_pacing(i, words, parts))
+        pacing.append(_pacing(i, words, parts, pace))
     return ScriptNotes(hook_strength=hook_strength(hook), risks=tuple(risks), pacing=tuple(pacing))
 
 
-def _pacing(i: int, words: int, parts: list[str]) -> str:
+def _pacing(i: int, words: int, parts: list[str], pace: int) -> str:
     per_sentence = words / max(1, len(parts))
     if per_sentence < 9:
         feel = "brisk, short sentences"
@@ -228,7 +229,7 @@ def _pacing(i: int, words: int, parts: list[str]) -> str:
         feel = "dense, long sentences: split some for the voiceover"
     questions = sum(1 for s in parts if s.endswith("?"))
     asks = f", {questions} question{'s' if questions != 1 else ''}" if questions else ""
-    seconds = round(words / WORDS_PER_MINUTE * 60)
+    seconds = round(words / pace * 60)
     return (
         f"Chapter {i}: {words} words, about {seconds} s, "
         f"{per_sentence:.0f} words a sentence{asks} ({feel})."
