@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +23,19 @@ from vidflow_client.mcp_server import TOOL_NAMES, build_server
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def run_async(go: Callable[[], Awaitable[Any]]) -> Any:
+    """``go`` on an event loop of its own thread: the browser tests' session-wide Playwright
+    keeps a loop running in the main thread for the rest of the session."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(anyio.run, go).result()
+
+
 def in_process(vf: VidflowClient, scenario: Callable[[Client], Awaitable[Any]]) -> Any:
     async def go() -> Any:
         async with Client(build_server(vf)) as client:
             return await scenario(client)
 
-    return anyio.run(go)
+    return run_async(go)
 
 
 def payload(result: Any) -> dict[str, Any]:
@@ -136,7 +144,7 @@ def test_the_console_script_serves_over_stdio(server: str, token: str, tmp_path:
             projects = payload(await client.call_tool("list_projects", {}))
             return tools, projects
 
-    tools, projects = anyio.run(go)
+    tools, projects = run_async(go)
 
     assert sorted(tools) == sorted(TOOL_NAMES)
     assert projects == {"projects": [], "more": False}
@@ -172,7 +180,7 @@ def test_the_console_script_serves_streamable_http(server: str, token: str, tmp_
             async with Client(f"http://127.0.0.1:{port}/mcp") as client:
                 return payload(await client.call_tool("list_voices", {}))
 
-        voices = anyio.run(go)
+        voices = run_async(go)
     finally:
         process.terminate()
         process.wait(timeout=10)
