@@ -1,19 +1,18 @@
 from django.apps import AppConfig
 
+# Every stage's run kinds and vendor-job handlers register themselves when its ``runs`` module
+# is imported; a worker never loads the URLconf, so they are imported here.
+STAGES_WITH_RUNS = ("production", "publishing", "render", "script", "visual_bible", "voiceover")
+
 
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = "Projects"
 
     def ready(self) -> None:
-        # Run kinds (and vendor-job purposes) register themselves when their modules are
-        # imported; a worker never loads the URLconf, so the stages are imported here.
-        from projects.pipeline import jobs, shots  # noqa: F401
-        from projects.stages import (  # noqa: F401
-            production,
-            publishing,
-            render,
-            script,
-            visual_bible,
-            voiceover,
-        )
+        from importlib import import_module
+
+        from projects.pipeline import jobs  # noqa: F401
+
+        for stage in STAGES_WITH_RUNS:
+            import_module(f"projects.stages.{stage}.runs")

@@ -23,7 +23,7 @@ def run_task(run_id: str) -> None:
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def shot_task(run_id: str, shot_id: str) -> None:
     """Advance one shot of a run: its image step, then its video step."""
-    from projects.pipeline.shots import advance_shot
+    from projects.stages.production.runs import advance_shot
 
     advance_shot(run_id=run_id, shot_id=shot_id)
 

@@ -4,13 +4,13 @@ from vidflow.api.routers import OptionalSlashRouter
 from vidflow.api.views import UUID_PATTERN
 
 from .api.core import ChannelViewSet, ProjectViewSet, RunViewSet
-from .api.ideation import IdeationViewSet
-from .api.production import ShotsViewSet
-from .api.publishing import PublishingViewSet
-from .api.render import PublishContextViewSet, RenderViewSet
-from .api.script import ScriptViewSet
-from .api.visual_bible import CharacterViewSet, LocationViewSet, VisualBibleViewSet
-from .api.voiceover import VoiceoverViewSet, VoicesViewSet
+from .stages.ideation.api import IdeationViewSet
+from .stages.production.api import ShotsViewSet
+from .stages.publishing.api import PublishingViewSet
+from .stages.render.api import PublishContextViewSet, RenderViewSet
+from .stages.script.api import ScriptViewSet
+from .stages.visual_bible.api import CharacterViewSet, LocationViewSet, VisualBibleViewSet
+from .stages.voiceover.api import VoiceoverViewSet, VoicesViewSet
 
 router = OptionalSlashRouter()
 router.register("projects", ProjectViewSet, basename="project")

@@ -20,7 +20,7 @@ from vidflow.api.exceptions import ApiError, NotFound
 
 from . import selectors, services
 from .models import AspectRatio, Stage
-from .stages.publishing import youtube_connect_finish
+from .stages.publishing.services import youtube_connect_finish
 
 LENGTHS = [
     (30, "30 seconds"),

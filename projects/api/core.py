@@ -20,7 +20,7 @@ from projects.serializers import (
     RunSerializer,
     project_detail_data,
 )
-from projects.stages.publishing import youtube_connect_url, youtube_disconnect
+from projects.stages.publishing.services import youtube_connect_url, youtube_disconnect
 from vidflow.api.views import UUID_PATTERN, ApiViewSet
 
 

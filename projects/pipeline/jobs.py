@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -18,19 +17,9 @@ from vendors.jobs import job_finish
 from vendors.models import JobStatus, VendorJob
 from vidflow.api.error_codes import ErrorCode
 
-from . import shots
+from . import JOB_HANDLERS
 
 logger = logging.getLogger(__name__)
-
-# What to do with a finished vendor job, by the purpose it was opened for.
-JOB_PURPOSES: dict[str, Callable[[VendorJob], None]] = {
-    "shot.image": shots.job_outcome_landed,
-    "shot.video": shots.job_outcome_landed,
-}
-
-
-def register_purpose(purpose: str, handler: Callable[[VendorJob], None]) -> None:
-    JOB_PURPOSES[purpose] = handler
 
 
 def job_landed(*, job_id: Any) -> None:
@@ -41,7 +30,7 @@ def job_landed(*, job_id: Any) -> None:
     if job.run.status not in ACTIVE_RUN_STATUSES:
         logger.info("job %s finished after its run %s ended; ignored", job.pk, job.run_id)
         return
-    handler = JOB_PURPOSES.get(job.purpose)
+    handler = JOB_HANDLERS.get(job.purpose)
     if handler is None:
         logger.error("no handler for vendor job purpose %s", job.purpose)
         return

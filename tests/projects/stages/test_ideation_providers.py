@@ -12,7 +12,7 @@ from accounts.models import User
 from billing.models import CreditAccount
 from projects.models import OutlierVideo, Project, TitleIdea
 from projects.services import project_hide
-from projects.stages.ideation import MAX_TITLE_IDEAS
+from projects.stages.ideation.services import MAX_TITLE_IDEAS
 from tests.factories import ChannelFactory, ProjectFactory
 from tests.vidflow.test_envelope import assert_error
 from vendors.simulator import Simulator
@@ -147,7 +147,7 @@ def test_searching_again_adds_only_videos_not_stored_yet(
 def test_search_results_reach_the_writer_as_references(
     api: APIClient, user: User, youtube: Simulator
 ) -> None:
-    from projects.stages import story_context
+    from projects.stages.base import story_context
 
     project = ProjectFactory(owner=user)
     _search(api, project, limit=2)

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from projects.models import Run, Voiceover
-from projects.stages import WORDS_PER_MINUTE, narration_pace
+from projects.stages.base import WORDS_PER_MINUTE, narration_pace
 from tests.factories import ChapterFactory, ProjectFactory
 from vendors.offline.speech import LocalSpeech, piper_installed
 

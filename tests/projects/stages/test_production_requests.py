@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from billing.models import LedgerEntry
 from projects.models import Project, Run, Shot, ShotState, Stage, Voiceover
-from projects.stages.production import MAX_SHOT_SECONDS, segment_narration
+from projects.stages.production.services import MAX_SHOT_SECONDS, segment_narration
 from tests.factories import ChapterFactory, ProjectFactory
 from tests.vidflow.test_envelope import assert_error
 

@@ -29,7 +29,7 @@ from projects.models import (
     Voiceover,
 )
 from projects.pipeline.artifacts import store
-from projects.stages.render import youtube_chapters
+from projects.stages.render.services import youtube_chapters
 from tests.factories import ChapterFactory, ProjectFactory, UserFactory
 from tests.vidflow.test_envelope import assert_error
 from vendors.base import ImageRequest, MediaFile

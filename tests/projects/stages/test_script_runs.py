@@ -9,7 +9,7 @@ from accounts.models import User
 from billing.models import CreditAccount
 from projects.models import Run, Script
 from projects.pipeline.runner import execute_run
-from projects.stages import narration_pace
+from projects.stages.base import narration_pace
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db

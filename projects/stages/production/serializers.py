@@ -1,23 +1,14 @@
-"""Production routes: the shot plan, shots, and generating them."""
+"""The production stage's request and response shapes."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
-from rest_framework.response import Response
 
-from billing.decorators import billable, queues_work
+from projects.api.base import AcceptedRunSerializer
 from projects.models import Shot, ShotKind, ShotTransition
-from projects.serializers import RunSerializer
-from projects.stages import production as stage
 from vendors.models import VendorJob
 from vidflow.api.serializers import StrictSerializer
 from vidflow.storage import artifact_url
-
-from .base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
 
 
 def _task_ids(shots: list[Shot]) -> dict[str, VendorJob]:
@@ -108,83 +99,3 @@ class ShotRunSerializer(AcceptedRunSerializer):
     finished = serializers.BooleanField()
     videoTaskId = serializers.CharField(allow_null=True)
     wavespeedTaskId = serializers.CharField(allow_null=True)
-
-
-@extend_schema(tags=["production"], parameters=[PROJECT_ID])
-class ShotsViewSet(StageViewSet):
-    serializer_class = ShotSerializer
-
-    def _shots(self) -> Any:
-        return (
-            Shot.objects.filter(project=self.project())
-            .select_related("project")
-            .prefetch_related("characters")
-            .order_by("position")
-        )
-
-    def _shot(self, shot_id: str) -> Shot:
-        from vidflow.api.exceptions import NotFound
-
-        shot = self._shots().filter(pk=shot_id).first()
-        if shot is None:
-            raise NotFound("Shot not found.")
-        return shot
-
-    @extend_schema(request=PlanRequestSerializer, responses=AcceptedRunSerializer)
-    @queues_work
-    def plan(self, request: Request, project_id: str) -> Response:
-        body = PlanRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        run = stage.shots_plan(
-            project_id=self.project().pk, actor=self.user, replace=body.validated_data["replace"]
-        )
-        return accepted(run)
-
-    @extend_schema(responses=ShotSerializer(many=True))
-    def list(self, request: Request, project_id: str) -> Response:
-        shots = list(self._shots())
-        return Response(ShotSerializer(shots, many=True, context={"jobs": _task_ids(shots)}).data)
-
-    @extend_schema(responses=ShotSerializer)
-    def retrieve(self, request: Request, project_id: str, shot_id: str) -> Response:
-        return Response(ShotSerializer(self._shot(shot_id)).data)
-
-    @extend_schema(request=ShotEditSerializer, responses=ShotSerializer)
-    def partial_update(self, request: Request, project_id: str, shot_id: str) -> Response:
-        body = ShotEditSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        stage.shot_edit(
-            project_id=self.project().pk,
-            actor=self.user,
-            shot_id=shot_id,
-            changes=dict(body.validated_data),
-        )
-        return Response(ShotSerializer(self._shot(shot_id)).data)
-
-    @extend_schema(request=GenerateRequestSerializer, responses=ShotRunSerializer)
-    @billable
-    def generate(self, request: Request, project_id: str, shot_id: str) -> Response:
-        body = GenerateRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        self._shot(shot_id)
-        run = stage.shot_generate(project_id=self.project().pk, actor=self.user, shot_id=shot_id)
-        finished = False
-        if not body.validated_data["asyncVideo"]:
-            run, finished = stage.wait_for_run(run)
-        shot = self._shot(shot_id)
-        data = ShotSerializer(shot).data
-        return Response(
-            {
-                "runId": str(run.pk),
-                "run": RunSerializer(run).data,
-                "shot": data,
-                "finished": finished,
-                "videoTaskId": data["videoTaskId"],
-                "wavespeedTaskId": data["wavespeedTaskId"],
-            }
-        )
-
-    @extend_schema(request=None, responses=AcceptedRunSerializer)
-    @billable
-    def generate_all(self, request: Request, project_id: str) -> Response:
-        return accepted(stage.shots_generate(project_id=self.project().pk, actor=self.user))

@@ -16,26 +16,32 @@ from projects.models import (
     BibleEntry,
     Run,
     Shot,
-    ShotKind,
     ShotState,
-    ShotTransition,
     Stage,
-    Voiceover,
 )
-from projects.pipeline import run_kind
-from projects.services import run_succeed, shots_generate
+from projects.services import shots_generate
+from projects.stages.base import (
+    lock_project,
+    start_run,
+)
 from projects.staleness import stale_render, stale_shots
-from vendors import registry
-from vendors.base import BibleSuggestion, ShotSegment
 from vidflow.api.exceptions import InvalidTransition, NotFound, ValidationFailed
 
-from . import landed, lock_project, locked_active_run, run_project, start_run, story_context
-
 TARGET_SHOT_SECONDS = 5.0
+
+
 MIN_SHOT_SECONDS = 2.0
+
+
 MAX_SHOT_SECONDS = 8.0
+
+
 MAX_SHOTS = 400
+
+
 _SENTENCE_END = (".", "!", "?", "\u2026", ":", ";")
+
+
 _CLAUSE_END = (",", "\u2014", "\u2013")
 
 
@@ -108,9 +114,6 @@ def segment_narration(
             )
         )
     return segments[:MAX_SHOTS]
-
-
-# --- request side ---------------------------------------------------------------------------
 
 
 def shots_plan(*, project_id: Any, actor: User, replace: bool = False) -> Run:
@@ -188,81 +191,3 @@ def wait_for_run(run: Run, *, timeout: float | None = None) -> tuple[Run, bool]:
         if time.monotonic() >= deadline:
             return run, False
         time.sleep(0.5)
-
-
-# --- worker side ----------------------------------------------------------------------------
-
-
-@run_kind("shots.plan")
-def _plan(run: Run) -> None:
-    project = run_project(run, "channel")
-    voiceover = Voiceover.objects.filter(project=project).first()
-    if voiceover is None or not voiceover.words:
-        raise InvalidTransition("Planning shots needs a voiceover with word timings.")
-    chapters = list(project.chapters.all())
-    order = {str(c.pk): c.position for c in chapters}
-    chapter_starts = [
-        float(s["start"]) for s in voiceover.chapter_spans if str(s.get("chapterId")) in order
-    ]
-    segments = segment_narration(
-        voiceover.words, duration=voiceover.duration, chapter_starts=chapter_starts
-    )
-    entries = list(BibleEntry.objects.filter(project=project))
-    ideas = registry.provider("text").shot_ideas(
-        story_context(project),
-        segments=tuple(
-            ShotSegment(
-                index=i, text=s.text, start=s.start, end=s.end, chapter_index=s.chapter_index
-            )
-            for i, s in enumerate(segments)
-        ),
-        bible=tuple(
-            BibleSuggestion(
-                kind=e.kind,
-                name=e.name,
-                description=e.description,
-                color=str(e.traits.get("color", "")),
-                shape=str(e.traits.get("shape", "")),
-            )
-            for e in entries
-        ),
-    )
-    by_name = {(e.kind, e.name.casefold()): e for e in entries}
-    with transaction.atomic():
-        locked = locked_active_run(run)
-        if locked is None:
-            return
-        Shot.objects.filter(project=locked).delete()
-        for i, segment in enumerate(segments):
-            idea = ideas[i] if i < len(ideas) else None
-            kind = idea.kind if idea and idea.kind in ShotKind.values else ShotKind.IMAGE
-            has_characters = bool(idea and idea.characters)
-            if kind == ShotKind.TALKING_HEAD and not has_characters:
-                kind = ShotKind.IMAGE  # a talking head needs someone to talk
-            transition = (
-                idea.transition
-                if idea and idea.transition in ShotTransition.values
-                else ShotTransition.CUT
-            )
-            shot = Shot.objects.create(
-                project=locked,
-                position=i,
-                kind=kind,
-                prompt=(idea.prompt if idea else segment.text)[:2000],
-                line=segment.text,
-                start=segment.start,
-                end=segment.end,
-                transition_in=transition,
-                location=by_name.get(("location", (idea.location if idea else "").casefold())),
-            )
-            if idea and idea.characters:
-                shot.characters.set(
-                    [
-                        by_name[("character", n.casefold())]
-                        for n in idea.characters
-                        if ("character", n.casefold()) in by_name
-                    ]
-                )
-        stale_render(project=locked)
-        landed(run, "plan")
-        run_succeed(run_id=run.pk, result={"shots": len(segments)})

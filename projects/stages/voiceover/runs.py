@@ -1,19 +1,15 @@
-"""Voiceover: narration audio for the hook and every chapter, joined, with word timings; and the
-music bed, whose length follows the narration."""
+"""The voiceover stage's work on a worker: its run kinds and vendor-job handlers."""
 
 from __future__ import annotations
 
-import math
 import wave
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
-from accounts.models import User
-from billing.services import ChargePart, price
-from projects.models import Music, Project, Run, Script, Stage, Voiceover
-from projects.pipeline import run_kind
+from projects.models import Music, Project, Run, Voiceover
+from projects.pipeline import job_handler, run_kind
 from projects.pipeline.artifacts import (
     collect_result,
     input_file,
@@ -21,8 +17,12 @@ from projects.pipeline.artifacts import (
     store,
     workdir,
 )
-from projects.pipeline.jobs import register_purpose
 from projects.services import run_fail, run_progress, run_succeed
+from projects.stages.base import (
+    landed,
+    locked_active_run,
+    run_project,
+)
 from projects.staleness import after_voiceover, stale_render
 from vendors import registry
 from vendors.base import (
@@ -35,87 +35,9 @@ from vendors.base import (
 )
 from vendors.models import VendorJob
 from vidflow.api.error_codes import ErrorCode
-from vidflow.api.exceptions import InvalidTransition, ValidationFailed
+from vidflow.api.exceptions import InvalidTransition
 
-from . import (
-    landed,
-    lock_project,
-    locked_active_run,
-    narration_pace,
-    run_project,
-    start_run,
-)
-from .script import word_count
-
-PAUSE_BETWEEN_PARTS = 0.45  # seconds of silence between the hook and each chapter
-MOODS = ("calm", "upbeat", "tense", "inspiring", "dark", "playful")
-MUSIC_TAIL = 2.0  # seconds the bed runs past the last word
-
-
-def voice_for(project: Project, requested: str = "") -> str:
-    channel = project.channel
-    return requested or project.voice_id or (channel.default_voice if channel else "")
-
-
-def check_voice(voice_id: str) -> None:
-    """An unknown voice is a 400 naming the field, before anything is charged."""
-    if not voice_id:
-        return
-    try:
-        known = {v.id for v in registry.provider("speech").voices()}
-    except ProviderError:
-        return  # a vendor that cannot list voices right now: let the run find out
-    if voice_id not in known:
-        raise ValidationFailed(
-            "Unknown voice.", details={"voiceId": [f"No voice {voice_id!r}; see GET /api/voices."]}
-        )
-
-
-def narration_parts(project: Project) -> list[tuple[str, str]]:
-    """(span key, text) in speaking order: the hook, then each chapter."""
-    script = Script.objects.filter(project=project).first()
-    parts = [("hook", script.hook)] if script and script.hook.strip() else []
-    parts += [(str(c.pk), c.narration) for c in project.chapters.all() if c.narration.strip()]
-    return parts
-
-
-# --- request side ---------------------------------------------------------------------------
-
-
-def voiceover_generate(*, project_id: Any, actor: User, voice_id: str = "") -> Run:
-    """Speak the script. Charged per started minute, estimated from the words at the voice's
-    pace, before any audio exists."""
-    with transaction.atomic():
-        project = lock_project(project_id=project_id, actor=actor, advance_to=Stage.VOICEOVER)
-        parts = narration_parts(project)
-        if not parts:
-            raise InvalidTransition("The voiceover needs narration: narrate the chapters first.")
-        voice = voice_for(project, voice_id)
-        check_voice(voice)
-        minutes = max(1, math.ceil(sum(word_count(t) for _, t in parts) / narration_pace()))
-        return start_run(
-            project=project,
-            actor=actor,
-            kind="voiceover.generate",
-            parts=[ChargePart("voiceover", price("voiceover.minute", minutes))],
-            params={"voiceId": voice, "minutes": minutes},
-            total=len(parts) + 1,
-        )
-
-
-def music_generate(*, project_id: Any, actor: User, mood: str, tempo: int) -> Run:
-    with transaction.atomic():
-        project = lock_project(project_id=project_id, actor=actor, advance_to=Stage.VOICEOVER)
-        return start_run(
-            project=project,
-            actor=actor,
-            kind="music.generate",
-            parts=[ChargePart("music", price("music"))],
-            params={"mood": mood, "tempo": tempo},
-        )
-
-
-# --- worker side ----------------------------------------------------------------------------
+from .services import MUSIC_TAIL, PAUSE_BETWEEN_PARTS, narration_parts
 
 
 def _join_wavs(paths: list[Path], dest: Path, *, pause: float) -> list[tuple[float, float]]:
@@ -248,6 +170,7 @@ def _land_timings(run: Run, project: Project, words: list[dict[str, Any]], *, so
         run_succeed(run_id=run.pk, result={"words": len(words)})
 
 
+@job_handler("voiceover.timings")
 def _timings_job_landed(job: VendorJob) -> None:
     run = job.run
     project = Project.objects.get(pk=job.target_id)
@@ -260,9 +183,6 @@ def _timings_job_landed(job: VendorJob) -> None:
         )
         return
     _land_timings(run, project, list(outcome.get("data", {}).get("words", [])), source=job.vendor)
-
-
-register_purpose("voiceover.timings", _timings_job_landed)
 
 
 @run_kind("music.generate")
@@ -307,6 +227,7 @@ def _land_music(run: Run, project: Project, media: MediaFile, request: MusicRequ
         run_succeed(run_id=run.pk, result={"duration": current.duration})
 
 
+@job_handler("music")
 def _music_job_landed(job: VendorJob) -> None:
     run = job.run
     project = Project.objects.get(pk=job.target_id)
@@ -329,6 +250,3 @@ def _music_job_landed(job: VendorJob) -> None:
             run_fail(run_id=run.pk, code=ErrorCode.VENDOR_ERROR, message=str(exc))
             return
         _land_music(run, project, media, request)
-
-
-register_purpose("music", _music_job_landed)

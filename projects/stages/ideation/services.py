@@ -18,6 +18,7 @@ from django.db import transaction
 from accounts.models import User
 from projects.models import ArtifactSource, Channel, OutlierVideo, Project, TitleIdea
 from projects.services import channel_create, channel_update, ensure_writable, project_update
+from projects.stages.base import lock_project, provider_errors, story_context
 from vendors import registry
 from vendors.base import (
     OutlierCandidate,
@@ -26,8 +27,6 @@ from vendors.base import (
     TitleSuggestion,
 )
 from vidflow.api.exceptions import InvalidTransition, NotFound, ValidationFailed
-
-from . import lock_project, provider_errors, story_context
 
 MAX_TITLE_IDEAS = 100  # per project: suggestions are free, so they are bounded here
 MAX_OUTLIERS = 100

@@ -14,13 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from projects.models import Channel, Project, Publication, Render, Run, Stage, Thumbnail
-from projects.pipeline import run_kind
-from projects.pipeline.artifacts import input_file, workdir
-from projects.services import run_succeed
+from projects.models import Channel, Project, Run, Stage
+from projects.stages.base import (
+    lock_project,
+    start_run,
+    story_context,
+)
 from vendors import registry
 from vendors.base import ChapterOutline, ProviderError, ProviderUnavailableError, PublishCopy
-from vendors.base import PublishRequest as UploadRequest
 from vidflow.api.exceptions import (
     InvalidTransition,
     NotFound,
@@ -29,11 +30,15 @@ from vidflow.api.exceptions import (
 )
 from vidflow.crypto import seal, unseal
 
-from . import landed, lock_project, locked_active_run, run_project, start_run, story_context
-
 UPLOAD_SCOPE = "https://www.googleapis.com/auth/youtube.upload"
+
+
 _STATE_SALT = "vidflow.youtube.connect"
+
+
 STATE_MAX_AGE = 15 * 60
+
+
 PRIVACY = ("private", "unlisted", "public")
 
 
@@ -46,9 +51,6 @@ def publish_suggest(*, project: Project) -> PublishCopy:
     return registry.provider("text").publish_copy(
         story_context(project), outline=outline, hook=script.hook if script else ""
     )
-
-
-# --- connecting YouTube ---------------------------------------------------------------------
 
 
 def _google_configured() -> None:
@@ -138,9 +140,6 @@ def youtube_access_token(channel: Channel) -> str:
     return str(tokens["access_token"])
 
 
-# --- uploading ------------------------------------------------------------------------------
-
-
 def publish_youtube(*, project_id: Any, actor: User, options: dict[str, Any]) -> Run:
     """Upload the rendered video (and thumbnail) to the project's channel on YouTube."""
     with transaction.atomic():
@@ -158,40 +157,3 @@ def publish_youtube(*, project_id: Any, actor: User, options: dict[str, Any]) ->
         if project.runs.filter(kind="publish.youtube", status__in=("queued", "running")).exists():
             raise InvalidTransition("An upload of this project is already under way.")
         return start_run(project=project, actor=actor, kind="publish.youtube", params=options)
-
-
-@run_kind("publish.youtube")
-def _upload(run: Run) -> None:
-    project = run_project(run, "channel", "render")
-    render = Render.objects.filter(project=project).first()
-    if render is None or not render.video:
-        raise InvalidTransition("Publishing needs a rendered final.mp4.")
-    if project.channel is None:
-        raise YoutubeNotConnected("The project has no channel connected to YouTube.")
-    token = youtube_access_token(project.channel)
-    params = run.params
-    copy = publish_suggest(project=project)
-    thumbnail = Thumbnail.objects.filter(project=project).first()
-    with workdir("publish") as into:
-        request = UploadRequest(
-            video=input_file(render.video, into),
-            title=str(params.get("title") or project.selected_title or project.title)[:100],
-            description=str(params.get("description") or copy.description)[:5000],
-            tags=tuple(params.get("tags") or copy.tags),
-            privacy=str(params.get("privacy") or "private"),
-            publish_at=str(params.get("publishAt") or ""),
-            thumbnail=input_file(thumbnail.image, into) if thumbnail and thumbnail.image else None,
-        )
-        result = registry.provider("publish").upload(request, access_token=token)
-    with transaction.atomic():
-        if locked_active_run(run) is None:
-            return
-        Publication.objects.create(
-            project=project,
-            youtube_video_id=result.video_id,
-            privacy=request.privacy,
-            publish_at=params.get("publishAt") or None,
-            run=run,
-        )
-        landed(run, "publish")
-        run_succeed(run_id=run.pk, result={"videoId": result.video_id, "url": result.url})

@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from billing.decorators import GENERATION_TIER, free_suggestion
-from projects.stages import publishing as stage
+from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
 from vidflow.api.permissions import route_policy
-from vidflow.api.serializers import StrictSerializer
 
-from .base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
-
-
-class SuggestionSerializer(serializers.Serializer):
-    description = serializers.CharField()
-    tags = serializers.ListField(child=serializers.CharField())
-
-
-class PublishRequestSerializer(StrictSerializer):
-    privacy = serializers.ChoiceField(choices=stage.PRIVACY, default="private")
-    publishAt = serializers.DateTimeField(
-        required=False, help_text="RFC 3339; the video must be private until then."
-    )
-    title = serializers.CharField(max_length=100, required=False)
-    description = serializers.CharField(max_length=5000, required=False)
-    tags = serializers.ListField(
-        child=serializers.CharField(max_length=30), max_length=30, required=False
-    )
+from . import services as stage
+from .serializers import PublishRequestSerializer, SuggestionSerializer
 
 
 @extend_schema(tags=["publish"], parameters=[PROJECT_ID])

@@ -30,26 +30,39 @@ from projects.models import (
     Shot,
     ShotKind,
     ShotState,
+    ShotTransition,
+    Voiceover,
 )
+from projects.pipeline import job_handler, run_kind
+from projects.pipeline.artifacts import collect_result, input_file, invoke_provider, store, workdir
 from projects.services import run_fail, run_progress, run_succeed, transition_apply
+from projects.stages.base import (
+    landed,
+    locked_active_run,
+    run_project,
+    story_context,
+)
+from projects.staleness import stale_render
 from vendors import registry
 from vendors.base import (
     AnimateRequest,
+    BibleSuggestion,
     CallbackTarget,
     ImageRequest,
     InputFile,
     MediaFile,
     PendingJob,
     ProviderError,
+    ShotSegment,
     TalkingHeadRequest,
     VisualRef,
 )
 from vendors.media import cut_audio
 from vendors.models import VendorJob
 from vidflow.api.error_codes import ErrorCode
+from vidflow.api.exceptions import InvalidTransition
 
-from . import run_kind
-from .artifacts import collect_result, input_file, invoke_provider, store, workdir
+from .services import segment_narration
 
 logger = logging.getLogger(__name__)
 
@@ -379,6 +392,7 @@ def settle(*, run_id: Any) -> None:
 # --- vendor outcomes --------------------------------------------------------------------------
 
 
+@job_handler("shot.image", "shot.video")
 def job_outcome_landed(job: VendorJob) -> None:
     """A vendor finished a shot's step: store its result and continue the shot."""
     if job.status != "succeeded":
@@ -396,3 +410,78 @@ def job_outcome_landed(job: VendorJob) -> None:
         else:
             land_video(run_id=job.run_id, shot_id=job.target_id, media=media, animated=False)
     advance_shot(run_id=job.run_id, shot_id=job.target_id)
+
+
+@run_kind("shots.plan")
+def _plan(run: Run) -> None:
+    project = run_project(run, "channel")
+    voiceover = Voiceover.objects.filter(project=project).first()
+    if voiceover is None or not voiceover.words:
+        raise InvalidTransition("Planning shots needs a voiceover with word timings.")
+    chapters = list(project.chapters.all())
+    order = {str(c.pk): c.position for c in chapters}
+    chapter_starts = [
+        float(s["start"]) for s in voiceover.chapter_spans if str(s.get("chapterId")) in order
+    ]
+    segments = segment_narration(
+        voiceover.words, duration=voiceover.duration, chapter_starts=chapter_starts
+    )
+    entries = list(BibleEntry.objects.filter(project=project))
+    ideas = registry.provider("text").shot_ideas(
+        story_context(project),
+        segments=tuple(
+            ShotSegment(
+                index=i, text=s.text, start=s.start, end=s.end, chapter_index=s.chapter_index
+            )
+            for i, s in enumerate(segments)
+        ),
+        bible=tuple(
+            BibleSuggestion(
+                kind=e.kind,
+                name=e.name,
+                description=e.description,
+                color=str(e.traits.get("color", "")),
+                shape=str(e.traits.get("shape", "")),
+            )
+            for e in entries
+        ),
+    )
+    by_name = {(e.kind, e.name.casefold()): e for e in entries}
+    with transaction.atomic():
+        locked = locked_active_run(run)
+        if locked is None:
+            return
+        Shot.objects.filter(project=locked).delete()
+        for i, segment in enumerate(segments):
+            idea = ideas[i] if i < len(ideas) else None
+            kind = idea.kind if idea and idea.kind in ShotKind.values else ShotKind.IMAGE
+            has_characters = bool(idea and idea.characters)
+            if kind == ShotKind.TALKING_HEAD and not has_characters:
+                kind = ShotKind.IMAGE  # a talking head needs someone to talk
+            transition = (
+                idea.transition
+                if idea and idea.transition in ShotTransition.values
+                else ShotTransition.CUT
+            )
+            shot = Shot.objects.create(
+                project=locked,
+                position=i,
+                kind=kind,
+                prompt=(idea.prompt if idea else segment.text)[:2000],
+                line=segment.text,
+                start=segment.start,
+                end=segment.end,
+                transition_in=transition,
+                location=by_name.get(("location", (idea.location if idea else "").casefold())),
+            )
+            if idea and idea.characters:
+                shot.characters.set(
+                    [
+                        by_name[("character", n.casefold())]
+                        for n in idea.characters
+                        if ("character", n.casefold()) in by_name
+                    ]
+                )
+        stale_render(project=locked)
+        landed(run, "plan")
+        run_succeed(run_id=run.pk, result={"shots": len(segments)})

@@ -6,71 +6,28 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from billing.decorators import billable
+from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
 from projects.models import Music, Voiceover
 from projects.pipeline.artifacts import workdir
-from projects.stages import voiceover as stage
 from vendors import registry
 from vendors.base import SpeechRequest
 from vidflow.api.exceptions import NotFound
-from vidflow.api.serializers import StrictSerializer
 from vidflow.api.views import ApiViewSet
-from vidflow.storage import artifact_url
 
-from .base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
+from . import services as stage
+from .serializers import (
+    MusicRequestSerializer,
+    MusicSerializer,
+    VoiceoverRequestSerializer,
+    VoiceoverSerializer,
+    VoiceSerializer,
+)
 
 SAMPLE_TEXT = "Every great video starts with a single idea. Here is how this voice sounds."
-
-
-class WordSerializer(serializers.Serializer):
-    word = serializers.CharField()
-    start = serializers.FloatField()
-    end = serializers.FloatField()
-
-
-class SpanSerializer(serializers.Serializer):
-    chapterId = serializers.CharField(help_text='A chapter id, or "hook".')
-    start = serializers.FloatField()
-    end = serializers.FloatField()
-
-
-class VoiceoverSerializer(serializers.Serializer):
-    voiceId = serializers.CharField(source="voice_id")
-    audioUrl = serializers.SerializerMethodField()
-    duration = serializers.FloatField()
-    words = WordSerializer(many=True)
-    chapterSpans = SpanSerializer(source="chapter_spans", many=True)
-    timingSource = serializers.CharField(source="timing_source")
-    stale = serializers.BooleanField()
-    updatedAt = serializers.DateTimeField(source="updated_at")
-
-    def get_audioUrl(self, voiceover: Voiceover) -> str | None:
-        return artifact_url(voiceover.audio, user_id=voiceover.project.owner_id)
-
-
-class MusicSerializer(serializers.Serializer):
-    mood = serializers.CharField()
-    tempo = serializers.IntegerField()
-    audioUrl = serializers.SerializerMethodField()
-    duration = serializers.FloatField()
-    stale = serializers.BooleanField()
-    updatedAt = serializers.DateTimeField(source="updated_at")
-
-    def get_audioUrl(self, music: Music) -> str | None:
-        return artifact_url(music.audio, user_id=music.project.owner_id)
-
-
-class VoiceoverRequestSerializer(StrictSerializer):
-    voiceId = serializers.CharField(max_length=100, required=False, allow_blank=True)
-
-
-class MusicRequestSerializer(StrictSerializer):
-    mood = serializers.ChoiceField(choices=stage.MOODS, default="calm")
-    tempo = serializers.IntegerField(min_value=50, max_value=200, default=90)
 
 
 @extend_schema(tags=["voiceover"], parameters=[PROJECT_ID])
@@ -111,15 +68,6 @@ class VoiceoverViewSet(StageViewSet):
             tempo=body.validated_data["tempo"],
         )
         return accepted(run)
-
-
-class VoiceSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-    language = serializers.CharField(help_text="BCP 47, e.g. en-US")
-    engine = serializers.CharField()
-    description = serializers.CharField()
-    sampleUrl = serializers.URLField()
 
 
 @extend_schema(tags=["voiceover"])

@@ -1,0 +1,60 @@
+"""The publishing stage's work on a worker: its run kinds and vendor-job handlers."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from projects.models import Publication, Render, Run, Thumbnail
+from projects.pipeline import run_kind
+from projects.pipeline.artifacts import input_file, workdir
+from projects.services import run_succeed
+from projects.stages.base import (
+    landed,
+    locked_active_run,
+    run_project,
+)
+from vendors import registry
+from vendors.base import PublishRequest as UploadRequest
+from vidflow.api.exceptions import (
+    InvalidTransition,
+    YoutubeNotConnected,
+)
+
+from .services import publish_suggest, youtube_access_token
+
+
+@run_kind("publish.youtube")
+def _upload(run: Run) -> None:
+    project = run_project(run, "channel", "render")
+    render = Render.objects.filter(project=project).first()
+    if render is None or not render.video:
+        raise InvalidTransition("Publishing needs a rendered final.mp4.")
+    if project.channel is None:
+        raise YoutubeNotConnected("The project has no channel connected to YouTube.")
+    token = youtube_access_token(project.channel)
+    params = run.params
+    copy = publish_suggest(project=project)
+    thumbnail = Thumbnail.objects.filter(project=project).first()
+    with workdir("publish") as into:
+        request = UploadRequest(
+            video=input_file(render.video, into),
+            title=str(params.get("title") or project.selected_title or project.title)[:100],
+            description=str(params.get("description") or copy.description)[:5000],
+            tags=tuple(params.get("tags") or copy.tags),
+            privacy=str(params.get("privacy") or "private"),
+            publish_at=str(params.get("publishAt") or ""),
+            thumbnail=input_file(thumbnail.image, into) if thumbnail and thumbnail.image else None,
+        )
+        result = registry.provider("publish").upload(request, access_token=token)
+    with transaction.atomic():
+        if locked_active_run(run) is None:
+            return
+        Publication.objects.create(
+            project=project,
+            youtube_video_id=result.video_id,
+            privacy=request.privacy,
+            publish_at=params.get("publishAt") or None,
+            run=run,
+        )
+        landed(run, "publish")
+        run_succeed(run_id=run.pk, result={"videoId": result.video_id, "url": result.url})

@@ -1,0 +1,148 @@
+"""The script stage's work on a worker: its run kinds and vendor-job handlers."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from projects.models import Chapter, Run, Script
+from projects.pipeline import run_kind
+from projects.services import run_succeed
+from projects.stages.base import (
+    landed,
+    locked_active_run,
+    narration_pace,
+    run_project,
+    story_context,
+)
+from projects.staleness import after_hook_edit, after_narration_edit, after_outline_change
+from vendors import registry
+from vendors.base import ChapterOutline, ProviderError
+
+from .services import HOOK_WORDS_ESTIMATE, analyze, chapters_for, outline_of, word_count
+
+
+def _checked_outline(outline: list[ChapterOutline], wanted: int) -> list[ChapterOutline]:
+    cleaned = [
+        ChapterOutline(
+            title=o.title.strip()[:200],
+            beats=tuple(b.strip()[:300] for b in o.beats if b and b.strip())[:8],
+        )
+        for o in outline
+        if o.title and o.title.strip()
+    ]
+    if not cleaned:
+        raise ProviderError("the text provider wrote an empty outline")
+    return cleaned[: max(wanted, 1) + 2]
+
+
+@run_kind("script.outline")
+def _outline(run: Run) -> None:
+    project = run_project(run, "channel")
+    wanted = int(run.params.get("chapters") or chapters_for(project.target_seconds))
+    outline = _checked_outline(
+        registry.provider("text").outline(story_context(project), chapters=wanted), wanted
+    )
+    with transaction.atomic():
+        locked = locked_active_run(run)
+        if locked is None:
+            return
+        Chapter.objects.filter(project=locked).delete()
+        Chapter.objects.bulk_create(
+            Chapter(project=locked, position=i, title=o.title, beats=list(o.beats))
+            for i, o in enumerate(outline)
+        )
+        Script.objects.update_or_create(
+            project=locked, defaults={"outline_generated_at": timezone.now()}
+        )
+        after_outline_change(project=locked, structural=True)
+        landed(run, "outline")
+        run_succeed(run_id=run.pk, result={"chapters": len(outline)})
+
+
+@run_kind("script.hook")
+def _hook(run: Run) -> None:
+    project = run_project(run, "channel")
+    hook = registry.provider("text").hook(story_context(project), outline=outline_of(project))
+    hook = " ".join(hook.split())[:1000]
+    if not hook:
+        raise ProviderError("the text provider wrote an empty hook")
+    with transaction.atomic():
+        locked = locked_active_run(run)
+        if locked is None:
+            return
+        script, _ = Script.objects.select_for_update().get_or_create(project=locked)
+        script.hook = hook
+        script.hook_stale = False
+        script.save(update_fields=["hook", "hook_stale", "updated_at"])
+        after_hook_edit(project=locked)
+        landed(run, "hook")
+        run_succeed(run_id=run.pk, result={"hook": hook})
+
+
+@run_kind("script.chapters")
+def _chapters(run: Run) -> None:
+    """Narrate chapters one by one, landing each as it is written (progress shows it)."""
+    from projects.services import run_progress
+
+    project = run_project(run, "channel")
+    ctx = story_context(project)
+    outline = outline_of(project)
+    chapters = {str(c.pk): c for c in project.chapters.all()}
+    ids = [cid for cid in run.params.get("chapters", []) if cid in chapters]
+    # The hook is spoken first: the chapters share what is left of the length's word budget.
+    script = Script.objects.filter(project=project).first()
+    hook_words = word_count(script.hook) if script and script.hook else HOOK_WORDS_ESTIMATE
+    budget = project.target_seconds * narration_pace() / 60 - hook_words
+    words = max(30, round(budget / max(1, len(outline))))
+    text = registry.provider("text")
+    for done, chapter_id in enumerate(ids, start=1):
+        chapter = chapters[chapter_id]
+        narration = " ".join(
+            text.narration(ctx, outline=outline, index=chapter.position, words=words).split()
+        )
+        if not narration:
+            raise ProviderError(
+                f"the text provider wrote nothing for chapter {chapter.position + 1}"
+            )
+        with transaction.atomic():
+            locked = locked_active_run(run)
+            if locked is None:
+                return
+            row = Chapter.objects.select_for_update().filter(pk=chapter_id).first()
+            if row is None:
+                continue  # the outline was replaced meanwhile
+            row.narration = narration
+            row.narration_stale = False
+            row.save(update_fields=["narration", "narration_stale", "updated_at"])
+            after_narration_edit(project=locked, chapter=row)
+        run_progress(run_id=run.pk, done=done)
+    with transaction.atomic():
+        if locked_active_run(run) is None:
+            return
+        landed(run, "narration")
+        run_succeed(run_id=run.pk, result={"chapters": len(ids)})
+
+
+@run_kind("script.analyze")
+def _analyze(run: Run) -> None:
+    project = run_project(run, "channel", "script")
+    chapters = list(project.chapters.all())
+    script = getattr(project, "script", None)
+    hook = script.hook if script else ""
+    notes = registry.provider("text").notes(
+        story_context(project), hook=hook, chapters=tuple(c.narration for c in chapters)
+    )
+    analysis = analyze(project=project, chapters=chapters, hook=hook, notes_risks=notes.risks)
+    analysis["hookStrength"] = round(max(0.0, min(1.0, notes.hook_strength)), 2)
+    for row, note in zip(analysis["chapters"], notes.pacing, strict=False):
+        row["note"] = note
+    with transaction.atomic():
+        locked = locked_active_run(run)
+        if locked is None:
+            return
+        Script.objects.update_or_create(
+            project=locked, defaults={"analysis": analysis, "analysis_stale": False}
+        )
+        landed(run, "analysis")
+        run_succeed(run_id=run.pk, result={"wordCount": analysis["wordCount"]})
