@@ -7,8 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from billing.services import credits_grant
-from vidflow.admin_actions import AmountReasonForm, action_with_reason
+from vidflow.admin_actions import action_with_reason
 
 from .models import User
 from .services import user_reinstate, user_suspend
@@ -34,19 +33,11 @@ def _suspend(request: HttpRequest, user: User, data: dict[str, Any]) -> str:
     return f"{user.username} suspended ({cancelled} runs cancelled and refunded)"
 
 
-def _grant(request: HttpRequest, user: User, data: dict[str, Any]) -> str:
-    entry = credits_grant(
-        user=user,
-        amount=data["amount"],
-        reason=data["reason"],
-        actor=request.user,  # type: ignore[arg-type]
-    )
-    return f"{user.username} +{entry.amount} (balance {entry.balance_after})"
-
-
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "email", "balance", "is_staff", "suspended", "date_joined")
+    """Staff's page for users; billing adds the credit column and the grant action to it."""
+
+    list_display: tuple[str, ...] = ("username", "email", "is_staff", "suspended", "date_joined")
     list_filter = (SuspendedFilter, "is_staff", "is_active")
     search_fields = ("username", "email")
     readonly_fields = ("suspended_at", "suspension_reason", "last_login", "date_joined")
@@ -54,21 +45,10 @@ class UserAdmin(DjangoUserAdmin):
         *(DjangoUserAdmin.fieldsets or ()),
         ("Moderation", {"fields": ("suspended_at", "suspension_reason")}),
     )
-    actions = [
+    actions: list[Any] = [
         action_with_reason(description="Suspend accounts…", perform=_suspend),
         "reinstate",
-        action_with_reason(
-            description="Grant credits…", form_class=AmountReasonForm, perform=_grant
-        ),
     ]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        return super().get_queryset(request).select_related("credit_account")
-
-    @admin.display(description="credits")
-    def balance(self, user: User) -> int | None:
-        account = getattr(user, "credit_account", None)
-        return account.balance if account else None
 
     @admin.display(boolean=True)
     def suspended(self, user: User) -> bool:

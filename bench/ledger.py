@@ -12,7 +12,7 @@ from bench.fixtures import bench_user
 from billing.models import CreditAccount
 from billing.services import ChargePart, credits_grant, ledger_disagreements
 from projects.services import run_create_charged
-from vidflow.api.exceptions import InsufficientCredits
+from vidflow.errors import InsufficientCredits
 
 ATTEMPTS = 200
 THREADS = 20

@@ -5,9 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.admin import UserAdmin as AccountsUserAdmin
+from accounts.models import User
+from vidflow.admin_actions import AmountReasonForm, action_with_reason
+
 from .models import CreditAccount, LedgerEntry
+from .services import credits_grant
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -24,7 +30,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class LedgerInline(admin.TabularInline):
     model = LedgerEntry
     fk_name = "account"
-    fields = ("created_at", "kind", "amount", "balance_after", "reason", "part", "run", "actor")
+    fields = (
+        "created_at",
+        "kind",
+        "amount",
+        "balance_after",
+        "reason",
+        "part",
+        "reference",
+        "actor",
+    )
     readonly_fields = fields
     ordering = ("-id",)
     extra = 0
@@ -33,7 +48,7 @@ class LedgerInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).select_related("run", "actor")
+        return super().get_queryset(request).select_related("actor")
 
 
 @admin.register(CreditAccount)
@@ -54,9 +69,48 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
         "amount",
         "balance_after",
         "reason",
-        "run",
+        "reference",
     )
     list_filter = ("kind", "created_at")
-    search_fields = ("account__user__username", "reason", "run__id")
-    list_select_related = ("account__user", "run")
+    search_fields = ("account__user__username", "reason")
+    list_select_related = ("account__user",)
     date_hierarchy = "created_at"
+
+
+# --- the users' page: their credits, and the grant action -----------------------------------
+
+
+def _grant(request: HttpRequest, user: User, data: dict[str, Any]) -> str:
+    entry = credits_grant(
+        user=user,
+        amount=data["amount"],
+        reason=data["reason"],
+        actor=request.user,  # type: ignore[arg-type]
+    )
+    return f"{user.username} +{entry.amount} (balance {entry.balance_after})"
+
+
+class UserCreditsAdmin(AccountsUserAdmin):
+    list_display = (
+        *AccountsUserAdmin.list_display[:2],
+        "balance",
+        *AccountsUserAdmin.list_display[2:],
+    )
+    actions = [
+        *AccountsUserAdmin.actions,
+        action_with_reason(
+            description="Grant credits…", form_class=AmountReasonForm, perform=_grant
+        ),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return super().get_queryset(request).select_related("credit_account")
+
+    @admin.display(description="credits")
+    def balance(self, user: User) -> int | None:
+        account = getattr(user, "credit_account", None)
+        return account.balance if account else None
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserCreditsAdmin)

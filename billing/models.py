@@ -60,9 +60,8 @@ class LedgerEntry(models.Model):
     # Which part of a run a charge pays for ("image", "video", "render", ...) and for which shot;
     # refunds reverse exactly one charge entry, once.
     part = models.CharField(max_length=32, blank=True)
-    run = models.ForeignKey(
-        "projects.Run", on_delete=models.SET_NULL, null=True, blank=True, related_name="ledger"
-    )
+    # What the charge paid for, by reference (a run's id); billing imports nothing above it.
+    reference = models.UUIDField(null=True, blank=True, db_index=True, db_column="run_id")
     shot_id = models.UUIDField(null=True, blank=True)
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
@@ -110,3 +109,20 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Ledger entries are append-only")
+
+
+class DeliveredPart(models.Model):
+    """A charge part whose artifact was delivered ("<shot id>:image", "render", ...): it is not
+    refunded when the rest of the work fails."""
+
+    reference = models.UUIDField()
+    key = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("reference", "key"), name="delivered_part_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.key}"

@@ -19,7 +19,7 @@ class LedgerEntrySerializer(serializers.Serializer):
     balanceAfter = serializers.IntegerField(source="balance_after")
     reason = serializers.CharField()
     part = serializers.CharField()
-    runId = serializers.UUIDField(source="run_id", allow_null=True)
+    runId = serializers.UUIDField(source="reference", allow_null=True)
     shotId = serializers.UUIDField(source="shot_id", allow_null=True)
     reversesId = serializers.IntegerField(source="reverses_id", allow_null=True)
     createdAt = serializers.DateTimeField(source="created_at")

@@ -2,7 +2,13 @@
 
 Locking: the account row is locked (``select_for_update``) for every change, so concurrent charges
 serialize and can never overdraw; on SQLite the IMMEDIATE transaction serializes writers the same
-way. When a run is involved, the run row is locked before the account row, everywhere.
+way.
+
+Billing knows what a charge paid for only by its ``reference`` (a run's id): it imports no app
+above it. The app that owns the references (projects, for runs) registers a
+:class:`ReferenceOwner` at start-up, whose ``lock`` is called before the account row is locked
+(the lock order everywhere: the reference's own row, then the account) and which is told of every
+charge and refund, so its own totals stay exact.
 """
 
 from __future__ import annotations
@@ -10,18 +16,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from projects.models import Run
-from vidflow.api.exceptions import InsufficientCredits, ValidationFailed
+from vidflow.errors import InsufficientCredits, ValidationFailed
 
-from .models import CreditAccount, EntryKind, LedgerEntry
+from .models import CreditAccount, DeliveredPart, EntryKind, LedgerEntry
 
 SIGNUP_REASON = "Welcome credits"
 
@@ -36,11 +41,42 @@ class ChargePart:
 
     @property
     def key(self) -> str:
-        return landed_key(part=self.part, shot_id=self.shot_id)
+        return part_key(part=self.part, shot_id=self.shot_id)
 
 
-def landed_key(*, part: str, shot_id: Any = None) -> str:
+def part_key(*, part: str, shot_id: Any = None) -> str:
     return f"{shot_id}:{part}" if shot_id else part
+
+
+class ReferenceOwner(Protocol):
+    """What the app owning charge references (runs) does when billing touches one."""
+
+    def lock(self, reference: uuid.UUID) -> None:
+        """Lock the reference's own row for this transaction (before the account row)."""
+
+    def charged(self, reference: uuid.UUID, amount: int) -> None: ...
+
+    def refunded(self, reference: uuid.UUID, amount: int) -> None: ...
+
+
+class _NoOwner:
+    def lock(self, reference: uuid.UUID) -> None:
+        return None
+
+    def charged(self, reference: uuid.UUID, amount: int) -> None:
+        return None
+
+    def refunded(self, reference: uuid.UUID, amount: int) -> None:
+        return None
+
+
+_owner: ReferenceOwner = _NoOwner()
+
+
+def reference_owner_register(owner: ReferenceOwner) -> None:
+    """Called once at start-up by the app whose ids are charge references."""
+    global _owner
+    _owner = owner
 
 
 def price(operation: str, quantity: int = 1) -> int:
@@ -93,7 +129,7 @@ def _append(
     amount: int,
     reason: str,
     part: str = "",
-    run: Run | None = None,
+    reference: Any = None,
     shot_id: Any = None,
     reverses: LedgerEntry | None = None,
     actor: User | None = None,
@@ -113,7 +149,7 @@ def _append(
         balance_after=account.balance,
         reason=reason[:300],
         part=part,
-        run=run,
+        reference=reference,
         shot_id=shot_id,
         reverses=reverses,
         actor=actor,
@@ -127,17 +163,20 @@ def balance_of(*, user: User) -> int:
 # --- charges and refunds --------------------------------------------------------------------
 
 
-def credits_charge(*, run: Run, parts: Iterable[ChargePart], reason: str) -> int:
-    """Charge the run's owner for its parts, up front, in the caller's transaction.
+def credits_charge(
+    *, owner_id: Any, reference: uuid.UUID, parts: Iterable[ChargePart], reason: str
+) -> int:
+    """Charge the owner for the parts of the work ``reference`` names, up front, in the
+    caller's transaction.
 
-    The caller creates the run and enqueues its work in the same transaction (on commit), so a
-    refused charge (402 INSUFFICIENT_CREDITS) leaves no run and sends no task. Returns the total.
+    The caller records the work and enqueues it in the same transaction (on commit), so a refused
+    charge (402 INSUFFICIENT_CREDITS) leaves no work and sends no task. Returns the total.
     """
     parts = [p for p in parts if p.amount > 0]
     total = sum(p.amount for p in parts)
     if total == 0:
         return 0
-    account = _locked(run.owner_id)
+    account = _locked(owner_id)
     if account.balance < total:
         raise InsufficientCredits(
             f"This needs {total} credits; the balance is {account.balance}.",
@@ -150,11 +189,10 @@ def credits_charge(*, run: Run, parts: Iterable[ChargePart], reason: str) -> int
             amount=-charge.amount,
             reason=reason,
             part=charge.part,
-            run=run,
+            reference=reference,
             shot_id=charge.shot_id,
         )
-    Run.objects.filter(pk=run.pk).update(credits_charged=F("credits_charged") + total)
-    run.credits_charged += total
+    _owner.charged(reference, total)
     return total
 
 
@@ -166,8 +204,8 @@ def credits_refund(
     Returns the refund entry, or None when the charge was already refunded.
     """
     with transaction.atomic():
-        if charge.run_id:  # lock order everywhere: run, then account
-            list(Run.objects.select_for_update().filter(pk=charge.run_id).values_list("pk"))
+        if charge.reference:  # lock order everywhere: the reference's row, then the account
+            _owner.lock(charge.reference)
         account = _locked(charge.account_id)
         if LedgerEntry.objects.filter(reverses=charge).exists():
             return None
@@ -179,7 +217,7 @@ def credits_refund(
                     amount=-charge.amount,
                     reason=reason,
                     part=charge.part,
-                    run=charge.run,
+                    reference=charge.reference,
                     shot_id=charge.shot_id,
                     reverses=charge,
                     actor=actor,
@@ -187,58 +225,61 @@ def credits_refund(
         except IntegrityError:  # the one-refund-per-charge constraint: someone else won
             account.refresh_from_db()
             return None
-        if charge.run_id:
-            Run.objects.filter(pk=charge.run_id).update(
-                credits_refunded=F("credits_refunded") + entry.amount
-            )
+        if charge.reference:
+            _owner.refunded(charge.reference, entry.amount)
         return entry
 
 
-def run_mark_landed(*, run_id: Any, parts: Iterable[str], shot_id: Any = None) -> None:
-    """Record that artifacts paid for by these parts landed; they are not refunded on failure.
+def parts_delivered(*, reference: uuid.UUID, parts: Iterable[str], shot_id: Any = None) -> None:
+    """Record that artifacts paid for by these parts were delivered; they are not refunded on
+    failure. Safe to repeat.
 
     The conservative rule: any usable artifact of a shot (image, animated still or video) keeps
-    the shot's image-step credit, so landing a later step also lands the image step.
+    the shot's image-step credit, so delivering a later step also delivers the image step.
     """
+    keys: set[str] = set()
+    for part in parts:
+        keys.add(part_key(part=part, shot_id=shot_id))
+        if shot_id and part != "image":
+            keys.add(part_key(part="image", shot_id=shot_id))
     with transaction.atomic():
-        run = Run.objects.select_for_update().get(pk=run_id)
-        keys = set(run.landed)
-        for part in parts:
-            keys.add(landed_key(part=part, shot_id=shot_id))
-            if shot_id and part != "image":
-                keys.add(landed_key(part="image", shot_id=shot_id))
-        if keys != set(run.landed):
-            run.landed = sorted(keys)
-            run.save(update_fields=["landed"])
+        _owner.lock(reference)
+        DeliveredPart.objects.bulk_create(
+            [DeliveredPart(reference=reference, key=key) for key in sorted(keys)],
+            ignore_conflicts=True,
+        )
 
 
-def credits_refund_unused(*, run: Run, reason: str | None = None) -> int:
-    """Refund every charge part of ``run`` whose artifact did not land. Returns credits refunded.
-
-    Safe to call any number of times: each charge part is refunded at most once.
-    """
-    landed = set(Run.objects.values_list("landed", flat=True).get(pk=run.pk))
-    refunded = 0
-    charges = LedgerEntry.objects.filter(
-        run_id=run.pk, kind=EntryKind.CHARGE, reversed_by__isnull=True
-    ).order_by("id")
-    for charge in charges:
-        if landed_key(part=charge.part, shot_id=charge.shot_id) in landed:
-            continue
-        entry = credits_refund(charge=charge, reason=reason or f"Refund: {run.kind} {run.status}")
-        refunded += entry.amount if entry else 0
-    if refunded:
-        run.refresh_from_db(fields=["credits_refunded"])
-    return refunded
+def delivered_keys(*, reference: uuid.UUID) -> set[str]:
+    return set(DeliveredPart.objects.filter(reference=reference).values_list("key", flat=True))
 
 
-def run_refund_by_staff(*, run: Run, actor: User, reason: str) -> int:
-    """Staff refund of everything still refundable on a run, whatever landed."""
+def credits_refund_unused(*, reference: uuid.UUID, reason: str) -> int:
+    """Refund every charge part of ``reference`` whose artifact was not delivered. Returns the
+    credits refunded. Safe to call any number of times: each charge part is refunded at most
+    once."""
+    with transaction.atomic():
+        _owner.lock(reference)
+        delivered = delivered_keys(reference=reference)
+        refunded = 0
+        charges = LedgerEntry.objects.filter(
+            reference=reference, kind=EntryKind.CHARGE, reversed_by__isnull=True
+        ).order_by("id")
+        for charge in charges:
+            if part_key(part=charge.part, shot_id=charge.shot_id) in delivered:
+                continue
+            entry = credits_refund(charge=charge, reason=reason)
+            refunded += entry.amount if entry else 0
+        return refunded
+
+
+def credits_refund_all(*, reference: uuid.UUID, actor: User, reason: str) -> int:
+    """Staff refund of everything still refundable on ``reference``, whatever was delivered."""
     if not reason.strip():
         raise ValidationFailed("A refund needs a reason.", details={"reason": ["Required."]})
     refunded = 0
     for charge in LedgerEntry.objects.filter(
-        run_id=run.pk, kind=EntryKind.CHARGE, reversed_by__isnull=True
+        reference=reference, kind=EntryKind.CHARGE, reversed_by__isnull=True
     ).order_by("id"):
         entry = credits_refund(charge=charge, reason=f"Staff refund: {reason}", actor=actor)
         refunded += entry.amount if entry else 0

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from billing.admin import ReadOnlyAdmin
-from billing.services import run_refund_by_staff
+from billing.services import credits_refund_all
 from vidflow.admin_actions import action_with_reason
 
 from . import services
@@ -42,7 +42,7 @@ def _hide(request: HttpRequest, project: Project, data: dict[str, Any]) -> str:
 
 
 def _refund(request: HttpRequest, run: Run, data: dict[str, Any]) -> str:
-    refunded = run_refund_by_staff(run=run, actor=request.user, reason=data["reason"])  # type: ignore[arg-type]
+    refunded = credits_refund_all(reference=run.pk, actor=request.user, reason=data["reason"])  # type: ignore[arg-type]
     return f"run {run.pk}: {refunded} credits refunded"
 
 

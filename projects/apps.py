@@ -16,3 +16,10 @@ class ProjectsConfig(AppConfig):
 
         for stage in STAGES_WITH_RUNS:
             import_module(f"projects.stages.{stage}.runs")
+
+        from accounts.services import on_user_suspended
+        from billing.services import reference_owner_register
+        from projects.services import RunCharges, runs_cancel_for_suspension
+
+        on_user_suspended(runs_cancel_for_suspension)
+        reference_owner_register(RunCharges())

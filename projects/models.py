@@ -588,8 +588,6 @@ class Run(FSMModelMixin, models.Model):
     error = models.JSONField(null=True, blank=True)
     credits_charged = models.PositiveIntegerField(default=0)
     credits_refunded = models.PositiveIntegerField(default=0)
-    # Charge parts whose artifacts landed ("<shot id>:image", "render", ...): never refunded.
-    landed = models.JSONField(default=list, blank=True)
     deadline_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -659,3 +657,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_type} {self.name}: {self.source} -> {self.target}"
+
+
+# Vendor jobs belong to the pipeline; their model lives beside it and registers with this app.

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts.models import User
-from vidflow.api.exceptions import NotFound
+from vidflow.errors import NotFound
 
 from .models import (
     Channel,

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from billing.services import ChargePart, credits_charge, credits_refund_unused, price
-from vidflow.api.exceptions import Forbidden, InvalidTransition, NotFound
+from vidflow.errors import Forbidden, InvalidTransition, NotFound
 from vidflow.fsm import apply_transition
 from vidflow.queue import enqueue_on_commit
 from vidflow.storage import delete_prefix, project_prefix
@@ -295,7 +295,9 @@ def run_create_charged(
     run = run_create(
         owner=owner, kind=kind, project=project, total=total, params=params, deadline=deadline
     )
-    credits_charge(run=run, parts=parts, reason=reason)
+    run.credits_charged = credits_charge(
+        owner_id=owner.pk, reference=run.pk, parts=parts, reason=reason
+    )
     return run
 
 
@@ -368,6 +370,37 @@ def run_cancel(*, run_id: Any, actor: User | None = None, reason: str = "cancell
     return run
 
 
+class RunCharges:
+    """Runs are what charges pay for: billing knows them by id (its charge reference) and tells
+    this owner of every charge and refund, so a run's own totals stay exact; it locks the run row
+    before the account row, the lock order everywhere."""
+
+    def lock(self, reference: Any) -> None:
+        list(Run.objects.select_for_update().filter(pk=reference).values_list("pk"))
+
+    def charged(self, reference: Any, amount: int) -> None:
+        Run.objects.filter(pk=reference).update(
+            credits_charged=models.F("credits_charged") + amount
+        )
+
+    def refunded(self, reference: Any, amount: int) -> None:
+        Run.objects.filter(pk=reference).update(
+            credits_refunded=models.F("credits_refunded") + amount
+        )
+
+
+def runs_cancel_for_suspension(user: User, actor: User, reason: str) -> int:
+    """A suspended account's work in flight is cancelled, unused credit refunded. Returns how many
+    runs were cancelled."""
+    cancelled = 0
+    for run_id in Run.objects.filter(owner=user, status__in=ACTIVE_RUN_STATUSES).values_list(
+        "pk", flat=True
+    ):
+        run_cancel(run_id=run_id, actor=actor, reason=f"account suspended: {reason}")
+        cancelled += 1
+    return cancelled
+
+
 def _release_shots(run: Run, *, reason: str) -> None:
     """Shots a finished run left mid-step fail, so they can be regenerated; what landed stays."""
     generating = (ShotState.GENERATING_IMAGE, ShotState.GENERATING_VIDEO)
@@ -377,7 +410,9 @@ def _release_shots(run: Run, *, reason: str) -> None:
 
 
 def _refund_unused(run: Run) -> None:
-    credits_refund_unused(run=run)
+    refunded = credits_refund_unused(reference=run.pk, reason=f"Refund: {run.kind} {run.status}")
+    if refunded:
+        run.refresh_from_db(fields=["credits_refunded"])
 
 
 # --- moderation -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 
 from accounts.models import User
 from vendors.base import ProviderError
-from vidflow.api.exceptions import ApiError, NotFound
+from vidflow.errors import AppError, NotFound
 
 from . import selectors, services
 from .models import AspectRatio, Stage
@@ -133,7 +133,7 @@ def youtube_connected(request: HttpRequest) -> HttpResponse:
             state=request.GET.get("state", ""),
             redirect_uri=request.build_absolute_uri(request.path),
         )
-    except (ApiError, ProviderError) as exc:
+    except (AppError, ProviderError) as exc:
         messages.error(request, f"YouTube was not connected: {exc}")
         return redirect("dashboard")
     messages.success(request, f"{channel.name} can now publish to YouTube.")

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from vidflow.api.error_codes import ErrorCode
+from vidflow.errors import AppError
+
 # --- values ---------------------------------------------------------------------------------
 
 
@@ -219,18 +222,30 @@ class MusicProvider(Protocol):
     ) -> MediaFile | PendingJob: ...
 
 
-class ProviderError(Exception):
+class ProviderError(AppError):
     """A provider could not do the work. ``retryable``: a later attempt may succeed (429, 5xx,
-    timeouts); otherwise the run fails with VENDOR_ERROR and is refunded."""
+    timeouts); otherwise the run fails with VENDOR_ERROR and is refunded. ``str()`` is the
+    provider's own message; ``message`` (what a client sees) names the vendor."""
+
+    status_code = 502
+    error_code = ErrorCode.VENDOR_ERROR
 
     def __init__(self, message: str, *, retryable: bool = False, vendor: str = "") -> None:
         super().__init__(message)
+        self.message = f"{vendor}: {message}" if vendor else message
         self.retryable = retryable
         self.vendor = vendor
 
 
 class ProviderUnavailableError(ProviderError):
     """The provider is not configured or not installed (answers PROVIDER_UNAVAILABLE)."""
+
+    status_code = 503
+    error_code = ErrorCode.PROVIDER_UNAVAILABLE
+
+    def __init__(self, message: str, *, retryable: bool = False, vendor: str = "") -> None:
+        super().__init__(message, retryable=retryable, vendor=vendor)
+        self.message = message
 
 
 # --- text -----------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from vidflow.api.exceptions import NotFound
 from vidflow.api.permissions import HasRequiredScope
+from vidflow.errors import NotFound
 from vidflow.storage import artifact_grant
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import models
 
-from vidflow.api.exceptions import InvalidTransition
+from vidflow.errors import InvalidTransition
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from accounts.models import User
-from vidflow.api.exceptions import IdempotencyConflict, ValidationFailed
+from vidflow.errors import IdempotencyConflict, ValidationFailed
 
 from .models import IdempotencyRecord
 

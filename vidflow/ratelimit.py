@@ -38,8 +38,8 @@ from django.shortcuts import render
 from django_ratelimit.core import get_usage
 from rest_framework.request import Request
 
-from vidflow.api.exceptions import RateLimited
 from vidflow.api.permissions import route_attr
+from vidflow.errors import RateLimited
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from vidflow.ratelimit import key_ip, page_rate_limited, ratelimited
 api_patterns: list[URLPattern | URLResolver] = [
     path("", include("projects.urls")),
     path("", include("billing.urls")),
-    path("", include("vendors.urls")),
+    path("", include("projects.pipeline.urls")),
     path("files/<str:token>", ArtifactFileView.as_view(), name="artifact-file"),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 
 from projects.models import Run
+from projects.pipeline.models import VendorJob
+from projects.pipeline.vendor_jobs import callback_target, job_claim_submit, job_open, job_submitted
 from vendors.base import (
     CallbackTarget,
     InputFile,
@@ -26,8 +28,6 @@ from vendors.base import (
     ProviderError,
 )
 from vendors.http.client import SubmitUncertainError
-from vendors.jobs import callback_target, job_claim_submit, job_open, job_submitted
-from vendors.models import VendorJob
 from vidflow.storage import vendor_fetch_url
 
 logger = logging.getLogger(__name__)

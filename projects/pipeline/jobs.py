@@ -11,10 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from projects.models import ACTIVE_RUN_STATUSES, Run
+from projects.pipeline.models import JobStatus, VendorJob
+from projects.pipeline.vendor_jobs import job_finish
 from projects.services import run_fail
 from vendors.base import ProviderError
-from vendors.jobs import job_finish
-from vendors.models import JobStatus, VendorJob
 from vidflow.api.error_codes import ErrorCode
 
 from . import JOB_HANDLERS

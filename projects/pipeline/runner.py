@@ -9,9 +9,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from projects.models import Run
 from projects.services import run_fail, run_start
-from vendors.base import ProviderError, ProviderUnavailableError
 from vidflow.api.error_codes import ErrorCode
-from vidflow.api.exceptions import ApiError
+from vidflow.errors import AppError
 
 from . import RUN_KINDS
 
@@ -20,12 +19,7 @@ logger = logging.getLogger(__name__)
 
 def failure_of(exc: BaseException) -> tuple[str, str]:
     """The run error (code, message) a user sees for an exception; never a traceback."""
-    if isinstance(exc, ProviderUnavailableError):
-        return ErrorCode.PROVIDER_UNAVAILABLE, str(exc)
-    if isinstance(exc, ProviderError):
-        vendor = f"{exc.vendor}: " if exc.vendor else ""
-        return ErrorCode.VENDOR_ERROR, f"{vendor}{exc}"
-    if isinstance(exc, ApiError):
+    if isinstance(exc, AppError):
         return str(exc.error_code), exc.message
     if isinstance(exc, SoftTimeLimitExceeded):
         return ErrorCode.INTERNAL_ERROR, "The work took longer than its time limit."
@@ -49,7 +43,7 @@ def execute_run(*, run_id: Any) -> None:
     try:
         kind(run)
     except Exception as exc:
-        if not isinstance(exc, ProviderError | ApiError | SoftTimeLimitExceeded):
+        if not isinstance(exc, AppError | SoftTimeLimitExceeded):
             logger.exception("run %s (%s) failed", run.pk, run.kind)
         code, message = failure_of(exc)
         run_fail(run_id=run.pk, code=code, message=message)

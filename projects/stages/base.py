@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from accounts.models import User
-from billing.services import ChargePart, run_mark_landed
+from billing.services import ChargePart, parts_delivered
 from projects.models import ACTIVE_RUN_STATUSES, Project, Run
 from projects.services import (
     DEFAULT_RUN_DEADLINE,
@@ -24,7 +24,7 @@ from projects.services import (
     run_create_charged,
 )
 from vendors.base import ProviderError, ProviderUnavailableError, StoryContext
-from vidflow.api.exceptions import NotFound, ProviderUnavailable, VendorError
+from vidflow.errors import NotFound, ProviderUnavailable, VendorError
 from vidflow.queue import enqueue_on_commit
 
 WORDS_PER_MINUTE = 150  # narration pace the product plans with (about 2.5 words a second)
@@ -132,8 +132,9 @@ def run_project(run: Run, *related: str) -> Project:
     return Project.objects.select_related(*related).get(pk=run.project_id)
 
 
-def landed(run: Run, *parts: str) -> None:
-    run_mark_landed(run_id=run.pk, parts=parts)
+def mark_delivered(run: Run, *parts: str) -> None:
+    """The artifacts these charge parts paid for were delivered: they are not refunded."""
+    parts_delivered(reference=run.pk, parts=parts)
 
 
 @contextmanager
@@ -152,9 +153,9 @@ def provider_errors(unavailable: str = "") -> Iterator[None]:
 
 __all__ = [
     "WORDS_PER_MINUTE",
-    "landed",
     "lock_project",
     "locked_active_run",
+    "mark_delivered",
     "narration_pace",
     "provider_errors",
     "run_project",

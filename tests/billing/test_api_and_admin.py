@@ -117,7 +117,7 @@ def test_staff_refund_of_a_run_is_written_once(staff_client: Client, user: User)
     staff_client.post("/admin/projects/run/", form)
     staff_client.post("/admin/projects/run/", form)
 
-    refunds = LedgerEntry.objects.filter(run=run, kind=EntryKind.REFUND)
+    refunds = LedgerEntry.objects.filter(reference=run.pk, kind=EntryKind.REFUND)
     assert refunds.count() == 1
     assert refunds.get().reason == "Staff refund: bad render"
     assert CreditAccount.objects.get(user=user).balance == 50
@@ -186,4 +186,4 @@ def test_staff_refund_of_an_unknown_action_changes_nothing(
         "/admin/projects/run/",
         {"action": "refund_runs", "_selected_action": [run.pk], "apply": "1"},
     )
-    assert not LedgerEntry.objects.filter(run=run, kind=EntryKind.REFUND).exists()
+    assert not LedgerEntry.objects.filter(reference=run.pk, kind=EntryKind.REFUND).exists()

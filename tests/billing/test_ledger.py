@@ -21,12 +21,12 @@ from billing.services import (
     credits_refund,
     credits_refund_unused,
     ledger_disagreements,
-    run_mark_landed,
+    parts_delivered,
 )
 from projects.models import Run
 from projects.services import run_create, run_create_charged
 from tests.factories import UserFactory
-from vidflow.api.exceptions import InsufficientCredits
+from vidflow.errors import InsufficientCredits
 
 
 def _in_threads(n: int, work: Callable[[int], Any]) -> list[Any]:
@@ -87,7 +87,7 @@ def test_a_refund_raced_against_a_duplicate_refund_writes_one_entry() -> None:
         run = run_create_charged(
             owner=user, kind="test", parts=[ChargePart("render", 3)], reason="render"
         )
-    charge = LedgerEntry.objects.get(run=run, kind=EntryKind.CHARGE)
+    charge = LedgerEntry.objects.get(reference=run.pk, kind=EntryKind.CHARGE)
 
     results = _in_threads(8, lambda i: credits_refund(charge=charge, reason=f"dup {i}"))
 
@@ -117,7 +117,7 @@ def test_charge_outside_a_transaction_is_refused() -> None:
     run = run_create(owner=user, kind="test")
 
     with pytest.raises(RuntimeError, match="atomic"):
-        credits_charge(run=run, parts=[ChargePart("a", 1)], reason="x")
+        credits_charge(owner_id=user.pk, reference=run.pk, parts=[ChargePart("a", 1)], reason="x")
 
 
 def _shot_run(user: User) -> tuple[Run, Any]:
@@ -148,10 +148,12 @@ def test_conservative_refund_rule(landed: list[str], refunded: int) -> None:
     user = _user_with(10)
     run, shot_id = _shot_run(user)
     if landed:
-        run_mark_landed(run_id=run.pk, parts=landed, shot_id=shot_id)
+        parts_delivered(reference=run.pk, parts=landed, shot_id=shot_id)
 
-    assert credits_refund_unused(run=run) == refunded
-    assert credits_refund_unused(run=run) == 0  # a retried failure refunds nothing more
+    assert credits_refund_unused(reference=run.pk, reason="failed") == refunded
+    assert (
+        credits_refund_unused(reference=run.pk, reason="failed") == 0
+    )  # a retried failure refunds nothing more
     assert CreditAccount.objects.get(user=user).balance == 10 - 3 + refunded
     assert Run.objects.get(pk=run.pk).credits_refunded == refunded
 

@@ -17,11 +17,11 @@ from accounts.models import User
 from billing.models import CreditAccount, EntryKind, LedgerEntry
 from projects.models import Project, Run, Shot, ShotKind, ShotState, Stage, Voiceover
 from projects.pipeline.jobs import poll_vendor_jobs, reap_runs
+from projects.pipeline.models import JobStatus, VendorJob
 from projects.services import project_advance
 from projects.tasks import run_task
 from tests.factories import ChapterFactory, ProjectFactory
 from tests.workers import QUEUE, Worker, wait_for
-from vendors.models import JobStatus, VendorJob
 from vendors.simulator import Simulator, start_simulator
 from vidflow.queue import enqueue_on_commit
 
@@ -123,7 +123,7 @@ def test_a_duplicate_callback_is_processed_once(
 
     assert Event.objects.filter(subject_id=shot.pk, name="image_done").count() == 1
     assert Event.objects.filter(subject_id=shot.pk, name="video_done").count() == 1
-    assert LedgerEntry.objects.filter(run=run, kind=EntryKind.CHARGE).count() == 2
+    assert LedgerEntry.objects.filter(reference=run.pk, kind=EntryKind.CHARGE).count() == 2
 
 
 def test_a_worker_killed_mid_submit_finishes_once_with_one_vendor_job(
@@ -145,7 +145,7 @@ def test_a_worker_killed_mid_submit_finishes_once_with_one_vendor_job(
     creates = live_simulator.requests("kie", path="createTask")
     assert len(creates) == 2  # one image job, one video job: the image was never resubmitted
     assert VendorJob.objects.filter(run=run, purpose="shot.image").count() == 1
-    assert LedgerEntry.objects.filter(run=run, kind=EntryKind.CHARGE).count() == 2
+    assert LedgerEntry.objects.filter(reference=run.pk, kind=EntryKind.CHARGE).count() == 2
     assert CreditAccount.objects.get(user=user).balance == 50 - 2
 
 
@@ -251,7 +251,7 @@ def test_a_failed_video_step_keeps_the_image_and_refunds_the_video_step_once(
     assert shot.image.name.endswith(".png")  # the image step's artifact is kept
     assert shot.animated.name.endswith(".mp4")  # and an animated still made from it for the render
     assert not shot.video
-    refunds = LedgerEntry.objects.filter(run=run, kind=EntryKind.REFUND)
+    refunds = LedgerEntry.objects.filter(reference=run.pk, kind=EntryKind.REFUND)
     assert list(refunds.values_list("part", "amount")) == [("video", 1)]
     assert CreditAccount.objects.get(user=user).balance == 50 - 1
     video_job = VendorJob.objects.get(run=run, purpose="shot.video")

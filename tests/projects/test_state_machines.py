@@ -24,7 +24,7 @@ from projects.services import (
     transition_apply,
 )
 from tests.factories import ChapterFactory, ProjectFactory, ShotFactory
-from vidflow.api.exceptions import InvalidTransition
+from vidflow.errors import InvalidTransition
 
 pytestmark = pytest.mark.django_db
 

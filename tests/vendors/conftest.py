@@ -11,10 +11,10 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
+from projects.pipeline.models import VendorJob
+from projects.pipeline.vendor_jobs import job_open
 from projects.services import run_create
 from tests.factories import ProjectFactory
-from vendors.jobs import job_open
-from vendors.models import VendorJob
 from vendors.simulator import Delivery, Simulator, start_simulator
 
 

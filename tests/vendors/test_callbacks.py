@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
+from projects.pipeline.models import JobStatus, VendorJob
+from projects.pipeline.vendor_jobs import callback_target, job_submitted
 from tests.vendors.conftest import Waits
 from vendors.base import AlignRequest, ImageRequest, InputFile, MusicRequest, TalkingHeadRequest
 from vendors.http.assemblyai import AssemblyAITimings
 from vendors.http.kie import KieImages, KieMusic
 from vendors.http.wavespeed import WaveSpeedTalkingHead
-from vendors.jobs import callback_target, job_submitted
-from vendors.models import JobStatus, VendorJob
 from vendors.simulator import Delivery, Simulator
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,13 @@
 
 import django.db.models.deletion
 import uuid
-import vendors.models
+import secrets
 from django.db import migrations, models
+
+
+def _new_secret():
+    # The model (now projects.VendorJob) has its own; a migration keeps the one it was made with.
+    return secrets.token_urlsafe(32)
 
 
 class Migration(migrations.Migration):
@@ -24,7 +29,7 @@ class Migration(migrations.Migration):
                 ('purpose', models.CharField(help_text='What the result is for, e.g. shot.video', max_length=48)),
                 ('target_id', models.UUIDField(help_text='The shot, variation or project the result belongs to')),
                 ('external_id', models.CharField(blank=True, db_index=True, max_length=128)),
-                ('secret', models.CharField(default=vendors.models._new_secret, editable=False, max_length=64)),
+                ('secret', models.CharField(default=_new_secret, editable=False, max_length=64)),
                 ('status', models.CharField(choices=[('submitting', 'Submitting'), ('pending', 'Pending'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], db_index=True, default='submitting', max_length=16)),
                 ('outcome', models.JSONField(blank=True, null=True)),
                 ('callbacks_received', models.PositiveIntegerField(default=0)),

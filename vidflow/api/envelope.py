@@ -16,10 +16,9 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
-from vendors.base import ProviderError, ProviderUnavailableError
+from vidflow.errors import AppError
 
 from .error_codes import CODE_FOR_STATUS, ErrorCode
-from .exceptions import ApiError
 
 logger = logging.getLogger("vidflow.api")
 
@@ -89,14 +88,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     code: str
     message: str
 
-    if isinstance(exc, ApiError):
+    if isinstance(exc, AppError):
         status, code, message = exc.status_code, str(exc.error_code), exc.message
         details, headers = exc.details, dict(exc.headers)
-    elif isinstance(exc, ProviderUnavailableError):
-        status, code, message = 503, ErrorCode.PROVIDER_UNAVAILABLE, str(exc)
-    elif isinstance(exc, ProviderError):
-        status, code = 502, ErrorCode.VENDOR_ERROR
-        message = f"{exc.vendor}: {exc}" if exc.vendor else str(exc)
     elif isinstance(exc, drf.ValidationError):
         status, code = 400, ErrorCode.VALIDATION_ERROR
         details = _validation_details(exc.detail)

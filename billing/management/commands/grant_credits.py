@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from billing.services import credits_grant
-from vidflow.api.exceptions import ApiError
+from vidflow.errors import AppError
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError(f"No user {user!r}")
         try:
             entry = credits_grant(user=account, amount=amount, reason=reason)
-        except ApiError as exc:
+        except AppError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
             self.style.SUCCESS(

@@ -26,7 +26,7 @@ from vendors.base import (
     ProviderUnavailableError,
     TitleSuggestion,
 )
-from vidflow.api.exceptions import InvalidTransition, NotFound, ValidationFailed
+from vidflow.errors import InvalidTransition, NotFound, ValidationFailed
 
 MAX_TITLE_IDEAS = 100  # per project: suggestions are free, so they are bounded here
 MAX_OUTLIERS = 100

@@ -37,7 +37,7 @@ class ShotsViewSet(StageViewSet):
         )
 
     def _shot(self, shot_id: str) -> Shot:
-        from vidflow.api.exceptions import NotFound
+        from vidflow.errors import NotFound
 
         shot = self._shots().filter(pk=shot_id).first()
         if shot is None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import transaction
 
-from billing.services import run_mark_landed
+from billing.services import parts_delivered
 from projects.models import (
     ACTIVE_RUN_STATUSES,
     BibleEntry,
@@ -35,10 +35,11 @@ from projects.models import (
 )
 from projects.pipeline import job_handler, run_kind
 from projects.pipeline.artifacts import collect_result, input_file, invoke_provider, store, workdir
+from projects.pipeline.models import VendorJob
 from projects.services import run_fail, run_progress, run_succeed, transition_apply
 from projects.stages.base import (
-    landed,
     locked_active_run,
+    mark_delivered,
     run_project,
     story_context,
 )
@@ -58,9 +59,8 @@ from vendors.base import (
     VisualRef,
 )
 from vendors.media import cut_audio
-from vendors.models import VendorJob
 from vidflow.api.error_codes import ErrorCode
-from vidflow.api.exceptions import InvalidTransition
+from vidflow.errors import InvalidTransition
 
 from .services import segment_narration
 
@@ -309,7 +309,7 @@ def land_image(*, run_id: Any, shot_id: Any, media: MediaFile) -> None:
         store(shot.image, media)
         shot.error = ""
         transition_apply(instance=shot, name="image_done", update_fields=["image", "error"])
-        run_mark_landed(run_id=run_id, parts=["image"], shot_id=shot.pk)
+        parts_delivered(reference=run_id, parts=["image"], shot_id=shot.pk)
 
 
 def land_video(*, run_id: Any, shot_id: Any, media: MediaFile, animated: bool) -> None:
@@ -326,7 +326,7 @@ def land_video(*, run_id: Any, shot_id: Any, media: MediaFile, animated: bool) -
             name="video_done",
             update_fields=["animated" if animated else "video", "stale"],
         )
-        run_mark_landed(run_id=run_id, parts=["video"], shot_id=shot.pk)
+        parts_delivered(reference=run_id, parts=["video"], shot_id=shot.pk)
 
 
 def step_failed(*, run_id: Any, shot_id: Any, reason: str) -> None:
@@ -352,7 +352,7 @@ def step_failed(*, run_id: Any, shot_id: Any, reason: str) -> None:
             if fallback is not None:
                 store(locked.animated, fallback)
                 fields.append("animated")
-                run_mark_landed(run_id=run.pk, parts=["animated"], shot_id=locked.pk)
+                parts_delivered(reference=run.pk, parts=["animated"], shot_id=locked.pk)
             locked.error = reason[:2000]
             transition_apply(instance=locked, name="fail", update_fields=fields)
     settle(run_id=run_id)
@@ -483,5 +483,5 @@ def _plan(run: Run) -> None:
                     ]
                 )
         stale_render(project=locked)
-        landed(run, "plan")
+        mark_delivered(run, "plan")
         run_succeed(run_id=run.pk, result={"shots": len(segments)})

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from projects.api.base import AcceptedRunSerializer
 from projects.models import Shot, ShotKind, ShotTransition
-from vendors.models import VendorJob
+from projects.pipeline.models import VendorJob
 from vidflow.api.serializers import StrictSerializer
 from vidflow.storage import artifact_url
 

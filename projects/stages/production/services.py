@@ -25,7 +25,7 @@ from projects.stages.base import (
     start_run,
 )
 from projects.staleness import stale_render, stale_shots
-from vidflow.api.exceptions import InvalidTransition, NotFound, ValidationFailed
+from vidflow.errors import InvalidTransition, NotFound, ValidationFailed
 
 TARGET_SHOT_SECONDS = 5.0
 

@@ -9,13 +9,13 @@ from projects.pipeline import run_kind
 from projects.pipeline.artifacts import input_file, workdir
 from projects.services import run_succeed
 from projects.stages.base import (
-    landed,
     locked_active_run,
+    mark_delivered,
     run_project,
 )
 from vendors import registry
 from vendors.base import PublishRequest as UploadRequest
-from vidflow.api.exceptions import (
+from vidflow.errors import (
     InvalidTransition,
     YoutubeNotConnected,
 )
@@ -56,5 +56,5 @@ def _upload(run: Run) -> None:
             publish_at=params.get("publishAt") or None,
             run=run,
         )
-        landed(run, "publish")
+        mark_delivered(run, "publish")
         run_succeed(run_id=run.pk, result={"videoId": result.video_id, "url": result.url})

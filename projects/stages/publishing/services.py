@@ -22,13 +22,13 @@ from projects.stages.base import (
 )
 from vendors import registry
 from vendors.base import ChapterOutline, ProviderError, ProviderUnavailableError, PublishCopy
-from vidflow.api.exceptions import (
+from vidflow.crypto import seal, unseal
+from vidflow.errors import (
     InvalidTransition,
     NotFound,
     ValidationFailed,
     YoutubeNotConnected,
 )
-from vidflow.crypto import seal, unseal
 
 UPLOAD_SCOPE = "https://www.googleapis.com/auth/youtube.upload"
 

@@ -22,8 +22,8 @@ from projects.pipeline import run_kind
 from projects.pipeline.artifacts import input_file, store, workdir
 from projects.services import project_advance, run_fail, run_progress, run_succeed
 from projects.stages.base import (
-    landed,
     locked_active_run,
+    mark_delivered,
     run_project,
     story_context,
 )
@@ -41,7 +41,7 @@ from vendors.render import (
 )
 from vendors.render.thumbnail import compose_thumbnail
 from vidflow.api.error_codes import ErrorCode
-from vidflow.api.exceptions import InvalidTransition
+from vidflow.errors import InvalidTransition
 
 from .services import (
     DESCRIPTION_LIMIT,
@@ -139,7 +139,7 @@ def _render(run: Run) -> None:
             current.stale = False
             current.run = run
             current.save()
-            landed(run, "render")
+            mark_delivered(run, "render")
             project_advance(project_id=locked.pk, to=Stage.PUBLISH)
             run_succeed(
                 run_id=run.pk,
@@ -225,7 +225,7 @@ def _thumbnail(run: Run) -> None:
             current.stale = False
             current.run = run
             current.save()
-            landed(run, "thumbnail")
+            mark_delivered(run, "thumbnail")
             run_succeed(
                 run_id=run.pk,
                 result={"shotId": str(shot.pk), "title": title, "bytes": image.stat().st_size},

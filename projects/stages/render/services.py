@@ -38,7 +38,7 @@ from projects.stages.base import (
 from vendors.render import (
     TimelineShot,
 )
-from vidflow.api.exceptions import InvalidTransition, NotFound
+from vidflow.errors import InvalidTransition, NotFound
 from vidflow.storage import artifact_url
 
 logger = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from projects.models import Chapter, Run, Script
 from projects.pipeline import run_kind
 from projects.services import run_succeed
 from projects.stages.base import (
-    landed,
     locked_active_run,
+    mark_delivered,
     narration_pace,
     run_project,
     story_context,
@@ -56,7 +56,7 @@ def _outline(run: Run) -> None:
             project=locked, defaults={"outline_generated_at": timezone.now()}
         )
         after_outline_change(project=locked, structural=True)
-        landed(run, "outline")
+        mark_delivered(run, "outline")
         run_succeed(run_id=run.pk, result={"chapters": len(outline)})
 
 
@@ -76,7 +76,7 @@ def _hook(run: Run) -> None:
         script.hook_stale = False
         script.save(update_fields=["hook", "hook_stale", "updated_at"])
         after_hook_edit(project=locked)
-        landed(run, "hook")
+        mark_delivered(run, "hook")
         run_succeed(run_id=run.pk, result={"hook": hook})
 
 
@@ -120,7 +120,7 @@ def _chapters(run: Run) -> None:
     with transaction.atomic():
         if locked_active_run(run) is None:
             return
-        landed(run, "narration")
+        mark_delivered(run, "narration")
         run_succeed(run_id=run.pk, result={"chapters": len(ids)})
 
 
@@ -144,5 +144,5 @@ def _analyze(run: Run) -> None:
         Script.objects.update_or_create(
             project=locked, defaults={"analysis": analysis, "analysis_stale": False}
         )
-        landed(run, "analysis")
+        mark_delivered(run, "analysis")
         run_succeed(run_id=run.pk, result={"wordCount": analysis["wordCount"]})

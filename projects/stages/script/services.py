@@ -18,7 +18,7 @@ from projects.stages.base import (
 )
 from projects.staleness import after_hook_edit, after_narration_edit, after_outline_change
 from vendors.base import ChapterOutline
-from vidflow.api.exceptions import InvalidTransition, NotFound
+from vidflow.errors import InvalidTransition, NotFound
 
 MAX_CHAPTERS = 12
 

@@ -16,6 +16,7 @@ from projects.models import (
 )
 from projects.pipeline import job_handler, run_kind
 from projects.pipeline.artifacts import collect_result, invoke_provider, workdir
+from projects.pipeline.models import JobStatus, VendorJob
 from projects.services import run_fail, run_progress, run_succeed
 from projects.stages.base import (
     locked_active_run,
@@ -31,7 +32,6 @@ from vendors.base import (
     ProviderError,
     ProviderUnavailableError,
 )
-from vendors.models import JobStatus, VendorJob
 from vidflow.api.error_codes import ErrorCode
 
 from .services import (
@@ -247,7 +247,8 @@ def settle(*, run_id: Any) -> None:
             return
         run_succeed(run_id=run.pk, result=result)
         credits_refund_unused(
-            run=run, reason=f"Refund: {run.kind} drew {len(drawn)} of what it was charged for"
+            reference=run.pk,
+            reason=f"Refund: {run.kind} drew {len(drawn)} of what it was charged for",
         )
 
 

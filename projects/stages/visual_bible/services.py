@@ -51,9 +51,9 @@ from projects.models import (
 from projects.pipeline.artifacts import store
 from projects.services import project_advance
 from projects.stages.base import (
-    landed,
     lock_project,
     locked_active_run,
+    mark_delivered,
     start_run,
 )
 from projects.stages.production.runs import seed_for
@@ -61,7 +61,7 @@ from projects.staleness import after_reference_change
 from vendors.base import (
     MediaFile,
 )
-from vidflow.api.exceptions import InvalidTransition, NotFound, ValidationFailed
+from vidflow.errors import InvalidTransition, NotFound, ValidationFailed
 
 BIBLE_RUN = "visual_bible.generate"
 
@@ -346,7 +346,7 @@ def land_variation(*, run_id: Any, entry_id: Any, media: MediaFile) -> None:
             entry.selected_variation = variation
             entry.save(update_fields=["selected_variation", "updated_at"])
             after_reference_change(project=project, entry=entry)
-        landed(run, part)
+        mark_delivered(run, part)
 
 
 def drawing_failed(*, run_id: Any, entry_id: Any, reason: str) -> None:

@@ -15,8 +15,8 @@ from projects.models import Music, Voiceover
 from projects.pipeline.artifacts import workdir
 from vendors import registry
 from vendors.base import SpeechRequest
-from vidflow.api.exceptions import NotFound
 from vidflow.api.views import ApiViewSet
+from vidflow.errors import NotFound
 
 from . import services as stage
 from .serializers import (

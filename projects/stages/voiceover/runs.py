@@ -17,10 +17,11 @@ from projects.pipeline.artifacts import (
     store,
     workdir,
 )
+from projects.pipeline.models import VendorJob
 from projects.services import run_fail, run_progress, run_succeed
 from projects.stages.base import (
-    landed,
     locked_active_run,
+    mark_delivered,
     run_project,
 )
 from projects.staleness import after_voiceover, stale_render
@@ -33,9 +34,8 @@ from vendors.base import (
     SpeechRequest,
     WordTiming,
 )
-from vendors.models import VendorJob
 from vidflow.api.error_codes import ErrorCode
-from vidflow.api.exceptions import InvalidTransition
+from vidflow.errors import InvalidTransition
 
 from .services import MUSIC_TAIL, PAUSE_BETWEEN_PARTS, narration_parts
 
@@ -128,7 +128,7 @@ def _voiceover(run: Run) -> None:
                 project=locked,
                 duration_changed=previous is None or abs(previous.duration - duration) > 0.5,
             )
-            landed(run, "voiceover")
+            mark_delivered(run, "voiceover")
     if words:
         run_succeed(run_id=run.pk, result={"duration": round(duration, 3), "words": len(words)})
         return
@@ -166,7 +166,7 @@ def _land_timings(run: Run, project: Project, words: list[dict[str, Any]], *, so
         if locked_active_run(run) is None:
             return
         Voiceover.objects.filter(project=project).update(words=words, timing_source=source)
-        landed(run, "timings")
+        mark_delivered(run, "timings")
         run_succeed(run_id=run.pk, result={"words": len(words)})
 
 
@@ -223,7 +223,7 @@ def _land_music(run: Run, project: Project, media: MediaFile, request: MusicRequ
         current.run = run
         current.save()
         stale_render(project=project)
-        landed(run, "music")
+        mark_delivered(run, "music")
         run_succeed(run_id=run.pk, result={"duration": current.duration})
 
 

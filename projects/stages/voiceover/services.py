@@ -21,7 +21,7 @@ from vendors import registry
 from vendors.base import (
     ProviderError,
 )
-from vidflow.api.exceptions import InvalidTransition, ValidationFailed
+from vidflow.errors import InvalidTransition, ValidationFailed
 
 PAUSE_BETWEEN_PARTS = 0.45  # seconds of silence between the hook and each chapter
 

@@ -123,7 +123,9 @@ def test_generate_charges_image_and_video_steps(api: APIClient, user: User) -> N
     assert data["run"]["creditsCharged"] == 2
     assert data["shot"]["state"] == "generating_image"
     assert data["videoTaskId"] is None  # known once a vendor accepts the video step
-    parts = sorted(LedgerEntry.objects.filter(run_id=data["runId"]).values_list("part", flat=True))
+    parts = sorted(
+        LedgerEntry.objects.filter(reference=data["runId"]).values_list("part", flat=True)
+    )
     assert parts == ["image", "video"]
 
 

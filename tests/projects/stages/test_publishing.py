@@ -14,10 +14,10 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from projects.models import Channel, Project, Publication, Render, Run, Stage, Voiceover
+from projects.pipeline.models import VendorJob
 from projects.pipeline.runner import execute_run
 from tests.factories import ChannelFactory, ChapterFactory, ProjectFactory
 from tests.vidflow.test_envelope import assert_error
-from vendors.models import VendorJob
 from vendors.simulator import Simulator, start_simulator
 from vendors.simulator.google import CLIENT_ID, CLIENT_SECRET
 

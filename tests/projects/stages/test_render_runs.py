@@ -160,7 +160,7 @@ def test_a_render_that_fails_its_quality_check_fails_the_run_and_is_refunded(
     assert run.result["quality"]["stills"][0]["kind"] == "black"
     assert (run.credits_charged, run.credits_refunded) == (3, 3)
     assert _balance(user) == before
-    refund = LedgerEntry.objects.get(run=run, kind=EntryKind.REFUND)
+    refund = LedgerEntry.objects.get(reference=run.pk, kind=EntryKind.REFUND)
     assert refund.part == "render"
     assert not Render.objects.filter(project=project).exists()
     assert Project.objects.get(pk=project.pk).status == Stage.PRODUCTION

@@ -47,7 +47,7 @@ def test_outline_charges_records_a_run_and_enters_the_script_stage(
     assert (run.kind, run.status, run.params) == ("script.outline", "queued", {"chapters": 3})
     assert data["run"]["creditsCharged"] == 1
     assert Project.objects.get(pk=project.pk).status == Stage.SCRIPT
-    charge = LedgerEntry.objects.get(run=run)
+    charge = LedgerEntry.objects.get(reference=run.pk)
     assert (charge.kind, charge.amount, charge.part) == (EntryKind.CHARGE, -1, "outline")
 
 

@@ -45,7 +45,7 @@ def test_the_bible_is_extracted_drawn_at_the_projects_size_and_selected(
 
     assert run.status == "succeeded"
     assert (run.credits_charged, run.credits_refunded) == (7, 5)  # 2 of 7 slots drawn
-    refunded = LedgerEntry.objects.filter(run=run, kind=EntryKind.REFUND)
+    refunded = LedgerEntry.objects.filter(reference=run.pk, kind=EntryKind.REFUND)
     assert sorted(refunded.values_list("part", flat=True)) == [
         "character:2",
         "character:3",

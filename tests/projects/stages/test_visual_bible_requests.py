@@ -87,7 +87,9 @@ def test_generating_the_bible_charges_every_slot_up_front_and_enters_the_stage(
     assert run.params == {"maxCharacters": 4, "maxLocations": 3}
     assert data["run"]["creditsCharged"] == 7
     assert _balance(user) == 43
-    parts = sorted(LedgerEntry.objects.filter(run=run).values_list("part", "amount", "kind"))
+    parts = sorted(
+        LedgerEntry.objects.filter(reference=run.pk).values_list("part", "amount", "kind")
+    )
     assert parts == sorted(
         [(f"character:{i}", -1, EntryKind.CHARGE) for i in range(1, 5)]
         + [(f"location:{i}", -1, EntryKind.CHARGE) for i in range(1, 4)]
@@ -311,7 +313,9 @@ def test_generating_a_variation_charges_one_part(api: APIClient, user: User) -> 
     run = Run.objects.get(pk=data["runId"])
     assert (run.kind, data["run"]["creditsCharged"]) == ("visual_bible.variation", 1)
     assert run.params["plan"] == [{"entry": str(jpl.pk), "part": "variation", "name": "JPL"}]
-    assert list(LedgerEntry.objects.filter(run=run).values_list("part", flat=True)) == ["variation"]
+    assert list(LedgerEntry.objects.filter(reference=run.pk).values_list("part", flat=True)) == [
+        "variation"
+    ]
     assert _balance(user) == 49
 
 

@@ -14,7 +14,7 @@ from accounts.models import User
 from billing.models import CreditAccount, EntryKind, LedgerEntry
 from projects.models import BibleEntry, Run, Variation
 from projects.pipeline.jobs import job_landed
-from vendors.models import JobStatus, VendorJob
+from projects.pipeline.models import JobStatus, VendorJob
 from vendors.simulator import Simulator
 
 from .bible_helpers import (
@@ -124,7 +124,9 @@ def test_a_failed_drawing_refunds_its_slot_and_keeps_the_others(
         "message": "1 of 2 drawings failed; their credit is refunded.",
     }
     assert (run.credits_charged, run.credits_refunded) == (7, 6)
-    kept = LedgerEntry.objects.filter(run=run, kind=EntryKind.CHARGE, reversed_by__isnull=True)
+    kept = LedgerEntry.objects.filter(
+        reference=run.pk, kind=EntryKind.CHARGE, reversed_by__isnull=True
+    )
     assert list(kept.values_list("part", flat=True)) == ["location:1"]
     entries = bible(api, project)
     assert entries["characters"][0]["variations"] == []  # Mara can be drawn again

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Run
+from projects.tasks import vendor_job_finished_task
+from vendors.base import CallbackTarget, JobOutcome
 from vidflow.queue import enqueue_on_commit
 
-from .base import CallbackTarget, JobOutcome
 from .models import JobStatus, VendorJob
 
 logger = logging.getLogger(__name__)
@@ -78,8 +79,6 @@ def job_finish(*, job_id: Any, outcome: JobOutcome, via: str) -> bool:
 
     The pipeline handler for the job's purpose runs after commit, in a task.
     """
-    from projects.tasks import vendor_job_finished_task
-
     with transaction.atomic():
         job = VendorJob.objects.select_for_update().get(pk=job_id)
         if via == "callback":

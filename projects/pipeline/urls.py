@@ -1,4 +1,4 @@
-"""Vendor callback routes, included under ``api/``; ``vendors.jobs.callback_target`` uses the
+"""Vendor callback routes, included under ``api/``; ``vendor_jobs.callback_target`` uses the
 names."""
 
 from django.urls import path

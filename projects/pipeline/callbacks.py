@@ -34,13 +34,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vidflow.api.exceptions import Forbidden, NotFound, ValidationFailed, VendorError
+from vendors.base import ProviderError
+from vendors.http import async_adapter
+from vendors.http.common import AsyncVendorAdapter, CallbackInvalid, CallbackRejected
+from vidflow.errors import Forbidden, NotFound, ValidationFailed, VendorError
 
-from .base import ProviderError
-from .http import async_adapter
-from .http.common import AsyncVendorAdapter, CallbackInvalid, CallbackRejected
-from .jobs import job_finish, secret_matches
 from .models import VendorJob
+from .vendor_jobs import job_finish, secret_matches
 
 logger = logging.getLogger(__name__)
 
