@@ -16,7 +16,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench install system-deps superuser migrate clean help simulator
+.PHONY: run test lint lint-js format bench install system-deps superuser migrate clean help simulator
 
 help:
 	@echo "make run | make test | make lint | make bench | make superuser | make simulator | make clean"
@@ -33,6 +33,7 @@ $(STAMP): pyproject.toml clients/python/pyproject.toml | $(BIN)/python
 	@touch $(STAMP)
 
 install: $(STAMP)
+	@scripts/eslint.sh --install
 
 system-deps:
 	@scripts/system-deps.sh
@@ -72,6 +73,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/mypy .
 	$(BIN)/lint-imports
+	@scripts/eslint.sh
+
+# ESLint on static/vidflow/ alone (node_modules/ from package-lock.json; needs node 20.19+).
+lint-js:
+	@scripts/eslint.sh
 
 format: install
 	$(BIN)/ruff format .
@@ -84,4 +90,4 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) $(VAR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VAR) .pytest_cache .mypy_cache .ruff_cache node_modules

@@ -566,6 +566,30 @@ class RunStatus(models.TextChoices):
 ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
+class RunKind(models.TextChoices):
+    """Every kind of run, with what the pages call it. The pages read this list (the project
+    page hands it to its scripts with ``json_script``), so a kind is named in one place."""
+
+    SCRIPT_OUTLINE = "script.outline", "Outline"
+    SCRIPT_HOOK = "script.hook", "Hook"
+    SCRIPT_CHAPTERS = "script.chapters", "Narration"
+    SCRIPT_ANALYZE = "script.analyze", "Script analysis"
+    VISUAL_BIBLE_GENERATE = "visual_bible.generate", "Visual bible"
+    VISUAL_BIBLE_VARIATION = "visual_bible.variation", "New variation"
+    VOICEOVER_GENERATE = "voiceover.generate", "Voiceover"
+    MUSIC_GENERATE = "music.generate", "Music"
+    SHOTS_PLAN = "shots.plan", "Shot plan"
+    SHOTS_GENERATE = "shots.generate", "Shots"
+    RENDER_FINAL = "render.final", "Render"
+    THUMBNAIL_GENERATE = "thumbnail.generate", "Thumbnail"
+    PUBLISH_YOUTUBE = "publish.youtube", "YouTube upload"
+
+    @classmethod
+    def label_of(cls, kind: str) -> str:
+        """A kind's label; a kind this code no longer knows (an old row) is shown as it is."""
+        return str(cls(kind).label) if kind in cls.values else kind
+
+
 class Run(FSMModelMixin, models.Model):
     """A unit of asynchronous work and the credits it was charged and refunded."""
 

@@ -30,6 +30,7 @@ from .models import (
     Event,
     Project,
     Run,
+    RunKind,
     RunStatus,
     Shot,
     ShotKind,
@@ -508,7 +509,7 @@ def shots_generate(*, project_id: Any, actor: User, shot_ids: list[Any] | None =
                 raise InvalidTransition("Every shot is ready and up to date: nothing to generate.")
         run = run_create_charged(
             owner=actor,
-            kind="shots.generate",
+            kind=RunKind.SHOTS_GENERATE,
             project=project,
             parts=[part for shot in chosen for part in shot_charge_parts(shot)],
             reason=f"{len(chosen)} shot(s) of {project.title}",

@@ -19,7 +19,7 @@ from vendors.base import ProviderError
 from vidflow.errors import AppError, NotFound
 
 from . import selectors, services
-from .models import AspectRatio, Stage
+from .models import AspectRatio, RunKind, RunStatus, Stage
 from .stages.publishing.services import youtube_connect_finish
 
 LENGTHS = [
@@ -30,24 +30,6 @@ LENGTHS = [
     (300, "5 minutes"),
     (600, "10 minutes"),
 ]
-
-# What each run kind is called on the pages (static/vidflow/app.js keeps the same words).
-RUN_KIND_LABELS = {
-    "script.outline": "Outline",
-    "script.hook": "Hook",
-    "script.chapters": "Narration",
-    "script.analyze": "Script analysis",
-    "visual_bible.generate": "Visual bible",
-    "visual_bible.variation": "New variation",
-    "voiceover.generate": "Voiceover",
-    "music.generate": "Music",
-    "shots.plan": "Shot plan",
-    "shots.generate": "Shots",
-    "render.final": "Render",
-    "thumbnail.generate": "Thumbnail",
-    "publish.youtube": "YouTube upload",
-}
-
 
 # The pages run only our own static scripts (no inline script, no on* handler): a policy that
 # refuses every other script costs nothing and blunts an injection. Pictures and media are left
@@ -108,7 +90,13 @@ def project_page(request: HttpRequest, project_id: str) -> HttpResponse:
     return render(
         request,
         "projects/project.html",
-        {"project": project, "stages": stages, "lengths": dict(LENGTHS)},
+        {
+            "project": project,
+            "stages": stages,
+            "lengths": dict(LENGTHS),
+            # The run kinds and their labels, for the page's scripts (read from a json_script).
+            "run_kinds": dict(RunKind.choices),
+        },
     )
 
 
@@ -116,8 +104,10 @@ def project_page(request: HttpRequest, project_id: str) -> HttpResponse:
 @own_scripts_only
 def runs_page(request: HttpRequest) -> HttpResponse:
     runs = selectors.recent_runs(user=_user(request))
-    rows = [(run, RUN_KIND_LABELS.get(run.kind, run.kind)) for run in runs]
-    return render(request, "projects/runs.html", {"rows": rows})
+    rows = [(run, RunKind.label_of(run.kind)) for run in runs]
+    # The statuses' names, for the script that follows active runs (read from a json_script).
+    context = {"rows": rows, "run_statuses": dict(RunStatus.choices)}
+    return render(request, "projects/runs.html", context)
 
 
 @login_required

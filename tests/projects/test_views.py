@@ -3,6 +3,7 @@ behaviour in a browser is tests/browser/)."""
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
@@ -10,7 +11,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from projects.models import Project, Run, RunStatus, Script
+from projects.models import Project, Run, RunKind, RunStatus, Script
+from projects.pipeline import RUN_KINDS
 from tests.factories import ChapterFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,14 +120,40 @@ def test_project_page_is_404_for_a_project_that_does_not_exist(browser: Client) 
 def test_pages_load_scripts_only_from_static_files_and_have_no_inline_handlers(
     browser: Client, user: User
 ) -> None:
-    """Content-Security-Policy friendly: no inline script, no on* attributes."""
+    """Content-Security-Policy friendly: no inline script (a json_script data block is data, never
+    run), no on* attributes; the workspace and the runs page load ES modules."""
     project = ProjectFactory(owner=user)
     for path in ("/", f"/projects/{project.pk}", "/runs"):
         html = _html(browser.get(path))
         scripts = re.findall(r"<script[^>]*>", html)
-        assert scripts, path
-        assert all(re.search(r'src="/static/vidflow/[\w.]+\.js"', tag) for tag in scripts), path
+        modules = [s for s in scripts if re.search(r'type="module" src="/static/vidflow/', s)]
+        data = [s for s in scripts if 'type="application/json"' in s]
+        assert sorted(modules + data) == sorted(scripts), path
+        assert all(re.search(r'src="/static/vidflow/[\w/.-]+\.js"', tag) for tag in modules), path
+        if path != "/":  # the dashboard needs no script
+            assert modules, path
         assert re.search(r"\son[a-z]+=", html) is None, path
+
+
+def test_project_page_hands_the_run_kinds_and_their_labels_to_its_scripts(
+    browser: Client, user: User
+) -> None:
+    project = ProjectFactory(owner=user)
+    html = _html(browser.get(f"/projects/{project.pk}"))
+
+    block = re.search(r'<script id="run-kinds" type="application/json">(.*?)</script>', html)
+
+    assert block is not None
+    kinds = json.loads(block.group(1))
+    assert kinds["script.outline"] == "Outline"
+    assert kinds["publish.youtube"] == "YouTube upload"
+    assert set(kinds) == set(RunKind.values)
+
+
+def test_every_run_kind_the_pipeline_runs_has_a_name_on_the_pages() -> None:
+    """The registered handlers and RunKind are one vocabulary: neither has a kind the other
+    lacks."""
+    assert set(RUN_KINDS) == set(RunKind.values)
 
 
 def test_pages_refuse_scripts_from_anywhere_but_our_static_files(

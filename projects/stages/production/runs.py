@@ -27,6 +27,7 @@ from projects.models import (
     BibleEntry,
     Project,
     Run,
+    RunKind,
     Shot,
     ShotKind,
     ShotState,
@@ -80,7 +81,7 @@ def seed_for(*parts: Any) -> int:
 # --- the run kind ---------------------------------------------------------------------------
 
 
-@run_kind("shots.generate")
+@run_kind(RunKind.SHOTS_GENERATE)
 def generate_shots(run: Run) -> None:
     """Fan the run's shots out as one task each, so any number of workers share them."""
     from projects.tasks import shot_task
@@ -412,7 +413,7 @@ def job_outcome_landed(job: VendorJob) -> None:
     advance_shot(run_id=job.run_id, shot_id=job.target_id)
 
 
-@run_kind("shots.plan")
+@run_kind(RunKind.SHOTS_PLAN)
 def _plan(run: Run) -> None:
     project = run_project(run, "channel")
     voiceover = Voiceover.objects.filter(project=project).first()

@@ -15,6 +15,7 @@ from accounts.models import User
 from projects.models import (
     BibleEntry,
     Run,
+    RunKind,
     Shot,
     ShotState,
     Stage,
@@ -130,7 +131,7 @@ def shots_plan(*, project_id: Any, actor: User, replace: bool = False) -> Run:
             state__in=(ShotState.GENERATING_IMAGE, ShotState.GENERATING_VIDEO)
         ).exists():
             raise InvalidTransition("Shots are generating; wait for them or cancel their run.")
-        return start_run(project=project, actor=actor, kind="shots.plan")
+        return start_run(project=project, actor=actor, kind=RunKind.SHOTS_PLAN)
 
 
 def shot_edit(*, project_id: Any, actor: User, shot_id: Any, changes: dict[str, Any]) -> Shot:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from projects.models import Publication, Render, Run, Thumbnail
+from projects.models import Publication, Render, Run, RunKind, Thumbnail
 from projects.pipeline import run_kind
 from projects.pipeline.artifacts import input_file, workdir
 from projects.services import run_succeed
@@ -23,7 +23,7 @@ from vidflow.errors import (
 from .services import publish_suggest, youtube_access_token
 
 
-@run_kind("publish.youtube")
+@run_kind(RunKind.PUBLISH_YOUTUBE)
 def _upload(run: Run) -> None:
     project = run_project(run, "channel", "render")
     render = Render.objects.filter(project=project).first()

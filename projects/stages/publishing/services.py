@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from projects.models import Channel, Project, Run, Stage
+from projects.models import ACTIVE_RUN_STATUSES, Channel, Project, Run, RunKind, Stage
 from projects.stages.base import (
     lock_project,
     start_run,
@@ -154,6 +154,8 @@ def publish_youtube(*, project_id: Any, actor: User, options: dict[str, Any]) ->
                 "A scheduled video must be private until it goes live.",
                 details={"privacy": ["Must be private when publishAt is set."]},
             )
-        if project.runs.filter(kind="publish.youtube", status__in=("queued", "running")).exists():
+        if project.runs.filter(
+            kind=RunKind.PUBLISH_YOUTUBE, status__in=ACTIVE_RUN_STATUSES
+        ).exists():
             raise InvalidTransition("An upload of this project is already under way.")
-        return start_run(project=project, actor=actor, kind="publish.youtube", params=options)
+        return start_run(project=project, actor=actor, kind=RunKind.PUBLISH_YOUTUBE, params=options)

@@ -23,6 +23,7 @@ from projects.models import (
     Project,
     Render,
     Run,
+    RunKind,
     Shot,
     ShotTransition,
     Stage,
@@ -44,10 +45,10 @@ from vidflow.storage import artifact_url
 logger = logging.getLogger(__name__)
 
 
-RENDER_KIND = "render.final"
+RENDER_KIND = RunKind.RENDER_FINAL
 
 
-THUMBNAIL_KIND = "thumbnail.generate"
+THUMBNAIL_KIND = RunKind.THUMBNAIL_GENERATE
 
 
 CROSSFADE_SECONDS = 0.5

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from projects.models import Chapter, Run, Script
+from projects.models import Chapter, Run, RunKind, Script
 from projects.pipeline import run_kind
 from projects.services import run_succeed
 from projects.stages.base import (
@@ -36,7 +36,7 @@ def _checked_outline(outline: list[ChapterOutline], wanted: int) -> list[Chapter
     return cleaned[: max(wanted, 1) + 2]
 
 
-@run_kind("script.outline")
+@run_kind(RunKind.SCRIPT_OUTLINE)
 def _outline(run: Run) -> None:
     project = run_project(run, "channel")
     wanted = int(run.params.get("chapters") or chapters_for(project.target_seconds))
@@ -60,7 +60,7 @@ def _outline(run: Run) -> None:
         run_succeed(run_id=run.pk, result={"chapters": len(outline)})
 
 
-@run_kind("script.hook")
+@run_kind(RunKind.SCRIPT_HOOK)
 def _hook(run: Run) -> None:
     project = run_project(run, "channel")
     hook = registry.provider("text").hook(story_context(project), outline=outline_of(project))
@@ -80,7 +80,7 @@ def _hook(run: Run) -> None:
         run_succeed(run_id=run.pk, result={"hook": hook})
 
 
-@run_kind("script.chapters")
+@run_kind(RunKind.SCRIPT_CHAPTERS)
 def _chapters(run: Run) -> None:
     """Narrate chapters one by one, landing each as it is written (progress shows it)."""
     from projects.services import run_progress
@@ -124,7 +124,7 @@ def _chapters(run: Run) -> None:
         run_succeed(run_id=run.pk, result={"chapters": len(ids)})
 
 
-@run_kind("script.analyze")
+@run_kind(RunKind.SCRIPT_ANALYZE)
 def _analyze(run: Run) -> None:
     project = run_project(run, "channel", "script")
     chapters = list(project.chapters.all())

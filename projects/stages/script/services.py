@@ -10,7 +10,7 @@ from django.db import transaction
 
 from accounts.models import User
 from billing.services import ChargePart, price
-from projects.models import Chapter, Project, Run, Script, Stage
+from projects.models import Chapter, Project, Run, RunKind, Script, Stage
 from projects.stages.base import (
     lock_project,
     narration_pace,
@@ -59,7 +59,7 @@ def outline_generate(
         return start_run(
             project=project,
             actor=actor,
-            kind="script.outline",
+            kind=RunKind.SCRIPT_OUTLINE,
             parts=[ChargePart("outline", price("script.outline"))],
             params={"chapters": count},
         )
@@ -73,7 +73,7 @@ def hook_generate(*, project_id: Any, actor: User) -> Run:
         return start_run(
             project=project,
             actor=actor,
-            kind="script.hook",
+            kind=RunKind.SCRIPT_HOOK,
             parts=[ChargePart("hook", price("script.hook"))],
         )
 
@@ -94,7 +94,7 @@ def chapters_generate(*, project_id: Any, actor: User, chapter_id: Any = None) -
         return start_run(
             project=project,
             actor=actor,
-            kind="script.chapters",
+            kind=RunKind.SCRIPT_CHAPTERS,
             parts=[ChargePart("narration", cost)],
             params={"chapters": ids},
             total=len(ids),
@@ -109,7 +109,7 @@ def analysis_generate(*, project_id: Any, actor: User) -> Run:
         return start_run(
             project=project,
             actor=actor,
-            kind="script.analyze",
+            kind=RunKind.SCRIPT_ANALYZE,
             parts=[ChargePart("analysis", price("script.analyze"))],
         )
 

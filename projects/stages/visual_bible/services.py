@@ -45,6 +45,7 @@ from projects.models import (
     BibleEntry,
     BibleKind,
     Run,
+    RunKind,
     Stage,
     Variation,
 )
@@ -63,10 +64,10 @@ from vendors.base import (
 )
 from vidflow.errors import InvalidTransition, NotFound, ValidationFailed
 
-BIBLE_RUN = "visual_bible.generate"
+BIBLE_RUN = RunKind.VISUAL_BIBLE_GENERATE
 
 
-VARIATION_RUN = "visual_bible.variation"
+VARIATION_RUN = RunKind.VISUAL_BIBLE_VARIATION
 
 
 PURPOSE = "variation.image"

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from projects.models import Music, Project, Run, Voiceover
+from projects.models import Music, Project, Run, RunKind, Voiceover
 from projects.pipeline import job_handler, run_kind
 from projects.pipeline.artifacts import (
     collect_result,
@@ -71,7 +71,7 @@ def _join_wavs(paths: list[Path], dest: Path, *, pause: float) -> list[tuple[flo
     return spans
 
 
-@run_kind("voiceover.generate")
+@run_kind(RunKind.VOICEOVER_GENERATE)
 def _voiceover(run: Run) -> None:
     project = run_project(run, "channel")
     parts = narration_parts(project)
@@ -185,7 +185,7 @@ def _timings_job_landed(job: VendorJob) -> None:
     _land_timings(run, project, list(outcome.get("data", {}).get("words", [])), source=job.vendor)
 
 
-@run_kind("music.generate")
+@run_kind(RunKind.MUSIC_GENERATE)
 def _music(run: Run) -> None:
     project = run_project(run)
     voiceover = Voiceover.objects.filter(project=project).first()

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from accounts.models import User
 from billing.services import ChargePart, price
-from projects.models import Project, Run, Script, Stage
+from projects.models import Project, Run, RunKind, Script, Stage
 from projects.stages.base import (
     lock_project,
     narration_pace,
@@ -73,7 +73,7 @@ def voiceover_generate(*, project_id: Any, actor: User, voice_id: str = "") -> R
         return start_run(
             project=project,
             actor=actor,
-            kind="voiceover.generate",
+            kind=RunKind.VOICEOVER_GENERATE,
             parts=[ChargePart("voiceover", price("voiceover.minute", minutes))],
             params={"voiceId": voice, "minutes": minutes},
             total=len(parts) + 1,
@@ -86,7 +86,7 @@ def music_generate(*, project_id: Any, actor: User, mood: str, tempo: int) -> Ru
         return start_run(
             project=project,
             actor=actor,
-            kind="music.generate",
+            kind=RunKind.MUSIC_GENERATE,
             parts=[ChargePart("music", price("music"))],
             params={"mood": mood, "tempo": tempo},
         )

@@ -1,0 +1,93 @@
+// 2. Script: the outline's chapters (edit, narrate one or all), the hook, and the analysis
+// (words, estimated length, pacing per chapter, risks).
+
+import { api } from "../core/api.js";
+import { $, $$, clock, fill, h, plural } from "../core/dom.js";
+import { onClick, onSubmit, say } from "./actions.js";
+import { ownRuns, started } from "./following.js";
+import { again, setCounts, staleBadge } from "./marks.js";
+import { applyMarks, base, onPayload, project, refreshProject } from "./workspace.js";
+
+onPayload((p) => {
+  setCounts("script", plural(p.counts.chapters, "chapter"));
+  again("generate-outline", p.counts.chapters, "Generate outline", "Regenerate outline");
+  again("generate-hook", p.selected.hook, "Generate hook", "Regenerate hook");
+});
+
+export async function loadScript() {
+  if (!project.counts.chapters) {
+    fill($("#chapters"), h("li", { class: "help", text: "No outline yet." }));
+    fill($("#analysis"), h("p", { class: "help", text: "No analysis yet." }));
+    return;
+  }
+  const [outline, analysis] = await Promise.all([
+    api("GET", `${base}/script/outline`), api("GET", `${base}/script/analyze`)]);
+  $("#hook-text").value = project.selected.hook;
+  fill($("#chapters"), ...outline.chapters.map(chapterItem));
+  showAnalysis(analysis.analysis);
+  const narrated = outline.chapters.some((c) => c.narration);
+  $("#generate-narration").textContent = narrated ? "Regenerate all narration" : "Narrate all chapters";
+  $("#generate-analysis").textContent = analysis.analysis ? "Analyze again" : "Analyze script";
+  applyMarks();
+}
+
+ownRuns(["script"], "script", loadScript);
+
+function chapterItem(chapter) {
+  const n = chapter.position + 1;
+  const title = h("input", { name: "title", maxlength: 200, value: chapter.title, id: `chapter-${chapter.id}-title` });
+  const narration = h("textarea", { name: "narration", rows: 5, maxlength: 20000, id: `chapter-${chapter.id}-narration` });
+  narration.value = chapter.narration;
+  const words = h("span", { class: "help", text: plural(chapter.words, "word") });
+  const verb = chapter.narration ? "Regenerate narration" : "Narrate this chapter";
+  const save = h("button", { type: "button", class: "secondary", text: "Save chapter", "aria-label": `Save chapter ${n}` });
+  const regenerate = h("button", { type: "button", text: verb, "aria-label": `${verb} (chapter ${n})` });
+  onClick(save, async () => {
+    const saved = await api("PATCH", `${base}/script/chapters/${chapter.id}`, { title: title.value, narration: narration.value });
+    words.textContent = plural(saved.words, "word");
+    say(save, "Chapter saved.", "ok");
+    await refreshProject();
+  });
+  onClick(regenerate, async () => started(await api("POST", `${base}/script/chapters`, { chapterId: chapter.id })));
+  return h("li", { class: "chapter", "data-scope": true, "data-chapter-id": chapter.id },
+           h("h4", {}, `Chapter ${n} `, staleBadge({ "data-stale-id": chapter.id }, "stale: its outline changed, regenerate the narration")),
+           h("label", { for: title.id, text: "Title" }), title,
+           chapter.beats.length ? h("ul", { class: "beats", "aria-label": `Beats of chapter ${n}` }, chapter.beats.map((b) => h("li", { text: b }))) : null,
+           h("label", { for: narration.id, text: "Narration" }), narration,
+           h("div", { class: "actions" }, save, regenerate, words),
+           h("div", { class: "feedback", "aria-live": "polite" }));
+}
+
+function showAnalysis(a) {
+  const box = $("#analysis");
+  if (!a) {
+    fill(box, h("p", { class: "help", text: "No analysis yet." }));
+    return;
+  }
+  fill(box,
+    h("dl", { class: "facts" },
+      h("dt", { text: "Words" }), h("dd", { text: a.wordCount }),
+      h("dt", { text: "Estimated length" }), h("dd", { text: `${clock(a.estimatedSeconds)} (target ${clock(a.targetSeconds)})` }),
+      h("dt", { text: "Hook strength" }), h("dd", { text: `${Math.round(a.hookStrength * 100)} %` })),
+    h("table", { class: "list" },
+      h("caption", { class: "sr-only", text: "Pacing per chapter" }),
+      h("thead", {}, h("tr", {}, ["Chapter", "Words", "Seconds", "Note"].map((t) => h("th", { scope: "col", text: t })))),
+      h("tbody", {}, a.chapters.map((row) => h("tr", {},
+        h("td", { text: row.title }), h("td", { text: row.words }), h("td", { text: row.seconds }), h("td", { text: row.note || "" }))))),
+    a.risks.length ? h("div", {}, h("h4", { text: "Risks" }), h("ul", {}, a.risks.map((r) => h("li", { text: r })))) : null);
+}
+
+// Replacing narrated chapters throws the creator's work away: ask first.
+onClick($("#generate-outline"), async () => {
+  const narrated = $$("#chapters textarea").some((t) => t.value.trim());
+  if (narrated && !window.confirm("Replace the outline? The chapters and their narration will be replaced.")) return undefined;
+  return started(await api("POST", `${base}/script/outline`, narrated ? { replace: true } : {}));
+});
+onClick($("#generate-hook"), async () => started(await api("POST", `${base}/script/hook`)));
+onClick($("#generate-narration"), async () => started(await api("POST", `${base}/script/chapters`, {})));
+onClick($("#generate-analysis"), async () => started(await api("POST", `${base}/script/analyze`)));
+onSubmit($("#hook-form"), async (data, button) => {
+  await api("PATCH", `${base}/script/hook`, { hook: data.get("hook") });
+  say(button, "Hook saved.", "ok");
+  await refreshProject();
+});

@@ -1,0 +1,75 @@
+// 4. Voiceover and music: the voice picker with samples (it also fills the channel setup's
+// voice list), the narration player, and a music bed by mood and tempo.
+
+import { api } from "../core/api.js";
+import { $, clock, fill, h, plural } from "../core/dom.js";
+import { onClick, onSubmit } from "./actions.js";
+import { ownRuns, started } from "./following.js";
+import { again, forget, keyed } from "./marks.js";
+import { base, onPayload, project } from "./workspace.js";
+
+let voices = [];
+
+onPayload((p) => {
+  again("generate-voiceover", p.selected.voiceover, "Generate voiceover", "Regenerate voiceover");
+  showVoiceover(p.selected.voiceover);
+  showMusic(p.selected.music);
+});
+
+ownRuns(["voiceover"], "voiceover", async () => forget("#voiceover-current"));
+ownRuns(["music"], "music", async () => forget("#music-current"));
+
+export async function loadVoices() {
+  voices = await api("GET", "/api/voices");
+  const select = $("#voice-select");
+  const current = project.voiceId || (project.selected.voiceover && project.selected.voiceover.voiceId) || "";
+  select.replaceChildren(h("option", { value: "", text: "Default voice (the channel's, else the language's)" }),
+                         ...voices.map((v) => h("option", { value: v.id, text: `${v.name} · ${v.language} · ${v.engine}`, selected: v.id === current })));
+  fill($("#voice-ids"), ...voices.map((v) => h("option", { value: v.id })));
+  showVoiceSample();
+  forget("#voiceover-current");  // now its voice can be named
+  showVoiceover(project.selected.voiceover);
+}
+
+function voiceName(id) {
+  const voice = voices.find((v) => v.id === id);
+  return voice ? `${voice.name} (${voice.language})` : `voice ${id}`;
+}
+
+function showVoiceSample() {
+  const voice = voices.find((v) => v.id === $("#voice-select").value);
+  const sample = $("#voice-sample");
+  sample.hidden = !voice;
+  $("#voice-description").textContent = voice ? voice.description : "";
+  if (voice && sample.dataset.voice !== voice.id) {
+    sample.dataset.voice = voice.id;
+    sample.src = voice.sampleUrl;
+  }
+}
+$("#voice-select").addEventListener("change", showVoiceSample);
+
+onClick($("#generate-voiceover"), async () =>
+  started(await api("POST", `${base}/voiceover/generate`, { voiceId: $("#voice-select").value })));
+
+function showVoiceover(voiceover) {
+  keyed($("#voiceover-current"), voiceover, () => {
+    if (!voiceover) return [h("p", { class: "help", text: "No voiceover yet." })];
+    return [
+      voiceover.audioUrl ? h("audio", { controls: true, preload: "metadata", src: voiceover.audioUrl, "aria-label": "Voiceover" }) : null,
+      h("p", { class: "facts-line", text: `${plural(voiceover.words, "word")} · ${clock(voiceover.duration)} · ${voiceName(voiceover.voiceId)}` }),
+    ];
+  });
+}
+
+onSubmit($("#music-form"), async (data) =>
+  started(await api("POST", `${base}/music/generate`, { mood: data.get("mood"), tempo: Number(data.get("tempo")) })));
+
+function showMusic(music) {
+  keyed($("#music-current"), music, () => {
+    if (!music) return [h("p", { class: "help", text: "No music yet." })];
+    return [
+      music.audioUrl ? h("audio", { controls: true, preload: "metadata", src: music.audioUrl, "aria-label": "Music" }) : null,
+      h("p", { class: "facts-line", text: `${music.mood} · ${music.tempo} beats a minute · ${clock(music.duration)}` }),
+    ];
+  });
+}
