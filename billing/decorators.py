@@ -15,7 +15,7 @@ def billable(handler: Handler) -> Handler:
 
     It then needs the ``generate`` scope and counts against the generation rate tier
     (``vidflow.api.permissions.route_attr`` reads these marks), and its service must charge
-    through ``projects.stages.start_run`` / ``projects.services.run_create_charged``: the charge,
+    through ``projects.stages.run_launch`` / ``projects.services.run_create_charged``: the charge,
     the run and the enqueued task commit together, so a 402 INSUFFICIENT_CREDITS leaves nothing
     behind.
     """

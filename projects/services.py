@@ -303,7 +303,7 @@ def run_create_charged(
 
 
 @transaction.atomic
-def run_start(*, run_id: Any) -> Run | None:
+def run_mark_running(*, run_id: Any) -> Run | None:
     """Mark a queued run running. Returns None when the run is no longer queued (cancelled,
     reaped, or started by an earlier delivery of the same task), so the caller can stop."""
     run = Run.objects.select_for_update().get(pk=run_id)

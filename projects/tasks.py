@@ -32,9 +32,9 @@ def shot_task(run_id: str, shot_id: str) -> None:
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def vendor_job_finished_task(job_id: str) -> None:
     """A vendor reported a job's outcome (callback or poll): continue the pipeline."""
-    from projects.pipeline.jobs import job_landed
+    from projects.pipeline.jobs import job_continue
 
-    job_landed(job_id=job_id)
+    job_continue(job_id=job_id)
 
 
 @shared_task(ignore_result=True)

@@ -2,7 +2,7 @@
 
 A task sent from inside a transaction that later rolls back would act on rows that never
 existed (or charge for a run that was refused); ``on_commit`` sends it only if the work it
-depends on is really there (reliability.md, item 21).
+depends on is really there (docs/reliability.md, item 21).
 """
 
 from __future__ import annotations

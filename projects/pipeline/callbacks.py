@@ -1,7 +1,7 @@
 """Vendor callback endpoints: ``POST /api/kie/callback``, ``/api/wavespeed/callback``,
 ``/api/assemblyai/callback``.
 
-A callback is believed only when it proves itself every way its vendor allows (reliability.md
+A callback is believed only when it proves itself every way its vendor allows (docs/reliability.md
 items 17-19):
 
 1. the job named by ``?job=`` exists and belongs to this vendor (else 404);

@@ -22,7 +22,7 @@ from . import JOB_HANDLERS
 logger = logging.getLogger(__name__)
 
 
-def job_landed(*, job_id: Any) -> None:
+def job_continue(*, job_id: Any) -> None:
     """Continue the pipeline with a finished job's outcome (called from a task; repeatable)."""
     job = VendorJob.objects.select_related("run").filter(pk=job_id).first()
     if job is None or not job.is_finished:

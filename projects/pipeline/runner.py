@@ -8,7 +8,7 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 
 from projects.models import Run
-from projects.services import run_fail, run_start
+from projects.services import run_fail, run_mark_running
 from vidflow.api.error_codes import ErrorCode
 from vidflow.errors import AppError
 
@@ -32,7 +32,7 @@ def execute_run(*, run_id: Any) -> None:
     Safe to call again for the same run: a redelivered task finds the run running and the kind
     picks up where the first delivery stopped.
     """
-    run = run_start(run_id=run_id)
+    run = run_mark_running(run_id=run_id)
     if run is None:
         return
     kind = RUN_KINDS.get(run.kind)

@@ -24,10 +24,9 @@ from projects.services import (
     run_create_charged,
 )
 from vendors.base import ProviderError, ProviderUnavailableError, StoryContext
+from vendors.text import WORDS_PER_MINUTE
 from vidflow.errors import NotFound, ProviderUnavailable, VendorError
 from vidflow.queue import enqueue_on_commit
-
-WORDS_PER_MINUTE = 150  # narration pace the product plans with (about 2.5 words a second)
 
 
 def narration_pace() -> int:
@@ -58,7 +57,7 @@ def lock_project(*, project_id: Any, actor: User, advance_to: str | None = None)
     return project
 
 
-def start_run(
+def run_launch(
     *,
     project: Project,
     actor: User,
@@ -158,7 +157,7 @@ __all__ = [
     "mark_delivered",
     "narration_pace",
     "provider_errors",
+    "run_launch",
     "run_project",
-    "start_run",
     "story_context",
 ]

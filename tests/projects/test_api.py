@@ -323,10 +323,10 @@ def test_browsable_api_works_for_a_signed_in_user(client: Any, user: User) -> No
 def test_a_long_poll_answers_when_the_run_moves(user: User, client_for: Any) -> None:
     import threading
 
-    from projects.services import run_progress, run_start
+    from projects.services import run_mark_running, run_progress
 
     run = run_create(owner=user, kind="render", total=4)
-    run_start(run_id=run.pk)
+    run_mark_running(run_id=run.pk)
 
     def work() -> None:
         try:

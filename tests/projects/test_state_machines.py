@@ -19,7 +19,7 @@ from projects.services import (
     project_advance,
     run_create,
     run_fail,
-    run_start,
+    run_mark_running,
     run_succeed,
     transition_apply,
 )
@@ -123,14 +123,16 @@ def test_shot_regenerate_is_refused_while_generating(user: User) -> None:
 def test_run_lifecycle_and_idempotent_steps(user: User) -> None:
     run = run_create(owner=user, kind="render", total=3)
 
-    assert run_start(run_id=run.pk) is not None
-    assert run_start(run_id=run.pk) is not None  # a redelivered task finds it running: carry on
+    assert run_mark_running(run_id=run.pk) is not None
+    assert (
+        run_mark_running(run_id=run.pk) is not None
+    )  # a redelivered task finds it running: carry on
     finished = run_succeed(run_id=run.pk, result={"ok": True})
     assert finished is not None
     assert finished.status == "succeeded"
     assert finished.progress_done == 3
     assert run_succeed(run_id=run.pk) is None  # already finished: nothing changes
     assert run_fail(run_id=run.pk, code="X", message="late") is None
-    assert run_start(run_id=run.pk) is None
+    assert run_mark_running(run_id=run.pk) is None
     names = list(Event.objects.filter(subject_id=run.pk).values_list("name", flat=True))
     assert names == ["create", "start", "succeed"]

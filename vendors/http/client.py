@@ -1,6 +1,6 @@
 """The one HTTP layer every vendor adapter uses: auth headers, timeouts, bounded retries, downloads.
 
-Retries (reliability.md item 22): 429, 5xx and network errors are retried up to
+Retries (docs/reliability.md, item 22): 429, 5xx and network errors are retried up to
 ``VENDOR_MAX_RETRIES`` times, waiting an exponentially growing, fully jittered delay (AWS
 "Exponential Backoff And Jitter": ``uniform(0, min(cap, base * 2**attempt))``), or the vendor's
 ``Retry-After`` when it sends one. When the attempts run out the call raises

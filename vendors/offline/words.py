@@ -13,13 +13,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from vendors.base import WordTiming
+from vendors.text import script_words
 
-_TOKEN_RE = re.compile(r"\S+")
 _NORM_RE = re.compile(r"[^\w']+")
 
-
-def script_words(text: str) -> list[str]:
-    return [w for w in _TOKEN_RE.findall(text) if any(c.isalnum() for c in w)]
+__all__ = ["align_to_script", "normalize_word", "script_words"]
 
 
 def normalize_word(word: str) -> str:

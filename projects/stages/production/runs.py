@@ -394,7 +394,7 @@ def settle(*, run_id: Any) -> None:
 
 
 @job_handler("shot.image", "shot.video")
-def job_outcome_landed(job: VendorJob) -> None:
+def shot_job_finished(job: VendorJob) -> None:
     """A vendor finished a shot's step: store its result and continue the shot."""
     if job.status != "succeeded":
         reason = (job.outcome or {}).get("error") or "the vendor reported a failure"

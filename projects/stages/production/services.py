@@ -23,7 +23,7 @@ from projects.models import (
 from projects.services import shots_generate
 from projects.stages.base import (
     lock_project,
-    start_run,
+    run_launch,
 )
 from projects.staleness import stale_render, stale_shots
 from vidflow.errors import InvalidTransition, NotFound, ValidationFailed
@@ -131,7 +131,7 @@ def shots_plan(*, project_id: Any, actor: User, replace: bool = False) -> Run:
             state__in=(ShotState.GENERATING_IMAGE, ShotState.GENERATING_VIDEO)
         ).exists():
             raise InvalidTransition("Shots are generating; wait for them or cancel their run.")
-        return start_run(project=project, actor=actor, kind=RunKind.SHOTS_PLAN)
+        return run_launch(project=project, actor=actor, kind=RunKind.SHOTS_PLAN)
 
 
 def shot_edit(*, project_id: Any, actor: User, shot_id: Any, changes: dict[str, Any]) -> Shot:

@@ -17,7 +17,7 @@ from accounts.models import User
 from projects.models import ACTIVE_RUN_STATUSES, Channel, Project, Run, RunKind, Stage
 from projects.stages.base import (
     lock_project,
-    start_run,
+    run_launch,
     story_context,
 )
 from vendors import registry
@@ -158,4 +158,6 @@ def publish_youtube(*, project_id: Any, actor: User, options: dict[str, Any]) ->
             kind=RunKind.PUBLISH_YOUTUBE, status__in=ACTIVE_RUN_STATUSES
         ).exists():
             raise InvalidTransition("An upload of this project is already under way.")
-        return start_run(project=project, actor=actor, kind=RunKind.PUBLISH_YOUTUBE, params=options)
+        return run_launch(
+            project=project, actor=actor, kind=RunKind.PUBLISH_YOUTUBE, params=options
+        )

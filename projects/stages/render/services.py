@@ -34,7 +34,7 @@ from projects.models import (
 from projects.pipeline.artifacts import input_file
 from projects.stages.base import (
     lock_project,
-    start_run,
+    run_launch,
 )
 from vendors.render import (
     TimelineShot,
@@ -83,7 +83,7 @@ def render_start(
         ).exists():
             raise InvalidTransition("A render is already running; wait for it or cancel it.")
         width, height = frame_size(project.aspect_ratio, resolution or project.resolution)
-        return start_run(
+        return run_launch(
             project=project,
             actor=actor,
             kind=RENDER_KIND,
@@ -123,7 +123,7 @@ def thumbnail_generate(
         project = lock_project(project_id=project_id, actor=actor)
         shot = key_shot(project, shot_id)
         text = " ".join((title or project.selected_title or project.title).split())
-        return start_run(
+        return run_launch(
             project=project,
             actor=actor,
             kind=THUMBNAIL_KIND,

@@ -18,8 +18,9 @@ from projects.stages.base import (
 from projects.staleness import after_hook_edit, after_narration_edit, after_outline_change
 from vendors import registry
 from vendors.base import ChapterOutline, ProviderError
+from vendors.text import word_count
 
-from .services import HOOK_WORDS_ESTIMATE, analyze, chapters_for, outline_of, word_count
+from .services import HOOK_WORDS_ESTIMATE, analyze, chapters_for, outline_of
 
 
 def _checked_outline(outline: list[ChapterOutline], wanted: int) -> list[ChapterOutline]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from django.db import transaction
@@ -14,10 +13,11 @@ from projects.models import Chapter, Project, Run, RunKind, Script, Stage
 from projects.stages.base import (
     lock_project,
     narration_pace,
-    start_run,
+    run_launch,
 )
 from projects.staleness import after_hook_edit, after_narration_edit, after_outline_change
 from vendors.base import ChapterOutline
+from vendors.text import word_count
 from vidflow.errors import InvalidTransition, NotFound
 
 MAX_CHAPTERS = 12
@@ -26,16 +26,9 @@ MAX_CHAPTERS = 12
 HOOK_WORDS_ESTIMATE = 25  # before a hook exists
 
 
-_WORD = re.compile(r"[\w'\u2019-]+")
-
-
 def chapters_for(target_seconds: int) -> int:
     """About one chapter per half minute, at least two."""
     return max(2, min(MAX_CHAPTERS, round(target_seconds / 30)))
-
-
-def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
 
 
 def outline_of(project: Project) -> tuple[ChapterOutline, ...]:
@@ -56,7 +49,7 @@ def outline_generate(
                 "The outline has narrated chapters; send replace: true to replace them."
             )
         count = chapters or chapters_for(project.target_seconds)
-        return start_run(
+        return run_launch(
             project=project,
             actor=actor,
             kind=RunKind.SCRIPT_OUTLINE,
@@ -70,7 +63,7 @@ def hook_generate(*, project_id: Any, actor: User) -> Run:
         project = lock_project(project_id=project_id, actor=actor, advance_to=Stage.SCRIPT)
         if not project.chapters.exists():
             raise InvalidTransition("The hook needs an outline: generate the outline first.")
-        return start_run(
+        return run_launch(
             project=project,
             actor=actor,
             kind=RunKind.SCRIPT_HOOK,
@@ -91,7 +84,7 @@ def chapters_generate(*, project_id: Any, actor: User, chapter_id: Any = None) -
             ids, cost = [str(chapter_id)], price("script.chapter")
         else:
             ids, cost = [str(c.pk) for c in chapters], price("script.chapters")
-        return start_run(
+        return run_launch(
             project=project,
             actor=actor,
             kind=RunKind.SCRIPT_CHAPTERS,
@@ -106,7 +99,7 @@ def analysis_generate(*, project_id: Any, actor: User) -> Run:
         project = lock_project(project_id=project_id, actor=actor, advance_to=Stage.SCRIPT)
         if not project.chapters.exclude(narration="").exists():
             raise InvalidTransition("The analysis needs narration: narrate the chapters first.")
-        return start_run(
+        return run_launch(
             project=project,
             actor=actor,
             kind=RunKind.SCRIPT_ANALYZE,

@@ -253,7 +253,7 @@ def settle(*, run_id: Any) -> None:
 
 
 @job_handler(PURPOSE)
-def variation_job_landed(job: VendorJob) -> None:
+def variation_job_finished(job: VendorJob) -> None:
     """A vendor finished drawing an entry: store the picture (or record why not) and settle the
     run."""
     failure = ""

@@ -55,7 +55,7 @@ from projects.stages.base import (
     lock_project,
     locked_active_run,
     mark_delivered,
-    start_run,
+    run_launch,
 )
 from projects.stages.production.runs import seed_for
 from projects.staleness import after_reference_change
@@ -189,7 +189,7 @@ def bible_generate(
             for kind, cap in caps.items()
             for slot in range(1, cap + 1)
         ]
-        return start_run(
+        return run_launch(
             project=project,
             actor=actor,
             kind=BIBLE_RUN,
@@ -208,7 +208,7 @@ def variation_generate(*, project_id: Any, actor: User, kind: str, entry_id: Any
     with transaction.atomic():
         project = lock_project(project_id=project_id, actor=actor)
         entry = entry_get(project_id=project.pk, kind=kind, entry_id=entry_id)
-        return start_run(
+        return run_launch(
             project=project,
             actor=actor,
             kind=VARIATION_RUN,

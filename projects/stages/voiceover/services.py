@@ -14,13 +14,13 @@ from projects.models import Project, Run, RunKind, Script, Stage
 from projects.stages.base import (
     lock_project,
     narration_pace,
-    start_run,
+    run_launch,
 )
-from projects.stages.script.services import word_count
 from vendors import registry
 from vendors.base import (
     ProviderError,
 )
+from vendors.text import word_count
 from vidflow.errors import InvalidTransition, ValidationFailed
 
 PAUSE_BETWEEN_PARTS = 0.45  # seconds of silence between the hook and each chapter
@@ -70,7 +70,7 @@ def voiceover_generate(*, project_id: Any, actor: User, voice_id: str = "") -> R
         voice = voice_for(project, voice_id)
         check_voice(voice)
         minutes = max(1, math.ceil(sum(word_count(t) for _, t in parts) / narration_pace()))
-        return start_run(
+        return run_launch(
             project=project,
             actor=actor,
             kind=RunKind.VOICEOVER_GENERATE,
@@ -83,7 +83,7 @@ def voiceover_generate(*, project_id: Any, actor: User, voice_id: str = "") -> R
 def music_generate(*, project_id: Any, actor: User, mood: str, tempo: int) -> Run:
     with transaction.atomic():
         project = lock_project(project_id=project_id, actor=actor, advance_to=Stage.VOICEOVER)
-        return start_run(
+        return run_launch(
             project=project,
             actor=actor,
             kind=RunKind.MUSIC_GENERATE,

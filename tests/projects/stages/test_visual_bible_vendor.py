@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from billing.models import CreditAccount, EntryKind, LedgerEntry
 from projects.models import BibleEntry, Run, Variation
-from projects.pipeline.jobs import job_landed
+from projects.pipeline.jobs import job_continue
 from projects.pipeline.models import JobStatus, VendorJob
 from vendors.simulator import Simulator
 
@@ -47,7 +47,7 @@ def _callbacks_arrive(
     for delivery in kie.wait_for_callbacks(total):
         assert deliver(delivery).status_code == 200
     for job in VendorJob.objects.filter(run=run).order_by("created_at"):
-        job_landed(job_id=job.pk)
+        job_continue(job_id=job.pk)
 
 
 def test_each_entry_is_a_vendor_job_and_lands_from_its_callback(
@@ -99,7 +99,7 @@ def test_a_redelivered_task_submits_nothing_twice(
     assert BibleEntry.objects.filter(project=project).count() == 2
     _callbacks_arrive(run, kie, deliver, 2)
     assert Variation.objects.count() == 2
-    job_landed(job_id=VendorJob.objects.filter(run=run).first().pk)  # a duplicate outcome
+    job_continue(job_id=VendorJob.objects.filter(run=run).first().pk)  # a duplicate outcome
     assert Variation.objects.count() == 2
     run.refresh_from_db()
     assert (run.status, run.credits_refunded) == ("succeeded", 5)

@@ -16,6 +16,7 @@ from vendors.base import (
     ShotSegment,
     StoryContext,
 )
+from vendors.text import word_count
 
 from . import _banks as banks
 from . import _lexicon as lex
@@ -29,7 +30,6 @@ from ._text import (
     pick_by_hash,
     rng_for,
     sentences,
-    word_count,
     wordset,
 )
 

@@ -11,6 +11,10 @@ from itertools import cycle
 from random import Random
 
 from vendors.base import ChapterOutline, StoryContext, TitleSuggestion
+from vendors.text import (
+    WORDS_PER_MINUTE,  # the product's narration pace
+    word_count,
+)
 
 from . import _banks as banks
 from . import _lexicon as lex
@@ -22,11 +26,9 @@ from ._text import (
     rng_for,
     sentences,
     title_case,
-    word_count,
     wordset,
 )
 
-WORDS_PER_MINUTE = 150  # the product's narration pace
 MAX_CHAPTERS = 12  # what suggested_chapters ever proposes
 MAX_REQUESTED_CHAPTERS = 20  # an explicit request is honoured up to this
 TITLE_LIMIT = 100  # YouTube's title limit, in characters

@@ -30,11 +30,6 @@ def rng_for(*parts: object) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
-def word_count(text: str) -> int:
-    """Words as a voiceover counts them: whitespace-separated."""
-    return len(text.split())
-
-
 def sentences(text: str) -> list[str]:
     """Split prose into sentences, keeping "Dr. Quinn" in one piece."""
     protected = text.strip()
