@@ -34,10 +34,11 @@ from projects.models import (
     ShotTransition,
     Voiceover,
 )
-from projects.pipeline import job_handler, run_kind
+from projects.pipeline import fanin, job_handler, run_kind
 from projects.pipeline.artifacts import collect_result, input_file, invoke_provider, store, workdir
+from projects.pipeline.fanin import Tally
 from projects.pipeline.models import VendorJob
-from projects.services import run_fail, run_progress, run_succeed, transition_apply
+from projects.services import run_succeed, transition_apply
 from projects.stages.base import (
     locked_active_run,
     mark_delivered,
@@ -359,35 +360,24 @@ def step_failed(*, run_id: Any, shot_id: Any, reason: str) -> None:
     settle(run_id=run_id)
 
 
-def settle(*, run_id: Any) -> None:
-    """Count the run's settled shots; when all are, finish the run (refunding what did not land).
+def _shots_tally(run: Run) -> Tally:
+    shot_ids = run.params.get("shots", [])
+    states = dict(Shot.objects.filter(pk__in=shot_ids, run=run).values_list("pk", "state"))
+    settled = [pk for pk, state in states.items() if state in SETTLED]
+    failed = [str(pk) for pk, state in states.items() if state == ShotState.FAILED]
+    outcome = {str(pk): str(state) for pk, state in states.items()}
+    failure = None
+    if failed:
+        message = f"{len(failed)} of {len(shot_ids)} shots failed; their unused credit is refunded."
+        failure = (ErrorCode.VENDOR_ERROR, message)
+    return Tally(
+        total=len(shot_ids), settled=len(settled), result={"shots": outcome}, failure=failure
+    )
 
-    Locks the run so that two shots settling at once count each other.
-    """
-    with transaction.atomic():
-        run = Run.objects.select_for_update().get(pk=run_id)
-        if run.status not in ACTIVE_RUN_STATUSES:
-            return
-        shot_ids = run.params.get("shots", [])
-        states = dict(Shot.objects.filter(pk__in=shot_ids, run=run).values_list("pk", "state"))
-        settled = [pk for pk, state in states.items() if state in SETTLED]
-        run_progress(run_id=run.pk, done=len(settled))
-        if len(settled) < len(shot_ids):
-            return
-        failed = [str(pk) for pk, state in states.items() if state == ShotState.FAILED]
-        outcome = {str(pk): str(state) for pk, state in states.items()}
-        if not failed:
-            run_succeed(run_id=run.pk, result={"shots": outcome})
-            return
-        run.result = {"shots": outcome}
-        run.save(update_fields=["result"])
-        run_fail(
-            run_id=run.pk,
-            code=ErrorCode.VENDOR_ERROR,
-            message=(
-                f"{len(failed)} of {len(shot_ids)} shots failed; their unused credit is refunded."
-            ),
-        )
+
+def settle(*, run_id: Any) -> None:
+    """A shot of the run settled: finish the run when all have (``pipeline.fanin``)."""
+    fanin.settle(run_id=run_id, tally=_shots_tally)
 
 
 # --- vendor outcomes --------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db import transaction
 
-from billing.services import credits_refund_unused
 from projects.models import (
     BibleEntry,
     BibleKind,
@@ -14,10 +13,11 @@ from projects.models import (
     Run,
     Variation,
 )
-from projects.pipeline import job_handler, run_kind
+from projects.pipeline import fanin, job_handler, run_kind
 from projects.pipeline.artifacts import collect_result, invoke_provider, workdir
+from projects.pipeline.fanin import Tally
 from projects.pipeline.models import JobStatus, VendorJob
-from projects.services import run_fail, run_progress, run_succeed
+from projects.services import run_progress
 from projects.stages.base import (
     locked_active_run,
     run_project,
@@ -191,65 +191,48 @@ def _drawn(run: Run) -> set[str]:
     return {str(pk) for pk in Variation.objects.filter(run=run).values_list("entry_id", flat=True)}
 
 
+def _drawings_tally(run: Run) -> Tally | None:
+    if "plan" not in run.params:
+        return None
+    plan = run.params["plan"]
+    ids = [item["entry"] for item in plan]
+    drawn = _drawn(run)
+    alive = {str(pk) for pk in BibleEntry.objects.filter(pk__in=ids).values_list("pk", flat=True)}
+    failed: dict[str, str] = run.params.get("failed", {})
+    settled = [i for i in ids if i in drawn or i in failed or i not in alive]
+    variations = {
+        str(entry): str(pk)
+        for entry, pk in Variation.objects.filter(run=run).values_list("entry_id", "pk")
+    }
+    result: dict[str, Any] = {
+        "entries": [
+            {
+                "entryId": item["entry"],
+                "name": item["name"],
+                "variationId": variations.get(item["entry"]),
+            }
+            for item in plan
+        ],
+        "drawn": len(drawn),
+    }
+    if "created" in run.params:
+        result["created"] = run.params["created"]
+        result["skipped"] = run.params.get("skipped", [])
+    failure = None
+    if failed:
+        result["failed"] = failed
+        message = f"{len(failed)} of {len(ids)} drawings failed; their credit is refunded."
+        failure = (ErrorCode.VENDOR_ERROR, message)
+    elif ids and not drawn:
+        message = "Nothing was drawn: the entries were deleted meanwhile. Refunded."
+        failure = (ErrorCode.NOT_FOUND, message)
+    return Tally(total=len(ids), settled=len(settled), result=result, failure=failure)
+
+
 def settle(*, run_id: Any) -> None:
-    """When every planned drawing has landed, failed or lost its entry, finish the run and
-    refund the slots that did not land. Locks the run, so concurrent callbacks count each other.
-    """
-    with transaction.atomic():
-        run = Run.objects.select_for_update().get(pk=run_id)
-        if not run.is_active or "plan" not in run.params:
-            return
-        plan = run.params["plan"]
-        ids = [item["entry"] for item in plan]
-        drawn = _drawn(run)
-        entries = BibleEntry.objects.filter(pk__in=ids)
-        alive = {str(pk) for pk in entries.values_list("pk", flat=True)}
-        failed: dict[str, str] = run.params.get("failed", {})
-        settled = [i for i in ids if i in drawn or i in failed or i not in alive]
-        run_progress(run_id=run.pk, done=len(settled))
-        if len(settled) < len(ids):
-            return  # a vendor still has some
-        variations = {
-            str(entry): str(pk)
-            for entry, pk in Variation.objects.filter(run=run).values_list("entry_id", "pk")
-        }
-        result: dict[str, Any] = {
-            "entries": [
-                {
-                    "entryId": item["entry"],
-                    "name": item["name"],
-                    "variationId": variations.get(item["entry"]),
-                }
-                for item in plan
-            ],
-            "drawn": len(drawn),
-        }
-        if "created" in run.params:
-            result["created"] = run.params["created"]
-            result["skipped"] = run.params.get("skipped", [])
-        if failed:
-            run.result = {**result, "failed": failed}
-            run.save(update_fields=["result"])
-            run_fail(
-                run_id=run.pk,
-                code=ErrorCode.VENDOR_ERROR,
-                message=f"{len(failed)} of {len(ids)} drawings failed; their credit is refunded.",
-            )
-            return
-        if ids and not drawn:
-            run.result = result
-            run.save(update_fields=["result"])
-            run_fail(
-                run_id=run.pk,
-                code=ErrorCode.NOT_FOUND,
-                message="Nothing was drawn: the entries were deleted meanwhile. Refunded.",
-            )
-            return
-        run_succeed(run_id=run.pk, result=result)
-        credits_refund_unused(
-            reference=run.pk,
-            reason=f"Refund: {run.kind} drew {len(drawn)} of what it was charged for",
-        )
+    """When every planned drawing has been stored, failed or lost its entry, finish the run and
+    refund the slots that were not drawn (``pipeline.fanin``)."""
+    fanin.settle(run_id=run_id, tally=_drawings_tally)
 
 
 @job_handler(PURPOSE)
