@@ -20,6 +20,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from vidflow.storage import artifact_url
+
 from .models import (
     ACTIVE_RUN_STATUSES,
     STAGE_ORDER,
@@ -107,7 +109,6 @@ def _summary_sql() -> str:
 
 def build_payload(project: Project) -> Payload:
     """Status, completed stages, stale marks, counts, selected artifacts and credits spent."""
-    from vidflow.storage import artifact_url
 
     pk = Project._meta.pk.get_db_prep_value(project.pk, connection)
     params: dict[str, Any] = {"p": pk}

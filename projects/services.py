@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from billing.services import ChargePart, credits_charge, credits_refund_unused, price
+from projects.tasks import run_task
 from vidflow.errors import Forbidden, InvalidTransition, NotFound
 from vidflow.fsm import apply_transition
 from vidflow.queue import enqueue_on_commit
@@ -479,7 +480,6 @@ def shots_generate(*, project_id: Any, actor: User, shot_ids: list[Any] | None =
     Raises InvalidTransition saying why when the project or a shot cannot generate now, and
     InsufficientCredits (402) with nothing changed when the balance is short.
     """
-    from projects.tasks import run_task
 
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project_id, owner=actor)

@@ -27,6 +27,7 @@ from vendors.base import (
     PendingJob,
     ProviderError,
 )
+from vendors.http import async_adapter
 from vendors.http.client import SubmitUncertainError
 from vidflow.storage import vendor_fetch_url
 
@@ -125,7 +126,6 @@ def job_outcome(job: VendorJob) -> JobOutcome:
 
 def collect_result(job: VendorJob, *, into: Path) -> MediaFile:
     """Download a successful vendor job's result file through the adapter that submitted it."""
-    from vendors.http import async_adapter
 
     adapter = async_adapter(vendor=job.vendor, capability=job.capability)
     if adapter is None:

@@ -15,6 +15,7 @@ from projects.pipeline.models import JobStatus, VendorJob
 from projects.pipeline.vendor_jobs import job_finish
 from projects.services import run_fail
 from vendors.base import ProviderError
+from vendors.http import async_adapter
 from vidflow.api.error_codes import ErrorCode
 
 from . import JOB_HANDLERS
@@ -40,7 +41,6 @@ def job_continue(*, job_id: Any) -> None:
 def poll_vendor_jobs(*, older_than: timedelta | None = None) -> int:
     """Ask vendors about jobs that should have called back by now (a lost or refused callback).
     Returns how many jobs this finished."""
-    from vendors.http import async_adapter
 
     if older_than is None:
         older_than = timedelta(seconds=settings.VENDOR_POLL_AFTER)

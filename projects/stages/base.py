@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+
 from accounts.models import User
 from billing.services import ChargePart, parts_delivered
 from projects.models import ACTIVE_RUN_STATUSES, Project, Run
@@ -23,6 +25,8 @@ from projects.services import (
     run_create,
     run_create_charged,
 )
+from projects.tasks import run_task
+from vendors import registry
 from vendors.base import ProviderError, ProviderUnavailableError, StoryContext
 from vendors.text import WORDS_PER_MINUTE
 from vidflow.errors import NotFound, ProviderUnavailable, VendorError
@@ -35,9 +39,6 @@ def narration_pace() -> int:
     NARRATION_WORDS_PER_MINUTE, else what the speech provider says of itself
     (``words_per_minute``: the offline Piper voice is much quicker than a narrator), else the
     product's pace."""
-    from django.conf import settings
-
-    from vendors import registry
 
     if settings.NARRATION_WORDS_PER_MINUTE:
         return int(settings.NARRATION_WORDS_PER_MINUTE)
@@ -73,7 +74,6 @@ def run_launch(
     Must be called inside the caller's transaction: the charge, the run and the task are all or
     nothing.
     """
-    from projects.tasks import run_task
 
     parts = [p for p in parts if p.amount > 0]
     if parts:

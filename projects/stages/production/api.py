@@ -12,6 +12,7 @@ from billing.decorators import billable, queues_work
 from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
 from projects.models import Shot
 from projects.serializers import RunSerializer
+from vidflow.errors import NotFound
 
 from . import services as stage
 from .serializers import (
@@ -37,7 +38,6 @@ class ShotsViewSet(StageViewSet):
         )
 
     def _shot(self, shot_id: str) -> Shot:
-        from vidflow.errors import NotFound
 
         shot = self._shots().filter(pk=shot_id).first()
         if shot is None:

@@ -46,6 +46,7 @@ from projects.stages.base import (
     story_context,
 )
 from projects.staleness import stale_render
+from projects.tasks import shot_task
 from vendors import registry
 from vendors.base import (
     AnimateRequest,
@@ -61,6 +62,7 @@ from vendors.base import (
     VisualRef,
 )
 from vendors.media import cut_audio
+from vendors.offline.kenburns import KenBurnsVideo
 from vidflow.api.error_codes import ErrorCode
 from vidflow.errors import InvalidTransition
 
@@ -85,7 +87,6 @@ def seed_for(*parts: Any) -> int:
 @run_kind(RunKind.SHOTS_GENERATE)
 def generate_shots(run: Run) -> None:
     """Fan the run's shots out as one task each, so any number of workers share them."""
-    from projects.tasks import shot_task
 
     shot_ids: list[str] = run.params.get("shots", [])
     if not shot_ids:
@@ -258,7 +259,6 @@ def _line_audio(shot: Shot, duration: float, into: Path) -> InputFile:
 
 
 def _animated_still(run: Run, shot: Shot, into: Path) -> MediaFile:
-    from vendors.offline.kenburns import KenBurnsVideo
 
     width, height = shot.project.size
     result = KenBurnsVideo().animate(

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from projects.models import Chapter, Run, RunKind, Script
 from projects.pipeline import run_kind
-from projects.services import run_succeed
+from projects.services import run_progress, run_succeed
 from projects.stages.base import (
     locked_active_run,
     mark_delivered,
@@ -84,7 +84,6 @@ def _hook(run: Run) -> None:
 @run_kind(RunKind.SCRIPT_CHAPTERS)
 def _chapters(run: Run) -> None:
     """Narrate chapters one by one, landing each as it is written (progress shows it)."""
-    from projects.services import run_progress
 
     project = run_project(run, "channel")
     ctx = story_context(project)
