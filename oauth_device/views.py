@@ -241,7 +241,9 @@ def authorization_server_metadata(request: HttpRequest) -> JsonResponse:
             "token_endpoint": _absolute("oauth-token"),
             "revocation_endpoint": _absolute("oauth-revoke"),
             "grant_types_supported": [DEVICE_GRANT_TYPE, "refresh_token"],
-            "response_types_supported": [],  # no authorization endpoint
+            # Required by RFC 8414 and non-empty for validators (authlib); there is no
+            # authorization endpoint, so the only response type is the registered "none".
+            "response_types_supported": ["none"],
             "scopes_supported": list(settings.OAUTH_SCOPES),
             "token_endpoint_auth_methods_supported": ["none"],
             "revocation_endpoint_auth_methods_supported": ["none"],

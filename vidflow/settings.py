@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files: no CDN
+    "corsheaders",
     "oauth2_provider",
     "django_ratelimit",
     "vidflow",
@@ -100,6 +102,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,6 +112,29 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vidflow.api.middleware.ApiErrorMiddleware",
 ]
+
+# CORS (django-cors-headers): browser apps on these origins may call the API and the OAuth
+# endpoints (preflights included). Empty by default: only our own pages. Comma-separated origins,
+# e.g. CORS_ALLOWED_ORIGINS=https://app.example.com,http://localhost:5173
+CORS_ALLOWED_ORIGINS: list[str] = _read("CORS_ALLOWED_ORIGINS", "list", default=[])
+CORS_URLS_REGEX = r"^/(api|\.well-known)/.*$"
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "if-match",
+    "if-none-match",
+    "x-csrftoken",
+)
+CORS_EXPOSE_HEADERS = (
+    "etag",
+    "ratelimit",
+    "ratelimit-policy",
+    "retry-after",
+    "www-authenticate",
+    "content-disposition",
+)
 
 ROOT_URLCONF = "vidflow.urls"
 WSGI_APPLICATION = "vidflow.wsgi.application"
@@ -257,6 +283,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api",
     "ENUM_NAME_OVERRIDES": {

@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from accounts import views as account_views
 from projects import views as project_views
 from vidflow import health
+from vidflow.api.docs import RedocView, SchemaView, SwaggerView
 from vidflow.files import ArtifactFileView
 from vidflow.ratelimit import key_ip, page_rate_limited, ratelimited
 
@@ -14,8 +14,10 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("billing.urls")),
     path("", include("projects.pipeline.urls")),
     path("files/<str:token>", ArtifactFileView.as_view(), name="artifact-file"),
-    path("schema", SpectacularAPIView.as_view(), name="schema"),
-    path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # With or without a trailing slash, like every API route.
+    re_path(r"^schema/?$", SchemaView.as_view(), name="schema"),
+    re_path(r"^docs/?$", SwaggerView.as_view(url_name="schema"), name="api-docs"),
+    re_path(r"^redoc/?$", RedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
 
 # Every password form shares one per-address counter on the auth tier, so trying passwords on

@@ -290,7 +290,7 @@ def test_authorization_server_metadata_describes_the_device_flow(public_clients:
         "token_endpoint": f"{base}/api/oauth/token",
         "revocation_endpoint": f"{base}/api/oauth/revoke",
         "grant_types_supported": ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
-        "response_types_supported": [],
+        "response_types_supported": ["none"],
         "scopes_supported": [
             "projects:read",
             "projects:write",

@@ -46,6 +46,7 @@ NOT_SCOPED = {
     "/api/oauth/revoke": "OAuth endpoint: how a client gives a token up",
     "/api/schema": "public documentation",
     "/api/docs": "public documentation",
+    "/api/redoc": "public documentation",
     "/api/kie/callback": "vendor callback: proven by the job's secret and KIE's signature",
     "/api/wavespeed/callback": "vendor callback: proven by the job's secret and its signature",
     "/api/assemblyai/callback": "vendor callback: proven by the job's secret in its header",
