@@ -12,7 +12,8 @@ from accounts.admin import UserAdmin as AccountsUserAdmin
 from accounts.models import User
 from vidflow.admin_actions import AmountReasonForm, action_with_reason
 
-from .models import CreditAccount, LedgerEntry
+from .models import CreditAccount, LedgerEntry, Purchase, StripeEvent
+from .payments import money, purchase_refund
 from .services import credits_grant
 
 
@@ -38,6 +39,7 @@ class LedgerInline(admin.TabularInline):
         "reason",
         "part",
         "reference",
+        "purchase",
         "actor",
     )
     readonly_fields = fields
@@ -48,7 +50,7 @@ class LedgerInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).select_related("actor")
+        return super().get_queryset(request).select_related("actor", "purchase")
 
 
 @admin.register(CreditAccount)
@@ -114,3 +116,69 @@ class UserCreditsAdmin(AccountsUserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, UserCreditsAdmin)
+
+
+def _describe_purchase(purchase: Purchase) -> str:
+    return (
+        f"purchase #{purchase.pk} by {purchase.account.user}: {purchase.pack} pack, "
+        f"{purchase.credits} credits for {money(purchase.price, purchase.currency)} "
+        f"({purchase.get_status_display().lower()})"
+    )
+
+
+def _refund_purchase(request: HttpRequest, purchase: Purchase, data: dict[str, Any]) -> str:
+    entry = purchase_refund(purchase=purchase, actor=request.user, reason=data["reason"])  # type: ignore[arg-type]
+    return (
+        f"purchase #{purchase.pk}: {money(purchase.price, purchase.currency)} refunded through "
+        f"Stripe, {-entry.amount} credits taken back from {purchase.account.user}"
+    )
+
+
+@admin.register(Purchase)
+class PurchaseAdmin(ReadOnlyAdmin):
+    list_display = (
+        "id",
+        "created_at",
+        "account",
+        "pack",
+        "credits",
+        "amount",
+        "status",
+        "paid_at",
+        "refunded_at",
+    )
+    list_filter = ("status", "pack", "created_at")
+    search_fields = ("account__user__username", "account__user__email", "stripe_session_id")
+    list_select_related = ("account__user",)
+    readonly_fields = (
+        "account",
+        "pack",
+        "credits",
+        "price",
+        "currency",
+        "status",
+        "stripe_session_id",
+        "stripe_payment_intent",
+        "stripe_refund_id",
+        "created_at",
+        "paid_at",
+        "refunded_at",
+    )
+    actions = [
+        action_with_reason(
+            description="Refund purchases through Stripe…",
+            perform=_refund_purchase,
+            describe=_describe_purchase,
+        )
+    ]
+
+    @admin.display(description="paid")
+    def amount(self, purchase: Purchase) -> str:
+        return money(purchase.price, purchase.currency)
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(ReadOnlyAdmin):
+    list_display = ("id", "type", "object_id", "received_at")
+    list_filter = ("type",)
+    search_fields = ("id", "object_id")

@@ -1,19 +1,31 @@
-"""The user's balance and ledger."""
+"""The user's balance and ledger, the price list, credit packs and Stripe Checkout, and Stripe's
+webhook."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from vidflow.api.views import ApiViewSet
 
-from .models import LedgerEntry
-from .serializers import BalanceSerializer, LedgerEntrySerializer
+from . import payments
+from .models import LedgerEntry, Purchase
+from .prices import price_list
+from .serializers import (
+    BalanceSerializer,
+    CheckoutSerializer,
+    LedgerEntrySerializer,
+    PriceListSerializer,
+    PurchaseSerializer,
+)
 from .services import balance_of
 
 
@@ -36,3 +48,106 @@ class BillingViewSet(ApiViewSet):
     def transactions(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(LedgerEntrySerializer(page, many=True).data)
+
+    @extend_schema(
+        responses=inline_serializer(
+            name="CreditPacks",
+            fields={
+                "enabled": serializers.BooleanField(
+                    help_text="False when this server has no Stripe settings."
+                ),
+                "packs": serializers.ListField(child=serializers.DictField()),
+            },
+        )
+    )
+    @action(detail=False, methods=["get"])
+    def packs(self, request: Request) -> Response:
+        """The credit packs for sale, and whether purchases are on."""
+        return Response(
+            {
+                "enabled": payments.purchases_enabled(),
+                "packs": [p.as_dict() for p in payments.packs()],
+            }
+        )
+
+    @extend_schema(responses=PurchaseSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def purchases(self, request: Request) -> Response:
+        page = self.paginate_queryset(Purchase.objects.filter(account__user=self.user))
+        return self.get_paginated_response(PurchaseSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=CheckoutSerializer,
+        responses={
+            201: inline_serializer(
+                name="CheckoutSession",
+                fields={
+                    "url": serializers.URLField(help_text="Stripe's payment page: send the buyer"),
+                    "purchase": PurchaseSerializer(),
+                },
+            )
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def checkout(self, request: Request) -> Response:
+        """A Stripe Checkout Session for one pack; its credits arrive with Stripe's webhook."""
+        body = CheckoutSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        purchase, url = payments.checkout_create(
+            user=self.user,
+            pack_id=body.validated_data["pack"],
+            idempotency_key=request.headers.get("Idempotency-Key"),
+        )
+        return Response(
+            {"url": url, "purchase": PurchaseSerializer(purchase).data},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema(tags=["billing"])
+class PricesViewSet(ApiViewSet):
+    """``GET /api/prices``: the one price table, each billable action with its unit."""
+
+    read_scope = "projects:read"
+    serializer_class = PriceListSerializer
+
+    @extend_schema(responses=PriceListSerializer)
+    def list(self, request: Request) -> Response:
+        return Response(
+            {
+                "prices": price_list(),
+                "signupCredits": settings.SIGNUP_CREDITS,
+                "purchasesEnabled": payments.purchases_enabled(),
+            }
+        )
+
+
+class StripeWebhookView(APIView):
+    """``POST /api/stripe/webhook``: Stripe's signed events (checkout.session.completed, ...).
+
+    No session, no token: the ``Stripe-Signature`` header is the proof (400 without a valid
+    one, so Stripe retries nothing forged). A replay answers 200 and changes nothing.
+    """
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        tags=["billing"],
+        request=None,
+        responses=inline_serializer(
+            name="StripeWebhookAck",
+            fields={
+                "received": serializers.BooleanField(),
+                "duplicate": serializers.BooleanField(),
+                "outcome": serializers.CharField(),
+            },
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        return Response(
+            payments.webhook_handle(
+                payload=request._request.body,
+                signature=request.headers.get("Stripe-Signature"),
+            )
+        )

@@ -38,6 +38,7 @@ class EntryKind(models.TextChoices):
     CHARGE = "charge", "Charge"
     REFUND = "refund", "Refund"
     ADJUSTMENT = "adjustment", "Adjustment"
+    PURCHASE = "purchase", "Purchase"
 
 
 class LedgerEntryQuerySet(models.QuerySet["LedgerEntry"]):
@@ -74,6 +75,14 @@ class LedgerEntry(models.Model):
         related_name="+",
         help_text="The staff member behind a grant or adjustment.",
     )
+    # The credit pack a ``purchase`` entry adds, or whose refund an ``adjustment`` takes back.
+    purchase = models.ForeignKey(
+        "billing.Purchase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = LedgerEntryQuerySet.as_manager()
@@ -85,7 +94,7 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(kind="charge", amount__lt=0)
-                    | Q(kind__in=["grant", "refund"], amount__gt=0)
+                    | Q(kind__in=["grant", "refund", "purchase"], amount__gt=0)
                     | Q(kind="adjustment")
                 ),
                 name="ledger_amount_sign_matches_kind",
@@ -96,6 +105,17 @@ class LedgerEntry(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(balance_after__gte=0), name="ledger_balance_after_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="purchase", purchase__isnull=False) | ~Q(kind="purchase"),
+                name="ledger_purchase_names_its_purchase",
+            ),
+            # Whatever webhooks arrive, twice or at once: one purchase entry per paid session,
+            # and one adjustment taking it back when it is refunded.
+            models.UniqueConstraint(
+                fields=["purchase", "kind"],
+                condition=Q(purchase__isnull=False),
+                name="ledger_one_entry_of_each_kind_per_purchase",
             ),
         ]
 
@@ -126,3 +146,54 @@ class DeliveredPart(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.key}"
+
+
+class PurchaseStatus(models.TextChoices):
+    OPEN = "open", "Open"  # a Checkout Session was created; not paid (yet)
+    PAID = "paid", "Paid"  # credited: its ``purchase`` ledger entry exists
+    EXPIRED = "expired", "Expired"  # the session expired unpaid
+    REFUNDED = "refunded", "Refunded"  # the money went back and the credits were taken back
+
+
+class Purchase(models.Model):
+    """One credit pack bought (or being bought) through a Stripe Checkout Session."""
+
+    id = models.BigAutoField(primary_key=True)
+    account = models.ForeignKey(CreditAccount, on_delete=models.PROTECT, related_name="purchases")
+    pack = models.CharField(max_length=40)
+    credits = models.PositiveIntegerField()
+    price = models.PositiveIntegerField(help_text="In the currency's smallest unit (cents).")
+    currency = models.CharField(max_length=3)
+    status = models.CharField(
+        max_length=16, choices=PurchaseStatus.choices, default=PurchaseStatus.OPEN
+    )
+    stripe_session_id = models.CharField(max_length=255, unique=True)
+    stripe_payment_intent = models.CharField(max_length=255, blank=True)
+    stripe_refund_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(condition=Q(credits__gt=0), name="purchase_credits_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credits} credits for {self.price / 100:.2f} {self.currency.upper()}"
+
+
+class StripeEvent(models.Model):
+    """A Stripe webhook event handled: a replay of the same event id changes nothing."""
+
+    id = models.CharField(max_length=255, primary_key=True)
+    type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=255, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-received_at",)
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.id}"

@@ -133,6 +133,7 @@ def _append(
     shot_id: Any = None,
     reverses: LedgerEntry | None = None,
     actor: User | None = None,
+    purchase: Any = None,
 ) -> LedgerEntry:
     """Change the (locked) balance and write the entry that explains it, together."""
     if account.balance + amount < 0:
@@ -153,6 +154,7 @@ def _append(
         shot_id=shot_id,
         reverses=reverses,
         actor=actor,
+        purchase=purchase,
     )
 
 

@@ -675,6 +675,56 @@ if VENDOR_MAX_RETRIES < 0 or VENDOR_TIMEOUT <= 0 or VENDOR_RETRY_BASE_DELAY < 0:
     raise ImproperlyConfigured(
         "VENDOR_MAX_RETRIES and VENDOR_RETRY_BASE_DELAY must be >= 0 and VENDOR_TIMEOUT > 0"
     )
+# Credit packs for sale through Stripe Checkout (billing/payments.py). ``price`` is in the smallest
+# unit of CREDIT_PACK_CURRENCY (cents). Purchases are on only when STRIPE_SECRET_KEY and
+# STRIPE_WEBHOOK_SECRET are both set; without them the "Buy credits" page says purchases are off
+# and staff grants are the way to add credits.
+CREDIT_PACKS: list[dict[str, Any]] = _read(
+    "CREDIT_PACKS_JSON",
+    "json",
+    default=[
+        {"id": "starter", "name": "Starter", "credits": 100, "price": 300},
+        {"id": "creator", "name": "Creator", "credits": 500, "price": 1000},
+        {"id": "studio", "name": "Studio", "credits": 2000, "price": 3400},
+    ],
+)
+CREDIT_PACK_CURRENCY: str = _read("CREDIT_PACK_CURRENCY", "str", default="usd").lower()
+if not isinstance(CREDIT_PACKS, list):
+    raise ImproperlyConfigured("Environment variable CREDIT_PACKS_JSON must be a JSON list")
+_pack_ids: set[str] = set()
+for _pack in CREDIT_PACKS:
+    if not (
+        isinstance(_pack, dict)
+        and isinstance(_pack.get("id"), str)
+        and re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}", _pack["id"])
+        and _pack["id"] not in _pack_ids
+        and isinstance(_pack.get("credits"), int)
+        and _pack["credits"] > 0
+        and isinstance(_pack.get("price"), int)
+        and _pack["price"] > 0
+    ):
+        raise ImproperlyConfigured(
+            "Environment variable CREDIT_PACKS_JSON: each pack needs a unique lower-case id, "
+            f"credits > 0 and price > 0 (in cents), got {_pack!r}"
+        )
+    _pack.setdefault("name", _pack["id"].title())
+    _pack_ids.add(_pack["id"])
+STRIPE_SECRET_KEY: str = _read(
+    "STRIPE_SECRET_KEY", "str", default="sk_test_sim" if VENDOR_SIMULATOR else ""
+)
+STRIPE_WEBHOOK_SECRET: str = _read(
+    "STRIPE_WEBHOOK_SECRET", "str", default="whsec_sim" if VENDOR_SIMULATOR else ""
+)
+STRIPE_API_BASE: str = _read(
+    "STRIPE_API_BASE",
+    "str",
+    default=f"{_sim}/stripe" if VENDOR_SIMULATOR else "https://api.stripe.com",
+).rstrip("/")
+# A webhook whose signed timestamp is further than this from now is refused (a replay).
+STRIPE_WEBHOOK_TOLERANCE: int = _positive(
+    "STRIPE_WEBHOOK_TOLERANCE", _read("STRIPE_WEBHOOK_TOLERANCE", "int", default=300)
+)
+
 KIE_MUSIC_MODEL: str = _read("KIE_MUSIC_MODEL", "str", default="V4_5")
 WAVESPEED_RESOLUTION: str = _read("WAVESPEED_RESOLUTION", "str", default="480p")
 # AssemblyAI sends this header, with the job's own secret as its value, on every webhook.

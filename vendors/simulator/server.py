@@ -1,13 +1,17 @@
 """The simulator's HTTP server (stdlib ``http.server``, one thread per request) and its Python API.
 
 Routes: ``/<vendor>/...`` imitates that vendor (kie, wavespeed, assemblyai, openai, elevenlabs,
-youtube), ``/files/<name>`` serves result media, ``/_control/...`` changes behaviour:
+youtube, google, stripe), ``/files/<name>`` serves result media, ``/_control/...`` changes
+behaviour:
 
 - ``POST /_control/behaviour`` ``{"vendor": "kie", "outcome": "fail", "delay": 2, "callback":
   "twice", "signature": "wrong", "next_only": true}``
 - ``POST /_control/faults`` ``{"vendor": "kie", "count": 3, "status": 429, "retry_after": 1}``
   or ``{"vendor": "kie", "count": 1, "stall": 5}`` (accept the request, answer late)
 - ``POST /_control/reset``; ``GET /_control/requests?vendor=kie``; ``GET /_control/callbacks``
+- Stripe: ``POST /_control/stripe/pay`` ``{"session": "cs_test_...", "delayed": false}``,
+  ``/_control/stripe/settle`` ``{"session", "succeeded"}``, ``/_control/stripe/expire``
+  ``{"session"}``, ``/_control/stripe/resend`` ``{"event": "evt_..."}``
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import assemblyai, elevenlabs, google, kie, openai, wavespeed, youtube
+from . import assemblyai, elevenlabs, google, kie, openai, stripe, wavespeed, youtube
 from .core import (
     Behaviour,
     Delivery,
@@ -50,6 +54,7 @@ DEFAULT_KEYS = {
     "openai": "sim-openai-key",
     "elevenlabs": "sim-el-key",
     "youtube": "sim-yt-key",  # the API key for research; uploads use YOUTUBE_TOKEN
+    "stripe": "sk_test_sim",
 }
 MAX_RECORDED = 5000
 YOUTUBE_TOKEN = "sim-yt-token"  # noqa: S105 (a fixed test credential of the simulator)
@@ -73,6 +78,8 @@ class Simulator:
         kie_hmac_key: str = "sim-kie-hmac-key",
         wavespeed_secret: str = "whsec_sim-wavespeed-secret",  # noqa: S107 (test-only)
         youtube_token: str = YOUTUBE_TOKEN,
+        stripe_webhook_secret: str = "whsec_sim",  # noqa: S107 (test-only)
+        stripe_webhook_url: str = "http://127.0.0.1:8000/api/stripe/webhook",
     ) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the simulator only listens on the loopback interface")
@@ -83,6 +90,9 @@ class Simulator:
         self.kie_hmac_key = kie_hmac_key
         self.wavespeed_secret = wavespeed_secret
         self.youtube_token = youtube_token
+        self.stripe_webhook_secret = stripe_webhook_secret
+        self.stripe_webhook_url = stripe_webhook_url
+        self.stripe = stripe.Stripe()
         self.vendors: dict[str, SimVendor] = {
             v.name: v
             for v in (
@@ -93,6 +103,7 @@ class Simulator:
                 elevenlabs.ElevenLabs(),
                 youtube.YouTube(),
                 google.Google(),
+                self.stripe,
             )
         }
         self.media_dir = Path(tempfile.mkdtemp(prefix="vidflow-sim-"))
@@ -232,6 +243,47 @@ class Simulator:
                 f"no simulated vendor {name!r}; choose from {sorted(self.vendors)}"
             ) from None
 
+    # --- Stripe (the buyer's side and the webhooks) ---
+
+    def stripe_pay(self, session_id: str, *, delayed: bool = False) -> dict[str, Any]:
+        """The buyer pays a Checkout Session: it completes and ``checkout.session.completed`` is
+        sent (``delayed``: a payment method that settles later, so the session completes unpaid;
+        ``stripe_settle`` then sends ``async_payment_succeeded``). Returns the session."""
+        return self.stripe.pay(self, session_id, delayed=delayed)
+
+    def stripe_settle(self, session_id: str, *, succeeded: bool = True) -> dict[str, Any]:
+        return self.stripe.settle(self, session_id, succeeded=succeeded)
+
+    def stripe_expire(self, session_id: str) -> dict[str, Any]:
+        return self.stripe.expire(self, session_id)
+
+    def stripe_send_event(self, event_type: str, obj: dict[str, Any]) -> dict[str, Any]:
+        """Make an event and deliver it to the webhook endpoint (per the stripe behaviour)."""
+        event = self.stripe.event(self, event_type, obj)
+        behaviour = self.behaviour_for("stripe")
+        if behaviour.callback != "never":
+            copies = 2 if behaviour.callback == "twice" else 1
+            for _ in range(copies):
+                self.send(self.stripe.delivery(self, event, behaviour.signature))
+        return event
+
+    def stripe_resend(self, event_id: str, *, signature: str = "valid") -> Delivery:
+        """Send an event again, freshly signed (Stripe's retries, the dashboard's Resend)."""
+        event = self.stripe.stored_event(self, event_id)
+        delivery = self.stripe.delivery(self, event, signature)
+        self.send(delivery)
+        return delivery
+
+    def send(self, delivery: Delivery) -> None:
+        """POST a callback now ("http") or hold it for the test ("hold")."""
+        if self.deliver == "http":
+            self._post(delivery)
+        with self._changed:
+            self.deliveries.append(delivery)
+            if self.deliver == "hold":
+                self.held.append(delivery)
+            self._changed.notify_all()
+
     # --- for vendor modules ---
 
     def behaviour_for(self, vendor: str, kind: str = "") -> Behaviour:
@@ -288,13 +340,7 @@ class Simulator:
             last = deliveries[-1]
             deliveries.append(Delivery(last.job_id, last.url, dict(last.headers), last.body))
         for delivery in deliveries:
-            if self.deliver == "http":
-                self._post(delivery)
-            with self._changed:
-                self.deliveries.append(delivery)
-                if self.deliver == "hold":
-                    self.held.append(delivery)
-                self._changed.notify_all()
+            self.send(delivery)
 
     def _post(self, delivery: Delivery) -> None:
         if not delivery.url.startswith(("http://", "https://")):
@@ -380,6 +426,21 @@ class Simulator:
                         retry_after=None if retry_after is None else float(retry_after),
                         **scope,
                     )
+            elif action.startswith("stripe/") and request.method == "POST":
+                what = action.removeprefix("stripe/")
+                session = str(body.get("session", ""))
+                if what == "pay":
+                    return json_reply(self.stripe_pay(session, delayed=bool(body.get("delayed"))))
+                if what == "settle":
+                    return json_reply(
+                        self.stripe_settle(session, succeeded=bool(body.get("succeeded", True)))
+                    )
+                if what == "expire":
+                    return json_reply(self.stripe_expire(session))
+                if what == "resend":
+                    delivery = self.stripe_resend(str(body.get("event", "")))
+                    return json_reply({"ok": True, "status": delivery.status})
+                return json_reply({"error": f"unknown control {action}"}, 404)
             elif action == "requests" and request.method == "GET":
                 return json_reply(
                     [
@@ -403,7 +464,7 @@ class Simulator:
                     )
             else:
                 return json_reply({"error": f"unknown control {request.method} {action}"}, 404)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, KeyError) as exc:
             return json_reply({"error": str(exc)}, 400)
         return json_reply({"ok": True})
 
