@@ -4,6 +4,7 @@ from vidflow.api.routers import OptionalSlashRouter
 from vidflow.api.views import UUID_PATTERN
 
 from .api.core import ChannelViewSet, ProjectViewSet, RunViewSet
+from .api.quote import QuoteViewSet
 from .stages.ideation.api import IdeationViewSet
 from .stages.production.api import ShotsViewSet
 from .stages.publishing.api import PublishingViewSet
@@ -61,6 +62,7 @@ def bible_entries(plural: str, view: type, name: str) -> list[URLPattern]:
 
 urlpatterns = [
     *router.urls,
+    stage("quote", QuoteViewSet, "project-quote", get="retrieve"),
     # ideation
     stage("titles", IdeationViewSet, "titles", get="titles", post="suggest_titles"),
     stage("titles/{title_id}", IdeationViewSet, "title", delete="delete_title"),
