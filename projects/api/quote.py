@@ -15,7 +15,7 @@ from .base import PROJECT_ID, StageViewSet
 
 class QuoteStepSerializer(serializers.Serializer):
     step = serializers.CharField(help_text="outline, hook, chapters, visual_bible, ...")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     action = serializers.CharField(help_text="The price table's entry (GET /api/prices).")
     quantity = serializers.IntegerField()
     unit = serializers.CharField()
