@@ -71,6 +71,37 @@ def test_project_shows_its_stage_and_balance_shows_credits(server: str, vf: Vidf
     assert json.loads(runs) == []
 
 
+def _spend_down(user: User, to: int) -> None:
+    from billing.services import balance_of, credits_adjust
+
+    staff = User.objects.create_superuser(f"boss{uuid.uuid4().hex[:6]}", "b@example.com", "pw 1")
+    credits_adjust(user=user, amount=to - balance_of(user=user), reason="test", actor=staff)
+
+
+@pytest.mark.usefixtures("signed_in")
+def test_make_checks_the_quote_before_spending_and_stops_with_the_figures(
+    server: str, vf: VidflowClient, user: User
+) -> None:
+    from billing.models import LedgerEntry
+    from projects.models import Project, Run
+
+    _spend_down(user, 14)
+
+    code, out, err = vidflow("--url", server, "make", "Why the sea has tides", "--length", "60")
+
+    assert code == 1
+    assert "[3/13] check the price against the balance" in err
+    assert "error: INSUFFICIENT_CREDITS: this video needs about " in err
+    assert "credits; your balance is 14" in err
+    assert "Traceback" not in err
+    assert out == ""
+    # Nothing spent, nothing started, no half-built project left behind.
+    assert vf.balance().balance == 14
+    assert not LedgerEntry.objects.filter(account__user=user, kind="charge").exists()
+    assert not Run.objects.filter(owner=user).exists()
+    assert not Project.objects.filter(owner=user).exists()
+
+
 @pytest.mark.usefixtures("signed_in")
 def test_an_api_error_prints_code_and_message_and_exits_1(server: str) -> None:
     code, out, err = vidflow("--url", server, "project", str(uuid.uuid4()))
@@ -160,8 +191,10 @@ def test_make_turns_an_idea_into_final_mp4_on_disk(
 
     assert code == 0, err
     assert out == f"{target}\n"
-    assert "[1/12] create the project" in err
-    assert "[11/12] render final.mp4" in err
+    assert "[1/13] create the project" in err
+    assert "[3/13] check the price against the balance" in err
+    assert "credits; your balance is 50" in err
+    assert "[12/13] render final.mp4" in err
     assert "succeeded" in err
     with av.open(str(target)) as film:
         assert film.streams.video[0].codec_context.name == "h264"

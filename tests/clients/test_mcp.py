@@ -50,7 +50,7 @@ def test_every_tool_is_listed_with_a_description(vf: VidflowClient) -> None:
     tools = in_process(vf, scenario)
 
     assert sorted(t.name for t in tools) == sorted(TOOL_NAMES)
-    assert len(tools) == 17
+    assert len(tools) == 18
     assert all(len(t.description or "") > 40 for t in tools)
     get_run = next(t for t in tools if t.name == "get_run")
     assert set(get_run.input_schema["properties"]) == {"run_id", "wait_seconds"}
@@ -115,6 +115,34 @@ def test_api_errors_come_back_as_tool_errors_with_the_code(vf: VidflowClient) ->
     assert "NOT_FOUND" in missing.content[0].text
     assert too_early.is_error
     assert "INVALID_TRANSITION" in too_early.content[0].text
+
+
+def test_tools_check_the_quote_before_spending(vf: VidflowClient, user: Any) -> None:
+    from billing.services import balance_of, credits_adjust
+    from projects.models import Run
+
+    staff = type(user).objects.create_superuser("boss", "boss@example.com", "pw pw pw 1")
+    credits_adjust(user=user, amount=9 - balance_of(user=user), reason="test", actor=staff)
+
+    async def scenario(client: Client) -> tuple[Any, Any, Any]:
+        created = payload(await client.call_tool("create_project", {"idea": "Tides"}))
+        project_id = created["project"]["id"]
+        quote = payload(await client.call_tool("get_quote", {"project_id": project_id}))
+        refused = await client.call_tool("generate_script", {"project_id": project_id})
+        return created, quote, refused
+
+    created, quote, refused = in_process(vf, scenario)
+
+    assert created["quote"]["covered"] is False
+    assert "Not enough credits" in created["next"]
+    assert quote["balance"] == 9
+    assert quote["total"] == sum(step["credits"] for step in quote["steps"]) > 9
+    assert refused.is_error
+    text = refused.content[0].text
+    assert "INSUFFICIENT_CREDITS: this video needs about " in text
+    assert "your balance is 9" in text
+    assert not Run.objects.filter(owner=user).exists()
+    assert balance_of(user=user) == 9
 
 
 def test_voices_and_channels_are_listed(vf: VidflowClient) -> None:

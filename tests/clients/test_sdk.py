@@ -217,3 +217,18 @@ def test_wait_for_run_follows_a_real_run_to_success(
     outline = vf.get_outline(project.id)
     assert len(outline.chapters) >= 1
     assert all(chapter.title for chapter in outline.chapters)
+
+
+def test_prices_and_quote_are_typed(vf: VidflowClient) -> None:
+    project = vf.create_project("Tides", idea="Why the sea has tides", target_seconds=60)
+
+    prices = {p.action: p for p in vf.list_prices()}
+    quote = vf.get_quote(project.id)
+    without_music = vf.get_quote(project.id, music=False)
+
+    assert prices["voiceover.minute"].unit == "started minute"
+    assert quote.balance == 50
+    assert quote.total == sum(step.credits for step in quote.steps)
+    assert quote.steps[0].step == "outline"
+    assert quote.total - without_music.total == prices["music"].credits
+    assert vf.check_quote(project.id).total == quote.total

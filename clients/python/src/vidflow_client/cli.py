@@ -20,7 +20,7 @@ from . import __version__
 from .auth import ALL_SCOPES, CLI_CLIENT_ID, DeviceCode
 from .client import VidflowClient
 from .errors import NotSignedIn, RunFailed, VidflowError
-from .models import Model, Run
+from .models import Model, Quote, Run
 from .pipeline import STEPS, Step, make_video
 
 EXIT_ERROR = 1
@@ -254,6 +254,13 @@ class Cli:
             counted = f" {done}/{of}" if of else ""
             self.note(f"      {run.status}{counted} ({elapsed:.0f}s)")
 
+        def on_quote(quote: Quote) -> None:
+            about = "about " if quote.estimate else ""
+            self.note(
+                f"      this video needs {about}{quote.total} credits; "
+                f"your balance is {quote.balance}"
+            )
+
         with self.client() as vf:
             made = make_video(
                 vf,
@@ -266,6 +273,7 @@ class Cli:
                 captions=self.args.captions,
                 on_step=on_step,
                 on_progress=on_progress,
+                on_quote=on_quote,
             )
         minutes, seconds = divmod(time.monotonic() - began, 60)
         self.note(

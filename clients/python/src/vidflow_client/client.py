@@ -39,6 +39,7 @@ from .errors import (
     TransportError,
     VidflowError,
     error_class,
+    not_enough_credits,
 )
 from .models import (
     Accepted,
@@ -57,10 +58,12 @@ from .models import (
     OutlierVideo,
     Outline,
     Page,
+    Price,
     Project,
     ProjectDetail,
     PublishContext,
     PublishSuggestion,
+    Quote,
     RenderStatus,
     Run,
     Shot,
@@ -532,6 +535,31 @@ class VidflowClient:
 
     def list_transactions(self, *, page_size: int | None = None) -> Page[LedgerEntry]:
         return self._page("/api/billing/transactions", LedgerEntry, page_size)
+
+    def list_prices(self) -> list[Price]:
+        """Every billable action with its credits and unit (the server's one price table)."""
+        data = self.request("GET", "/api/prices")
+        return [Price.from_api(p) for p in data["prices"]]
+
+    def get_quote(self, project_id: str, *, music: bool = True, visual_bible: bool = True) -> Quote:
+        """What the project costs from its current state to an up-to-date final.mp4: each
+        step, the total, and whether the balance covers it."""
+        return self._get(
+            f"/api/projects/{project_id}/quote",
+            Quote,
+            music=str(music).lower(),
+            visualBible=str(visual_bible).lower(),
+        )
+
+    def check_quote(
+        self, project_id: str, *, music: bool = True, visual_bible: bool = True
+    ) -> Quote:
+        """The quote, or ``InsufficientCredits`` (nothing spent) when the balance does not
+        cover it, with a message that says how much is needed and what the balance is."""
+        quote = self.get_quote(project_id, music=music, visual_bible=visual_bible)
+        if not quote.covered:
+            raise not_enough_credits(quote)
+        return quote
 
     def list_voices(self) -> list[Voice]:
         """The voices the server's speech provider has."""

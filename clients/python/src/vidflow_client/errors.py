@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .models import Run
+    from .models import Quote, Run
 
 
 class VidflowError(Exception):
@@ -84,6 +84,19 @@ class YouTubeNotConnected(Conflict):
 
 class InsufficientCredits(VidflowError):
     """402: not enough credits; nothing was started."""
+
+
+def not_enough_credits(quote: Quote) -> InsufficientCredits:
+    """The refusal for a quote the balance does not cover (nothing was spent)."""
+    about = "about " if quote.estimate else ""
+    return InsufficientCredits(
+        f"this video needs {about}{quote.total} credits; your balance is {quote.balance}. "
+        "Nothing was spent: buy credits (the web app's Buy credits page) or ask staff, then "
+        "try again.",
+        code="INSUFFICIENT_CREDITS",
+        status=402,
+        details={"required": quote.total, "balance": quote.balance},
+    )
 
 
 class RateLimited(VidflowError):

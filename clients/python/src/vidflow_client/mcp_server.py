@@ -23,8 +23,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 from . import __version__
 from .auth import ALL_SCOPES, MCP_CLIENT_ID, DeviceCode
 from .client import LONG_POLL, VidflowClient
-from .errors import VidflowError
-from .models import Accepted, Model
+from .errors import VidflowError, not_enough_credits
+from .models import Accepted, Model, Quote
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,6 +46,7 @@ TOOL_NAMES = (
     "list_voices",
     "get_run",
     "list_runs",
+    "get_quote",
 )
 
 INSTRUCTIONS = """\
@@ -55,7 +56,9 @@ optionally music) → plan_shots → generate_all_shots → render → (generate
 publish_youtube). Tools that generate start a run and return its runId at once: call get_run
 with wait_seconds=25 until its status is succeeded (or failed/cancelled, with an error) before
 the next stage. get_project shows the stage, what is stale after edits and the final video link.
-Generating spends the user's credits; planning shots and listing are free."""
+Generating spends the user's credits; planning shots and listing are free. get_quote tells what
+the rest of the way to final.mp4 costs; the generating tools on that way check it first and
+refuse (spending nothing) when the balance does not cover it."""
 
 
 def _started(accepted: Accepted, next_step: str) -> dict[str, Any]:
@@ -99,6 +102,26 @@ def build_server(client: VidflowClient) -> MCPServer:
         server.add_tool(_api_errors(fn), name=fn.__name__)
         return fn
 
+    def affordable(project_id: str, *, music: bool = False) -> Quote:
+        """Before spending: the balance must cover the whole way to final.mp4 (else a tool
+        error with the figures, and nothing spent), so no project is left half-built."""
+        quote = client.get_quote(project_id, music=music)
+        if not quote.covered:
+            raise not_enough_credits(quote)
+        return quote
+
+    def quote_view(quote: Quote) -> dict[str, Any]:
+        return {
+            "total": quote.total,
+            "balance": quote.balance,
+            "covered": quote.covered,
+            "estimate": quote.estimate,
+            "steps": [
+                {"label": s.label, "credits": s.credits, "quantity": s.quantity, "unit": s.unit}
+                for s in quote.steps
+            ],
+        }
+
     @tool
     def create_project(
         idea: str,
@@ -131,10 +154,16 @@ def build_server(client: VidflowClient) -> MCPServer:
         else:
             ideas = client.suggest_titles(project.id, count=5)
             client.select_title(project.id, ideas[0].id)
+        quote = client.get_quote(project.id)
+        about = "about " if quote.estimate else ""
+        cost = f"This video needs {about}{quote.total} credits; your balance is {quote.balance}."
         return {
             "project": client.get_project(project.id).raw,
             "titleIdeas": _raw(ideas),
-            "next": f"generate_script(project_id='{project.id}')",
+            "quote": quote_view(quote),
+            "next": f"{cost} generate_script(project_id='{project.id}')"
+            if quote.covered
+            else f"{cost} Not enough credits: buy credits or ask staff before generate_script.",
         }
 
     @tool
@@ -147,6 +176,7 @@ def build_server(client: VidflowClient) -> MCPServer:
         (waiting for both, usually seconds) and then starts the chapter narration, returning its
         runId; 'outline', 'hook' or 'chapters' start only that part. chapters: how many chapters
         the outline gets (1..12, optional). Needs a selected title (create_project does that)."""
+        affordable(project_id)
         done: list[dict[str, Any]] = []
         if part in ("all", "outline"):
             outline = client.generate_outline(project_id, chapters=chapters)
@@ -171,6 +201,7 @@ def build_server(client: VidflowClient) -> MCPServer:
         """Extract the characters and locations from the narration and draw a reference picture
         of each (spends credits: charged for the most it may draw, the rest refunded). Needs the
         chapters narrated. Returns a runId."""
+        affordable(project_id)
         accepted = client.generate_visual_bible(
             project_id, max_characters=max_characters, max_locations=max_locations
         )
@@ -188,6 +219,7 @@ def build_server(client: VidflowClient) -> MCPServer:
         word timings (voice_id from list_voices, else the project's voice; charged per started
         minute). track='music' makes a music bed as long as the narration (mood, tempo 50..200):
         run it after the voiceover succeeded. Returns a runId."""
+        affordable(project_id, music=track == "music")
         if track == "music":
             accepted = client.generate_music(project_id, mood=mood, tempo=tempo)
             return _started(accepted, f"plan_shots('{project_id}')")
@@ -216,6 +248,7 @@ def build_server(client: VidflowClient) -> MCPServer:
     def generate_all_shots(project_id: str) -> dict[str, Any]:
         """Generate every shot that is planned, failed or stale (spends credits per shot: an
         image step and a video step). Returns a runId whose progress counts shots done."""
+        affordable(project_id)
         return _started(client.generate_all_shots(project_id), f"render('{project_id}')")
 
     @tool
@@ -253,6 +286,7 @@ def build_server(client: VidflowClient) -> MCPServer:
         """Render final.mp4 from the shots, the voiceover and the music (H.264 + AAC, burned-in
         captions unless captions=false). Spends credits. Needs every shot generated. Returns a
         runId; when it succeeds get_project shows the video link (selected.render.videoUrl)."""
+        affordable(project_id)
         accepted = client.render(project_id, captions=captions, resolution=resolution)
         return _started(accepted, f"get_project('{project_id}') for the video link")
 
@@ -278,6 +312,13 @@ def build_server(client: VidflowClient) -> MCPServer:
             publish_at=publish_at,
         )
         return _started(accepted, "the run's result has the YouTube video id")
+
+    @tool
+    def get_quote(project_id: str, music: bool = True) -> dict[str, Any]:
+        """What the project costs from its current state to an up-to-date final.mp4: each
+        remaining step with its credits, the total, the balance and whether it covers it. Free.
+        music=false leaves a music bed out."""
+        return {"projectId": project_id, **quote_view(client.get_quote(project_id, music=music))}
 
     @tool
     def list_projects(limit: int = 20) -> dict[str, Any]:

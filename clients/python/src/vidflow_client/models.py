@@ -80,6 +80,42 @@ class Balance(Model):
 
 
 @dataclass(frozen=True)
+class Price(Model):
+    """One billable action of the price table: its credits per unit."""
+
+    action: str = ""
+    credits: int = 0
+    unit: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class QuoteStep(Model):
+    step: str = ""
+    label: str = ""
+    action: str = ""
+    quantity: int = 0
+    unit: str = ""
+    credits: int = 0
+    estimate: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Quote(Model):
+    """What a project costs from its current state to an up-to-date final.mp4."""
+
+    project_id: str = ""
+    steps: list[QuoteStep] = field(default_factory=list)
+    total: int = 0
+    balance: int = 0
+    covered: bool = True
+    shortfall: int = 0
+    estimate: bool = False
+    up_to_date: bool = False
+
+
+@dataclass(frozen=True)
 class LedgerEntry(Model):
     """One change of balance (charge, refund, grant, adjustment); charges are negative."""
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .client import VidflowClient
-from .errors import VidflowError
-from .models import ProjectDetail, Run
+from .errors import InsufficientCredits, VidflowError
+from .models import ProjectDetail, Quote, Run
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Step:
 STEPS = (
     Step("project", "create the project"),
     Step("title", "pick a title"),
+    Step("quote", "check the price against the balance"),
     Step("outline", "write the outline"),
     Step("hook", "write the hook"),
     Step("chapters", "narrate the chapters"),
@@ -46,6 +47,7 @@ class MadeVideo:
     project: ProjectDetail
     path: Path
     runs: dict[str, Run] = field(default_factory=dict)
+    quote: Quote | None = None  # what it was quoted at before anything was spent
 
     @property
     def credits_spent(self) -> int:
@@ -73,13 +75,17 @@ def make_video(
     step_timeout: float = 900.0,
     on_step: Callable[[Step], None] | None = None,
     on_progress: Callable[[Step, Run], None] | None = None,
+    on_quote: Callable[[Quote], None] | None = None,
 ) -> MadeVideo:
     """Drive a new project from ``idea`` to a rendered video and download it to ``out``.
 
     ``title`` becomes the selected title; without one the server suggests titles and the first
     is taken. ``music_mood=None`` skips the music bed. ``on_step`` is told when each step starts,
     ``on_progress`` each time a step's run changes. Raises ``RunFailed`` when a step fails, with
-    the project left as it is (``err.run.project_id``).
+    the project left as it is (``err.run.project_id``). Before any credit is spent the
+    project's quote (``GET /api/projects/{id}/quote``) is checked: when the balance does not cover
+    it, ``InsufficientCredits`` says what it needs and what the balance is, nothing was spent,
+    and the new project is removed again.
     """
     steps = {step.name: step for step in STEPS}
     runs: dict[str, Run] = {}
@@ -113,6 +119,17 @@ def make_video(
         ideas = client.suggest_titles(pid, count=3)
         client.select_title(pid, ideas[0].id)
 
+    # Before spending anything: does the balance cover the whole way to final.mp4? If not, stop
+    # here with the figures and remove the (free, empty) project, so nothing is left half-built.
+    begin("quote")
+    try:
+        quote = client.check_quote(pid, music=bool(music_mood))
+    except InsufficientCredits:
+        client.delete_project(pid)
+        raise
+    if on_quote is not None:
+        on_quote(quote)
+
     run("outline", lambda: client.generate_outline(pid).run_id)
     run("hook", lambda: client.generate_hook(pid).run_id)
     run("chapters", lambda: client.generate_chapters(pid).run_id)
@@ -132,4 +149,4 @@ def make_video(
             f"Project {pid} has no rendered video after its render succeeded.", code="NO_RENDER"
         )
     path = client.download(url, out)
-    return MadeVideo(project=project, path=path, runs=runs)
+    return MadeVideo(project=project, path=path, runs=runs, quote=quote)
