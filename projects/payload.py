@@ -20,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from vidflow.storage import artifact_url
+from vidflow.storage import artifact_url, download_name
 
 from .models import (
     ACTIVE_RUN_STATUSES,
@@ -140,8 +140,12 @@ def build_payload(project: Project) -> Payload:
 
     owner = project.owner_id
 
-    def url(name: Any) -> str | None:
-        return artifact_url(name, user_id=owner) if name else None
+    def url(name: Any, what: str = "") -> str | None:
+        if not name:
+            return None
+        title = project.selected_title or project.title
+        filename = download_name(title, what, name) if what else None
+        return artifact_url(name, user_id=owner, filename=filename)
 
     by_state = {state.value: 0 for state in ShotState}
     for _, state, _ in shots:
@@ -220,9 +224,9 @@ def build_payload(project: Project) -> Payload:
             if music_row
             else None,
             "render": {
-                "videoUrl": url(video),
-                "srtUrl": url(srt),
-                "vttUrl": url(vtt),
+                "videoUrl": url(video, "final"),
+                "srtUrl": url(srt, "final"),
+                "vttUrl": url(vtt, "final"),
                 "duration": render_duration,
                 "width": width,
                 "height": height,
@@ -232,7 +236,7 @@ def build_payload(project: Project) -> Payload:
             if render_row
             else None,
             "thumbnail": {
-                "imageUrl": url(thumb_image),
+                "imageUrl": url(thumb_image, "thumbnail"),
                 "title": thumb_title,
                 "stale": bool(thumb_stale),
             }

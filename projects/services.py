@@ -125,7 +125,9 @@ def project_create(
         owner=owner,
         title=title,
         idea=idea,
-        selected_title=selected_title,
+        # The title typed when creating the project is the selected title until another is
+        # chosen (a title idea selected, or selectedTitle patched).
+        selected_title=selected_title or title,
         channel=channel,
         video_style=video_style,
         voice_id=voice_id or (channel.default_voice if channel else ""),
@@ -165,6 +167,12 @@ def project_update(*, project_id: Any, actor: User, changes: dict[str, Any]) -> 
     channel = changes.get("channel")
     if channel is not None and channel.owner_id != actor.pk:
         raise NotFound("Channel not found.")
+    if (
+        "title" in changes
+        and "selected_title" not in changes
+        and project.selected_title == project.title
+    ):
+        changes = {**changes, "selected_title": changes["title"]}  # never chosen apart: follow
     changed = [name for name, value in changes.items() if getattr(project, name) != value]
     for name in changed:
         setattr(project, name, changes[name])

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from vidflow.api.permissions import HasRequiredScope
 from vidflow.errors import NotFound
-from vidflow.storage import artifact_grant
+from vidflow.storage import artifact_download_name, artifact_grant
 
 
 class ArtifactFileView(APIView):
@@ -42,10 +42,13 @@ class ArtifactFileView(APIView):
         if not default_storage.exists(name):
             raise NotFound("This file no longer exists.")
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        # A readable name (octopus-hearts-final.mp4) when the link carries one; ?download=1
+        # asks the browser to save it rather than show it.
         response = FileResponse(
             default_storage.open(name, "rb"),
             content_type=content_type,
-            filename=posixpath.basename(name),
+            filename=artifact_download_name(token) or posixpath.basename(name),
+            as_attachment=request.query_params.get("download") in ("1", "true"),
         )
         response["Cache-Control"] = "private, max-age=3600"
         return response

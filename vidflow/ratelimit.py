@@ -241,7 +241,9 @@ def api_tier(request: Request, view: Any) -> str:
     tier = route_attr(request, view, "rate_tier")
     if tier:
         return str(tier)
-    return "oauth_bearer" if is_bearer_request(request) else "api"
+    if is_bearer_request(request):
+        return "oauth_bearer"
+    return "workspace" if request.method in ("GET", "HEAD", "OPTIONS") else "api"
 
 
 class RateTierMixin:

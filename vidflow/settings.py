@@ -62,11 +62,16 @@ def _positive(name: str, value: int) -> int:
 DEBUG: bool = _bool("DEBUG", default=False)
 
 SECRET_KEY: str = _read("SECRET_KEY", "str", default="")
+_SECRET_KEY_FILE = VAR_DIR / "secret_key"
+if not SECRET_KEY and _SECRET_KEY_FILE.is_file():
+    # The embedded default: `make run` generated the key here, so `manage.py createsuperuser`
+    # (or any command) works without exporting it by hand.
+    SECRET_KEY = _SECRET_KEY_FILE.read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "Environment variable SECRET_KEY is required when DEBUG is off "
-            "(make run generates one in var/secret_key)."
+            "Environment variable SECRET_KEY is required when DEBUG is off, or a key in "
+            f"{_SECRET_KEY_FILE} (make run generates one there)."
         )
     SECRET_KEY = "django-insecure-development-only-never-use-in-production"  # noqa: S105
 
@@ -311,6 +316,10 @@ SPECTACULAR_SETTINGS = {
 _RATE_DEFAULTS = {
     "auth": "5/m",
     "api": "60/m",
+    # Reads with a browser session (the workspace polls its project, runs and sections): their
+    # own, larger budget, so using a project for a few minutes never meets a 429; session writes
+    # stay on "api", and scripts with a bearer token on "oauth_bearer".
+    "workspace": "600/m",
     "oauth_bearer": "60/m",
     "generation": "10/m",
     "free_suggest": "12/m",

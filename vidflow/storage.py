@@ -21,6 +21,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
+from django.utils.text import slugify
 
 logger = logging.getLogger(__name__)
 
@@ -61,20 +62,47 @@ class ArtifactPath:
         return hash(self.kind)
 
 
-def _signed_link(name: str, owner: str | None) -> str:
-    token = signing.dumps({"n": name, "u": owner}, salt=_SIGNING_SALT, compress=True)
+def _signed_link(name: str, owner: str | None, filename: str | None = None) -> str:
+    grant: dict[str, Any] = {"n": name, "u": owner}
+    if filename:
+        grant["d"] = filename
+    token = signing.dumps(grant, salt=_SIGNING_SALT, compress=True)
     return settings.PUBLIC_BASE_URL + reverse("artifact-file", kwargs={"token": token})
 
 
-def artifact_url(file: FieldFile | str | None, *, user_id: Any) -> str | None:
+def download_name(title: str, what: str, name: str | None) -> str | None:
+    """A readable file name for a download: ``octopus-hearts-final.mp4`` from the title, what
+    the file is and the stored file's extension (None when there is no file)."""
+    if not name:
+        return None
+    ext = PurePosixPath(str(name)).suffix.lower()
+    stem = slugify(title)[:60].strip("-") or "vidflow"
+    return f"{stem}-{what}{ext}"
+
+
+def artifact_url(
+    file: FieldFile | str | None, *, user_id: Any, filename: str | None = None
+) -> str | None:
     """A link to a stored artifact (a file field, or its stored name) that opens only for
-    ``user_id`` (session or bearer), or None when there is none."""
+    ``user_id`` (session or bearer), or None when there is none. ``filename`` is the name the
+    download carries (``Content-Disposition``), e.g. ``download_name(title, "final", name)``."""
     name = file if isinstance(file, str) else (file.name if file else None)
     if not name:
         return None
     if not isinstance(default_storage, FileSystemStorage):
-        return str(default_storage.url(name))  # presigned by the object store
-    return _signed_link(name, str(user_id))
+        if filename:  # presigned by the object store, with the name it should be saved as
+            disposition = f'inline; filename="{filename}"'
+            try:
+                return str(
+                    default_storage.url(
+                        name,  # type: ignore[call-arg]
+                        parameters={"ResponseContentDisposition": disposition},
+                    )
+                )
+            except TypeError:  # a storage whose url() takes no parameters
+                pass
+        return str(default_storage.url(name))
+    return _signed_link(name, str(user_id), filename)
 
 
 def vendor_fetch_url(file: FieldFile) -> str:
@@ -83,6 +111,13 @@ def vendor_fetch_url(file: FieldFile) -> str:
     if not isinstance(default_storage, FileSystemStorage):
         return str(file.storage.url(name))
     return _signed_link(name, None)
+
+
+def artifact_download_name(token: str) -> str | None:
+    """The readable name a (valid) signed link carries, if any."""
+    payload = signing.loads(token, salt=_SIGNING_SALT, max_age=settings.ARTIFACT_URL_MAX_AGE)
+    value = payload.get("d")
+    return str(value) if value else None
 
 
 def artifact_grant(token: str) -> tuple[str, str | None]:

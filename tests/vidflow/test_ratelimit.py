@@ -50,6 +50,11 @@ def _session(user: User) -> APIClient:
 # one way to reach each tier -------------------------------------------------------------------
 def api_session(user: User, issue_tokens: Any) -> Send:
     client = _session(user)
+    return lambda: client.post("/api/probe/write")
+
+
+def workspace_reads(user: User, issue_tokens: Any) -> Send:
+    client = _session(user)
     return lambda: client.get("/api/projects")
 
 
@@ -106,6 +111,7 @@ def user_code_entry(user: User, issue_tokens: Any) -> Send:
 
 TIER_CASES = [
     ("api", api_session, "envelope"),
+    ("workspace", workspace_reads, "envelope"),
     ("oauth_bearer", api_bearer, "envelope"),
     ("generation", generation, "envelope"),
     ("free_suggest", free_suggest, "envelope"),
@@ -171,7 +177,7 @@ def test_every_api_answer_carries_the_ratelimit_headers(
     for _ in range(LIMIT):
         response = api.get("/api/projects")
         assert response.status_code == 200
-        assert response["RateLimit-Policy"] == f'"api";q={LIMIT};w=60'
+        assert response["RateLimit-Policy"] == f'"workspace";q={LIMIT};w=60'
         assert "Retry-After" not in response
         remaining.append(response["RateLimit"].split(";")[1])
 
@@ -181,8 +187,8 @@ def test_every_api_answer_carries_the_ratelimit_headers(
 def test_a_refused_request_claims_no_idempotency_key(
     small_tiers: None, frozen_clock: time_machine.Traveller, api: APIClient
 ) -> None:
-    for _ in range(LIMIT):
-        api.get("/api/projects")
+    for _ in range(LIMIT):  # session writes (invalid ones count too)
+        api.post("/api/projects", {}, format="json")
     key = {"HTTP_IDEMPOTENCY_KEY": "create-voyager"}
 
     refused = api.post("/api/projects", {"title": "Voyager"}, format="json", **key)
@@ -222,7 +228,7 @@ def test_suggestions_never_eat_the_generation_budget(
     assert suggest_limited.status_code == 429
     assert suggest_limited["RateLimit-Policy"].startswith('"free_suggest"')
     assert generate == [200] * LIMIT + [429]
-    assert session.get("/api/projects").status_code == 200  # the api tier is untouched
+    assert session.get("/api/projects").status_code == 200  # the read tier is untouched
 
 
 def test_counters_are_per_user_wherever_they_come_from(
@@ -402,3 +408,21 @@ def test_counters_hold_across_two_server_processes(
         assert 1 <= int(headers["Retry-After"]) <= 60
     assert api_answers[-1][1]["RateLimit-Policy"] == f'"oauth_bearer";q={LIMIT};w=60'
     assert start_answers[-1][1]["RateLimit-Policy"] == f'"auth";q={LIMIT};w=60'
+
+
+def test_using_a_project_in_the_browser_never_meets_the_limit(
+    frozen_clock: Any, api: APIClient, issue_tokens: Any, user: User
+) -> None:
+    """The workspace's reads (payload, sections, run polls) have their own budget, ten times
+    the api tier's; a script with a token keeps the 60 a minute."""
+    project = api.post("/api/projects", {"title": "Voyager"}, format="json").json()["data"]
+    base = f"/api/projects/{project['id']}"
+    token = issue_tokens(user)["access_token"]
+    pages = [base, f"{base}/script/outline", f"{base}/voiceover", f"{base}/timeline/shots"]
+
+    answers = [api.get(pages[i % len(pages)]).status_code for i in range(240)]
+    scripted = [Client().get(base, **bearer(token)).status_code for _ in range(61)]
+
+    assert 429 not in answers
+    assert scripted[:60] == [200] * 60
+    assert scripted[60] == 429

@@ -26,11 +26,32 @@ def _start(**env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_missing_secret_key_with_debug_off_refuses_to_start() -> None:
-    result = _start(DEBUG="0")
+def test_missing_secret_key_with_debug_off_refuses_to_start(tmp_path: Path) -> None:
+    result = _start(DEBUG="0", VIDFLOW_VAR_DIR=str(tmp_path))
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+    assert str(tmp_path / "secret_key") in result.stderr
+
+
+def test_manage_py_reads_the_key_make_run_generated(tmp_path: Path) -> None:
+    """`manage.py createsuperuser`, as the start-up banner says, on the embedded default: no
+    SECRET_KEY exported, the one in var/secret_key is used."""
+    (tmp_path / "secret_key").write_text("generated-by-make-run-" + "x" * 40 + "\n")
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    clean.update(DEBUG="0", VIDFLOW_VAR_DIR=str(tmp_path))
+    check = [sys.executable, "manage.py", "check"]
+    key = [sys.executable, "manage.py", "shell", "-c", "from django.conf import settings; "
+           "print(settings.SECRET_KEY)"]  # fmt: skip
+
+    checked = subprocess.run(check, env=clean, cwd=ROOT, capture_output=True, text=True,
+                             timeout=120, check=False)  # fmt: skip
+    printed = subprocess.run(key, env=clean, cwd=ROOT, capture_output=True, text=True,
+                             timeout=120, check=False)  # fmt: skip
+
+    assert checked.returncode == 0, checked.stderr
+    assert "ImproperlyConfigured" not in checked.stderr
+    assert printed.stdout.strip() == "generated-by-make-run-" + "x" * 40
 
 
 def test_debug_on_starts_without_a_secret_key() -> None:

@@ -17,6 +17,10 @@ class ProbeViewSet(ApiViewSet):
     def generate(self, request: Request) -> Response:
         return Response({"generated": True})
 
+    @action(detail=False, methods=["post"], url_path="write")
+    def write(self, request: Request) -> Response:
+        return Response({"written": True})
+
     @action(detail=False, methods=["post"], url_path="suggest")
     @free_suggestion
     def suggest(self, request: Request) -> Response:

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from projects.models import Render, Resolution, Thumbnail
 from projects.serializers import RunSerializer
 from vidflow.api.serializers import StrictSerializer
-from vidflow.storage import artifact_url
+from vidflow.storage import artifact_url, download_name
 
 
 class RenderSerializer(serializers.Serializer):
@@ -24,7 +24,10 @@ class RenderSerializer(serializers.Serializer):
     updatedAt = serializers.DateTimeField(source="updated_at")
 
     def _url(self, render: Render, field: str) -> str | None:
-        return artifact_url(getattr(render, field), user_id=render.project.owner_id)
+        project = render.project
+        file = getattr(render, field)
+        name = download_name(project.selected_title or project.title, "final", file.name)
+        return artifact_url(file, user_id=project.owner_id, filename=name)
 
     def get_videoUrl(self, render: Render) -> str | None:
         return self._url(render, "video")
@@ -62,7 +65,11 @@ class ThumbnailSerializer(serializers.Serializer):
     updatedAt = serializers.DateTimeField(source="updated_at")
 
     def get_imageUrl(self, thumbnail: Thumbnail) -> str | None:
-        return artifact_url(thumbnail.image, user_id=thumbnail.project.owner_id)
+        project = thumbnail.project
+        name = download_name(
+            project.selected_title or project.title, "thumbnail", thumbnail.image.name
+        )
+        return artifact_url(thumbnail.image, user_id=project.owner_id, filename=name)
 
 
 class ThumbnailStatusSerializer(serializers.Serializer):

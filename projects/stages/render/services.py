@@ -40,7 +40,7 @@ from vendors.render import (
     TimelineShot,
 )
 from vidflow.errors import InvalidTransition, NotFound
-from vidflow.storage import artifact_url
+from vidflow.storage import artifact_url, download_name
 
 logger = logging.getLogger(__name__)
 
@@ -259,15 +259,20 @@ def publish_context(*, project: Project) -> dict[str, Any]:
     room = DESCRIPTION_LIMIT - (len(block) + 2 if block else 0)
     description = "\n\n".join(p for p in (draft[:room].rstrip(), block) if p)
     owner = project.owner_id
+    title = project.selected_title or project.title
+
+    def link(file: Any, what: str) -> str | None:
+        return artifact_url(file, user_id=owner, filename=download_name(title, what, file.name))
+
     return {
-        "title": project.selected_title or project.title,
+        "title": title,
         "description": description,
         "tags": list(copy.get("tags", [])),
         "chapters": chapters,
-        "thumbnailUrl": artifact_url(thumbnail.image, user_id=owner) if thumbnail else None,
-        "videoUrl": artifact_url(current.video, user_id=owner) if current else None,
-        "srtUrl": artifact_url(current.srt, user_id=owner) if current else None,
-        "vttUrl": artifact_url(current.vtt, user_id=owner) if current else None,
+        "thumbnailUrl": link(thumbnail.image, "thumbnail") if thumbnail else None,
+        "videoUrl": link(current.video, "final") if current else None,
+        "srtUrl": link(current.srt, "final") if current else None,
+        "vttUrl": link(current.vtt, "final") if current else None,
         "duration": current.duration if current else None,
         "stale": {
             "render": bool(current and current.stale),

@@ -1,0 +1,79 @@
+"""Issue 14 §4: small snags a creator meets on the way, each held by a test."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.files.base import ContentFile
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from projects.models import Project, Render, Run, Thumbnail, TitleIdea
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# --- the typed title is the selected title ------------------------------------------------------
+
+
+def test_the_title_typed_at_creation_is_selected_and_the_script_can_start(
+    api: APIClient, user: User
+) -> None:
+    created = api.post("/api/projects", {"title": "Octopus hearts"}, format="json")
+    project_id = created.json()["data"]["id"]
+
+    outline = api.post(f"/api/projects/{project_id}/script/outline", {}, format="json")
+
+    assert created.json()["data"]["selectedTitle"] == "Octopus hearts"
+    assert outline.status_code == 200, outline.content  # no "needs a selected title"
+    assert Run.objects.filter(project_id=project_id, kind="script.outline").exists()
+
+
+def test_the_typed_title_follows_edits_until_another_is_chosen(api: APIClient) -> None:
+    project_id = api.post("/api/projects", {"title": "Octopus"}, format="json").json()["data"]["id"]
+    base = f"/api/projects/{project_id}"
+
+    renamed = api.patch(base, {"title": "Octopus hearts"}, format="json").json()["data"]
+    idea = TitleIdea.objects.create(project_id=project_id, text="Three hearts, blue blood")
+    api.post(f"{base}/titles/{idea.pk}/select")
+    renamed_again = api.patch(base, {"title": "Octopuses"}, format="json").json()["data"]
+
+    assert renamed["selectedTitle"] == "Octopus hearts"
+    assert renamed_again["title"] == "Octopuses"
+    assert renamed_again["selectedTitle"] == "Three hearts, blue blood"  # chosen: it stays
+
+
+# --- downloads carry readable names -------------------------------------------------------------
+
+
+def test_downloads_carry_readable_file_names(api: APIClient, user: User) -> None:
+    project = ProjectFactory(owner=user, title="x", selected_title="Octopus Hearts!")
+    render = Render.objects.create(project=project, duration=3)
+    render.video.save("a.mp4", ContentFile(b"video"), save=False)
+    render.srt.save("a.srt", ContentFile(b"1\n"), save=False)
+    render.vtt.save("a.vtt", ContentFile(b"WEBVTT\n"), save=False)
+    render.save()
+    thumbnail = Thumbnail.objects.create(project=project, title="t")
+    thumbnail.image.save("t.jpg", ContentFile(b"jpg"), save=True)
+
+    selected = api.get(f"/api/projects/{project.pk}").json()["data"]["selected"]
+    context = api.get(f"/api/projects/{project.pk}/publish-context").json()["data"]
+    links = {
+        "octopus-hearts-final.mp4": selected["render"]["videoUrl"],
+        "octopus-hearts-final.srt": selected["render"]["srtUrl"],
+        "octopus-hearts-final.vtt": context["vttUrl"],
+        "octopus-hearts-thumbnail.jpg": selected["thumbnail"]["imageUrl"],
+    }
+
+    for name, url in links.items():
+        path = urlsplit(url).path
+        shown = api.get(path)
+        saved = api.get(path, {"download": "1"})
+        assert shown.status_code == 200
+        assert shown["Content-Disposition"] == f'inline; filename="{name}"'
+        assert saved["Content-Disposition"] == f'attachment; filename="{name}"'
+        b"".join(shown.streaming_content)
+        b"".join(saved.streaming_content)
+    assert Project.objects.get(pk=project.pk).title == "x"
