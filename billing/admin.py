@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from accounts.admin import UserAdmin as AccountsUserAdmin
 from accounts.models import User
@@ -15,6 +18,35 @@ from vidflow.admin_actions import AmountReasonForm, action_with_reason
 from .models import CreditAccount, LedgerEntry, Purchase, StripeEvent
 from .payments import money, purchase_refund
 from .services import credits_grant
+
+RECENT_LEDGER = 20
+
+
+def ledger_table(entries: Iterable[LedgerEntry]) -> str:
+    """Ledger entries as a small HTML table for staff pages (a user's, a run's)."""
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                e.created_at.strftime("%Y-%m-%d %H:%M"),
+                e.kind,
+                f"{e.amount:+d}",
+                e.balance_after,
+                e.part,
+                e.reason,
+                e.reference or "",
+            )
+            for e in entries
+        ),
+    )
+    if not rows:
+        return "No ledger entries."
+    return format_html(
+        "<table><thead><tr><th>when</th><th>kind</th><th>amount</th><th>balance</th>"
+        "<th>part</th><th>reason</th><th>run</th></tr></thead><tbody>{}</tbody></table>",
+        rows,
+    )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -105,8 +137,21 @@ class UserCreditsAdmin(AccountsUserAdmin):
         ),
     ]
 
+    readonly_fields = (*AccountsUserAdmin.readonly_fields, "balance", "recent_ledger")
+    fieldsets = (
+        *(AccountsUserAdmin.fieldsets or ()),
+        ("Credits", {"fields": ("balance", "recent_ledger")}),
+    )
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).select_related("credit_account")
+
+    @admin.display(description="recent ledger")
+    def recent_ledger(self, user: User) -> str:
+        """The user's last entries, newest first, and a link to all of them."""
+        table = ledger_table(LedgerEntry.objects.filter(account__user=user)[:RECENT_LEDGER])
+        link = reverse("admin:billing_ledgerentry_changelist") + f"?q={user.username}"
+        return format_html('{}<p><a href="{}">All of {}\'s ledger</a></p>', table, link, user)
 
     @admin.display(description="credits")
     def balance(self, user: User) -> int | None:

@@ -12,7 +12,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from billing.admin import ReadOnlyAdmin
+from billing.admin import ReadOnlyAdmin, ledger_table
+from billing.models import EntryKind, LedgerEntry
 from billing.services import credits_refund_all
 from vidflow.admin_actions import action_with_reason
 
@@ -43,7 +44,21 @@ def _hide(request: HttpRequest, project: Project, data: dict[str, Any]) -> str:
 
 def _refund(request: HttpRequest, run: Run, data: dict[str, Any]) -> str:
     refunded = credits_refund_all(reference=run.pk, actor=request.user, reason=data["reason"])  # type: ignore[arg-type]
-    return f"run {run.pk}: {refunded} credits refunded"
+    return f"run {run.pk} of {run.owner}: {refunded} credits refunded"
+
+
+def _describe_run(run: Run) -> str:
+    """Who, which run and how much, on the refund form."""
+    refundable = -sum(
+        LedgerEntry.objects.filter(
+            reference=run.pk, kind=EntryKind.CHARGE, reversed_by__isnull=True
+        ).values_list("amount", flat=True)
+    )
+    project = f" ({run.project})" if run.project_id else ""
+    return (
+        f"run {run.pk}: {run.kind}{project} of {run.owner}, {run.credits_charged} credits "
+        f"charged, {run.credits_refunded} refunded: {refundable} credits would be refunded"
+    )
 
 
 class ChapterInline(admin.TabularInline):
@@ -153,7 +168,22 @@ class RunAdmin(ReadOnlyAdmin):
     search_fields = ("id", "owner__username", "project__title", "kind")
     list_select_related = ("owner", "project")
     date_hierarchy = "created_at"
-    actions = ["cancel", action_with_reason(description="Refund runs…", perform=_refund)]
+    actions = [
+        "cancel",
+        action_with_reason(description="Refund runs…", perform=_refund, describe=_describe_run),
+    ]
+    readonly_fields = ("credits_total", "charges_and_refunds")
+
+    @admin.display(description="credits: charged, refunded, net")
+    def credits_total(self, run: Run) -> str:
+        entries = list(LedgerEntry.objects.filter(reference=run.pk).values_list("kind", "amount"))
+        charged = -sum(a for k, a in entries if k == EntryKind.CHARGE)
+        refunded = sum(a for k, a in entries if k == EntryKind.REFUND)
+        return f"{charged} charged, {refunded} refunded: {charged - refunded} net"
+
+    @admin.display(description="charges and refunds")
+    def charges_and_refunds(self, run: Run) -> str:
+        return ledger_table(LedgerEntry.objects.filter(reference=run.pk).order_by("id"))
 
     @admin.display(description="progress")
     def progress(self, run: Run) -> str:

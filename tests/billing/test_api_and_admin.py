@@ -187,3 +187,45 @@ def test_staff_refund_of_an_unknown_action_changes_nothing(
         {"action": "refund_runs", "_selected_action": [run.pk], "apply": "1"},
     )
     assert not LedgerEntry.objects.filter(reference=run.pk, kind=EntryKind.REFUND).exists()
+
+
+def test_admin_shows_a_runs_charges_and_refunds_with_their_total(
+    staff_client: Client, user: User
+) -> None:
+    from billing.services import credits_refund
+
+    project = ProjectFactory(owner=user, title="Octopus hearts")
+    with transaction.atomic():
+        run = run_create_charged(
+            owner=user,
+            kind="shots.generate",
+            project=project,
+            parts=[ChargePart("image", 1), ChargePart("video", 2)],
+            reason="2 shot steps",
+        )
+    video = LedgerEntry.objects.get(reference=run.pk, part="video")
+    credits_refund(charge=video, reason="Refund: video failed")
+
+    page = staff_client.get(f"/admin/projects/run/{run.pk}/change/").content.decode()
+    form = staff_client.post(
+        "/admin/projects/run/", {"action": "refund_runs", "_selected_action": [run.pk]}
+    ).content.decode()
+
+    assert "charges and refunds" in page.lower()
+    assert "Refund: video failed" in page
+    assert "3 charged, 2 refunded: 1 net" in page
+    assert (
+        f"run {run.pk}: shots.generate (Octopus hearts) of {user.username}, 3 credits charged, "
+        "2 refunded: 1 credits would be refunded"
+    ) in form
+
+
+def test_a_users_admin_page_shows_their_recent_ledger(staff_client: Client, user: User) -> None:
+    _charged_run(user, amount=3)
+
+    page = staff_client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+
+    assert "recent ledger" in page.lower()
+    assert "Welcome credits" in page
+    assert "<td>-3</td><td>47</td>" in page
+    assert "<td>+50</td><td>50</td>" in page

@@ -410,6 +410,7 @@ def test_admin_refund_form_names_buyer_pack_and_amount(
     )
 
     text = form.content.decode()
-    assert f"purchase #{purchase.pk} by {user.username}: starter pack, 100 credits for $3.00" in text
+    who = f"purchase #{purchase.pk} by {user.username}"
+    assert f"{who}: starter pack, 100 credits for $3.00" in text
     assert "refunded through Stripe, 100 credits taken back" in done.content.decode()
     assert _balance(user) == 50
