@@ -137,7 +137,7 @@ class UserCreditsAdmin(AccountsUserAdmin):
         ),
     ]
 
-    readonly_fields = (*AccountsUserAdmin.readonly_fields, "balance", "recent_ledger")
+    readonly_fields = (*AccountsUserAdmin.readonly_fields, "balance", "recent_ledger")  # type: ignore[assignment]
     fieldsets = (
         *(AccountsUserAdmin.fieldsets or ()),
         ("Credits", {"fields": ("balance", "recent_ledger")}),
