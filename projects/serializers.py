@@ -221,9 +221,25 @@ def project_detail_data(project: Any) -> dict[str, Any]:
 # --- runs -----------------------------------------------------------------------------------
 
 
+# What a run's progress counts, by kind ("24 of 66 s" for a render); other kinds count steps.
+PROGRESS_UNITS = {
+    "render.final": "s",
+    "shots.generate": "shots",
+    "script.chapters": "chapters",
+    "visual_bible.generate": "pictures",
+    "voiceover.generate": "parts",
+}
+
+
 class ProgressSerializer(serializers.Serializer):
     done = serializers.IntegerField(source="progress_done")
     total = serializers.IntegerField(source="progress_total")
+    unit = serializers.SerializerMethodField(
+        help_text='What done and total count: "s" (seconds of video), "shots", "steps", ...'
+    )
+
+    def get_unit(self, run: Any) -> str:
+        return PROGRESS_UNITS.get(run.kind, "steps")
 
 
 class RunErrorSerializer(serializers.Serializer):

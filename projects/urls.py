@@ -130,7 +130,13 @@ urlpatterns = [
         get="thumbnail_status",
         post="generate_thumbnail",
     ),
-    stage("publish-context", PublishContextViewSet, "publish-context", get="publish_context"),
+    stage(
+        "publish-context",
+        PublishContextViewSet,
+        "publish-context",
+        get="publish_context",
+        patch="edit_publish_context",
+    ),
     stage(
         "voiceover",
         VoiceoverViewSet,

@@ -77,3 +77,79 @@ def test_downloads_carry_readable_file_names(api: APIClient, user: User) -> None
         b"".join(shown.streaming_content)
         b"".join(saved.streaming_content)
     assert Project.objects.get(pk=project.pk).title == "x"
+
+
+# --- publish: editable copy, chapters and YouTube's rules ----------------------------------------
+
+
+def _rendered(user: User, spans: list[dict[str, object]], duration: float) -> Project:
+    from projects.models import Chapter, Voiceover
+
+    project = ProjectFactory(owner=user, selected_title="Octopus hearts")
+    chapters = [
+        Chapter.objects.create(project=project, position=n, title=f"Part {n + 1}", narration="x")
+        for n in range(len(spans) - 1)
+    ]
+    keyed = [{**span, "chapterId": "hook" if i == 0 else str(chapters[i - 1].pk)}
+             for i, span in enumerate(spans)]  # fmt: skip
+    words = [{"word": "x", "start": 0, "end": 1}]
+    Voiceover.objects.create(
+        project=project, voice_id="v", duration=duration, chapter_spans=keyed, words=words
+    )
+    copy = {"description": "Drafted.", "tags": ["sea"]}
+    render = Render.objects.create(project=project, duration=duration, publish_copy=copy)
+    render.video.save("a.mp4", ContentFile(b"video"), save=True)
+    return project
+
+
+def test_the_publish_copy_is_edited_and_saved_with_the_chapters_appended(
+    api: APIClient, user: User
+) -> None:
+    spans = [{"start": 0, "end": 4}, {"start": 4, "end": 30}, {"start": 30, "end": 50},
+             {"start": 50, "end": 70}]  # fmt: skip
+    project = _rendered(user, spans, 70.0)
+    url = f"/api/projects/{project.pk}/publish-context"
+
+    saved = api.patch(
+        url,
+        {"title": "Three hearts", "description": "My words.", "tags": ["octopus", " blue  blood "]},
+        format="json",
+    )
+    again = api.get(url).json()["data"]
+
+    assert saved.status_code == 200, saved.content
+    assert again["title"] == "Three hearts"
+    assert again["draft"] == "My words."
+    assert again["tags"] == ["octopus", "blue blood"]
+    assert again["edited"] is True
+    assert again["description"] == "My words.\n\n00:00 Part 1\n00:30 Part 2\n00:50 Part 3"
+    assert again["chaptersNote"] == ""
+    assert "at least 3" in again["chapterRules"]
+
+
+def test_when_youtubes_rules_rule_the_chapters_out_it_says_why(api: APIClient, user: User) -> None:
+    project = _rendered(user, [{"start": 0, "end": 5}, {"start": 5, "end": 20}], 20.0)
+
+    context = api.get(f"/api/projects/{project.pk}/publish-context").json()["data"]
+
+    assert context["chapters"] == []
+    assert context["chaptersNote"].startswith("No chapters: YouTube shows chapters only when")
+    assert "each at least 10 s" in context["chaptersNote"]
+
+
+def test_publish_copy_edits_are_checked_and_need_a_render(api: APIClient, user: User) -> None:
+    project = _rendered(user, [{"start": 0, "end": 20}], 20.0)
+    url = f"/api/projects/{project.pk}/publish-context"
+    bare = ProjectFactory(owner=user)
+
+    too_many = api.patch(url, {"tags": ["x" * 100] * 6}, format="json")
+    unknown = api.patch(url, {"privacy": "public"}, format="json")
+    early = api.patch(f"/api/projects/{bare.pk}/publish-context", {"title": "x"}, format="json")
+
+    assert too_many.status_code == 400
+    assert unknown.status_code == 400
+    assert early.status_code == 409
+    assert Render.objects.get(project=project).publish_copy == {
+        "description": "Drafted.",
+        "tags": ["sea"],
+    }

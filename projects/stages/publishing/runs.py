@@ -13,6 +13,7 @@ from projects.stages.base import (
     mark_delivered,
     run_project,
 )
+from projects.stages.render.services import publish_context
 from vendors import registry
 from vendors.base import PublishRequest as UploadRequest
 from vidflow.errors import (
@@ -20,7 +21,7 @@ from vidflow.errors import (
     YoutubeNotConnected,
 )
 
-from .services import publish_suggest, youtube_access_token
+from .services import youtube_access_token
 
 
 @run_kind(RunKind.PUBLISH_YOUTUBE)
@@ -33,14 +34,14 @@ def _upload(run: Run) -> None:
         raise YoutubeNotConnected("The project has no channel connected to YouTube.")
     token = youtube_access_token(project.channel)
     params = run.params
-    copy = publish_suggest(project=project)
+    context = publish_context(project=project)  # the creator's saved copy, with chapters
     thumbnail = Thumbnail.objects.filter(project=project).first()
     with workdir("publish") as into:
         request = UploadRequest(
             video=input_file(render.video, into),
-            title=str(params.get("title") or project.selected_title or project.title)[:100],
-            description=str(params.get("description") or copy.description)[:5000],
-            tags=tuple(params.get("tags") or copy.tags),
+            title=str(params.get("title") or context["title"])[:100],
+            description=str(params.get("description") or context["description"])[:5000],
+            tags=tuple(params.get("tags") or context["tags"]),
             privacy=str(params.get("privacy") or "private"),
             publish_at=str(params.get("publishAt") or ""),
             thumbnail=input_file(thumbnail.image, into) if thumbnail and thumbnail.image else None,

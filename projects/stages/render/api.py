@@ -15,6 +15,7 @@ from projects.serializers import RunSerializer
 from . import services as stage
 from .serializers import (
     PublishContextSerializer,
+    PublishCopyEditSerializer,
     RenderRequestSerializer,
     RenderSerializer,
     RenderStatusSerializer,
@@ -90,3 +91,14 @@ class PublishContextViewSet(StageViewSet):
     @extend_schema(responses=PublishContextSerializer)
     def publish_context(self, request: Request, project_id: str) -> Response:
         return Response(stage.publish_context(project=self.project()))
+
+    @extend_schema(request=PublishCopyEditSerializer, responses=PublishContextSerializer)
+    def edit_publish_context(self, request: Request, project_id: str) -> Response:
+        """Save the creator's title, description and tags for the upload."""
+        body = PublishCopyEditSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(
+            stage.publish_copy_edit(
+                project_id=self.project().pk, actor=self.user, changes=dict(body.validated_data)
+            )
+        )

@@ -135,7 +135,8 @@ def _render(run: Run) -> None:
             current.width, current.height = result.width, result.height
             current.captions = options.captions is not None
             current.quality = quality
-            current.publish_copy = copy
+            if not (current.publish_copy or {}).get("edited"):  # the creator's copy stays
+                current.publish_copy = copy
             current.stale = False
             current.run = run
             current.save()

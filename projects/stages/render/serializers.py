@@ -93,6 +93,10 @@ class ChapterMarkSerializer(serializers.Serializer):
 class PublishContextSerializer(serializers.Serializer):
     title = serializers.CharField()
     description = serializers.CharField(help_text="A draft, ending in the chapter timestamps.")
+    draft = serializers.CharField(help_text="The description without the chapter list.")
+    edited = serializers.BooleanField(help_text="The creator saved their own copy.")
+    chapterRules = serializers.CharField(help_text="When YouTube shows chapters.")
+    chaptersNote = serializers.CharField(help_text="Why there are no chapters, when so.")
     tags = serializers.ListField(child=serializers.CharField())
     chapters = ChapterMarkSerializer(many=True)
     thumbnailUrl = serializers.CharField(allow_null=True)
@@ -101,3 +105,22 @@ class PublishContextSerializer(serializers.Serializer):
     vttUrl = serializers.CharField(allow_null=True)
     duration = serializers.FloatField(allow_null=True)
     stale = serializers.DictField(child=serializers.BooleanField())
+
+
+class PublishCopyEditSerializer(StrictSerializer):
+    title = serializers.CharField(max_length=100, required=False)
+    description = serializers.CharField(
+        max_length=4500,
+        required=False,
+        allow_blank=True,
+        help_text="Without the chapter timestamps: they are added from the voiceover.",
+    )
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=100), max_length=30, required=False
+    )
+
+    def validate_tags(self, tags: list[str]) -> list[str]:
+        tags = [" ".join(t.split()) for t in tags if t.strip()]
+        if sum(len(t) for t in tags) > 500:
+            raise serializers.ValidationError("YouTube allows 500 characters of tags in all.")
+        return tags

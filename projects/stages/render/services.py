@@ -259,7 +259,16 @@ def publish_context(*, project: Project) -> dict[str, Any]:
     room = DESCRIPTION_LIMIT - (len(block) + 2 if block else 0)
     description = "\n\n".join(p for p in (draft[:room].rstrip(), block) if p)
     owner = project.owner_id
-    title = project.selected_title or project.title
+    title = str(copy.get("title") or project.selected_title or project.title)
+    note = ""
+    if voiceover is not None and not chapters:
+        parts = len(voiceover.chapter_spans)
+        note = (
+            f"No chapters: YouTube shows chapters only when there are at least {MIN_CHAPTERS}, "
+            f"the first at 00:00 and each at least {MIN_CHAPTER_SECONDS:g} s long, and this "
+            f"video's {parts} parts (the hook and the chapters) do not make {MIN_CHAPTERS} of "
+            f"at least {MIN_CHAPTER_SECONDS:g} s. Longer chapters, or more of them, bring them."
+        )
 
     def link(file: Any, what: str) -> str | None:
         return artifact_url(file, user_id=owner, filename=download_name(title, what, file.name))
@@ -267,6 +276,14 @@ def publish_context(*, project: Project) -> dict[str, Any]:
     return {
         "title": title,
         "description": description,
+        "draft": draft,
+        "edited": bool(copy.get("edited")),
+        "chapterRules": (
+            f"YouTube makes chapters of the description's timestamps when the first is 00:00, "
+            f"there are at least {MIN_CHAPTERS} and each lasts at least "
+            f"{MIN_CHAPTER_SECONDS:g} s."
+        ),
+        "chaptersNote": note,
         "tags": list(copy.get("tags", [])),
         "chapters": chapters,
         "thumbnailUrl": link(thumbnail.image, "thumbnail") if thumbnail else None,
@@ -279,3 +296,21 @@ def publish_context(*, project: Project) -> dict[str, Any]:
             "thumbnail": bool(thumbnail and thumbnail.stale),
         },
     }
+
+
+def publish_copy_edit(*, project_id: Any, actor: User, changes: dict[str, Any]) -> dict[str, Any]:
+    """The creator's own title, description (without the chapter list, which is added) and tags
+    for the upload; kept on the render, and kept by later renders."""
+    with transaction.atomic():
+        project = lock_project(project_id=project_id, actor=actor)
+        current = Render.objects.select_for_update().filter(project=project).first()
+        if current is None or not current.video:
+            raise InvalidTransition("Render the video first: the publish context is built from it.")
+        copy = dict(current.publish_copy or {})
+        for key in ("title", "description", "tags"):
+            if key in changes:
+                copy[key] = changes[key]
+        copy["edited"] = True
+        current.publish_copy = copy
+        current.save(update_fields=["publish_copy", "updated_at"])
+    return publish_context(project=project)

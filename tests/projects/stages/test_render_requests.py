@@ -113,6 +113,7 @@ def test_a_second_render_while_one_is_queued_is_refused(api: APIClient, user: Us
     assert first.json()["data"]["run"]["kind"] == "render.final"
     narration = Voiceover.objects.get(project=project).duration
     assert first.json()["data"]["run"]["progress"]["total"] == math.ceil(narration)  # seconds
+    assert first.json()["data"]["run"]["progress"]["unit"] == "s"  # "24 of 66 s"
 
     again = api.post(_url(project, "timeline/render"), {}, format="json")
 

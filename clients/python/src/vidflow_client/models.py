@@ -147,6 +147,7 @@ class Page(Generic[T]):
 class Progress(Model):
     done: int = 0
     total: int = 0
+    unit: str = "steps"  # what they count: "s" of video for a render, "shots", ...
 
 
 @dataclass(frozen=True)
