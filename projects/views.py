@@ -65,6 +65,9 @@ def _user(request: HttpRequest) -> User:
 @own_scripts_only
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = NewProjectForm(request.POST or None)
+    if request.method == "POST" and _user(request).is_suspended:
+        messages.error(request, "A suspended account cannot create projects.")
+        return redirect("dashboard")
     if request.method == "POST" and form.is_valid():
         project = services.project_create(owner=_user(request), **form.cleaned_data)
         return redirect("project-page", project_id=project.pk)

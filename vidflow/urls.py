@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from accounts import views as account_views
+from billing import views as billing_views
 from projects import views as project_views
 from vidflow import health
 from vidflow.api.docs import RedocView, SchemaView, SwaggerView
@@ -28,6 +29,8 @@ urlpatterns = [
     path("", project_views.dashboard, name="dashboard"),
     path("projects/<uuid:project_id>", project_views.project_page, name="project-page"),
     path("runs", project_views.runs_page, name="runs-page"),
+    path("billing", billing_views.buy_credits, name="billing-page"),
+    path("billing/checkout", billing_views.checkout, name="billing-checkout"),
     path("youtube/connected", project_views.youtube_connected, name="youtube-connected"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

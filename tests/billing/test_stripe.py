@@ -414,3 +414,51 @@ def test_admin_refund_form_names_buyer_pack_and_amount(
     assert f"{who}: starter pack, 100 credits for $3.00" in text
     assert "refunded through Stripe, 100 credits taken back" in done.content.decode()
     assert _balance(user) == 50
+
+
+# --- the Buy credits page ---------------------------------------------------------------------
+
+
+def _browser(user: User) -> Client:
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def test_buy_credits_page_lists_the_packs_and_goes_to_stripe(
+    user: User, stripe_sim: Simulator
+) -> None:
+    browser = _browser(user)
+
+    page = browser.get("/billing").content.decode()
+    bought = browser.post("/billing/checkout", {"pack": "studio"})
+
+    assert "Buy credits" in page
+    assert "$34.00" in page
+    assert "2000 credits · 0.017 USD per credit" in page
+    assert 'name="pack" value="starter"' in page
+    assert bought.status_code == 302
+    assert bought["Location"].startswith(f"{stripe_sim.url}/stripe/checkout/pay/cs_test_")
+    assert Purchase.objects.get(account__user=user).credits == 2000
+
+
+def test_back_from_stripe_the_page_says_the_credits_are_on_their_way(
+    user: User, stripe_sim: Simulator
+) -> None:
+    page = _browser(user).get("/billing?checkout=success&session_id=cs_x", follow=True)
+
+    assert "Your credits are added as soon as Stripe confirms the payment" in page.content.decode()
+
+
+def test_without_stripe_settings_the_page_says_purchases_are_off(user: User, settings: Any) -> None:
+    settings.STRIPE_SECRET_KEY = ""
+    browser = _browser(user)
+
+    page = browser.get("/billing").content.decode()
+    refused = browser.post("/billing/checkout", {"pack": "starter"}, follow=True).content.decode()
+
+    assert "Purchases are off on this server" in page
+    assert "Ask the staff for credits" in page
+    assert "<form" not in page.split('id="purchases-off"')[1]
+    assert "Purchases are off on this server (no Stripe settings)" in refused
+    assert Purchase.objects.count() == 0

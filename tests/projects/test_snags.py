@@ -153,3 +153,31 @@ def test_publish_copy_edits_are_checked_and_need_a_render(api: APIClient, user: 
         "description": "Drafted.",
         "tags": ["sea"],
     }
+
+
+# --- a suspended account ------------------------------------------------------------------------
+
+
+def test_a_suspended_account_sees_a_banner_and_disabled_controls_on_every_page(
+    user: User,
+) -> None:
+    from django.test import Client
+
+    from accounts.services import user_suspend
+
+    project = ProjectFactory(owner=user, title="Octopus hearts")
+    staff = User.objects.create_superuser("boss", "boss@example.com", "boss password 1")
+    user_suspend(user=user, actor=staff, reason="unpaid invoice")
+    browser = Client()
+    browser.force_login(user)
+
+    for url in ("/", f"/projects/{project.pk}", "/runs", "/billing"):
+        page = browser.get(url).content.decode()
+        assert "Your account is suspended</strong>: unpaid invoice." in page, url
+        assert "Your projects, videos and credits are all kept" in page, url
+        assert '<fieldset class="suspended-lock" disabled>' in page, url
+    dashboard = browser.get("/").content.decode()
+    assert "Octopus hearts" in dashboard  # the work is still listed
+    refused = browser.post("/", {"title": "New", "aspect_ratio": "16:9", "target_seconds": 60})
+    assert refused.status_code == 302
+    assert Project.objects.filter(owner=user).count() == 1
