@@ -20,6 +20,7 @@ from vidflow.errors import AppError, NotFound
 
 from . import selectors, services
 from .models import AspectRatio, RunKind, RunStatus, Stage
+from .serializers import PROGRESS_UNITS
 from .stages.publishing.services import youtube_connect_finish
 
 LENGTHS = [
@@ -107,7 +108,7 @@ def project_page(request: HttpRequest, project_id: str) -> HttpResponse:
 @own_scripts_only
 def runs_page(request: HttpRequest) -> HttpResponse:
     runs = selectors.recent_runs(user=_user(request))
-    rows = [(run, RunKind.label_of(run.kind)) for run in runs]
+    rows = [(run, RunKind.label_of(run.kind), PROGRESS_UNITS.get(run.kind, "done")) for run in runs]
     # The statuses' names, for the script that follows active runs (read from a json_script).
     context = {"rows": rows, "run_statuses": dict(RunStatus.choices)}
     return render(request, "projects/runs.html", context)

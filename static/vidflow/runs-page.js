@@ -4,7 +4,7 @@
 import { api, explain } from "./core/api.js";
 import { refreshCredits } from "./core/credits.js";
 import { pageData, plural } from "./core/dom.js";
-import { isActive, watchRun } from "./core/runs.js";
+import { isActive, progressText, watchRun } from "./core/runs.js";
 
 const STATUS = pageData("run-statuses", {});  // the server's RunStatus labels
 const table = document.getElementById("runs");
@@ -17,7 +17,7 @@ function show(row, run) {
   cell("status").className = `status status-${run.status}`;
   cell("progress").max = run.progress.total;
   cell("progress").value = run.progress.done;
-  cell("progress-text").textContent = `${run.progress.done}/${run.progress.total}`;
+  cell("progress-text").textContent = progressText(run.progress);
   cell("credits").textContent = `${run.creditsCharged} charged` + (run.creditsRefunded ? `, ${run.creditsRefunded} refunded` : "");
   if (run.error && !cell("error")) {
     const note = document.createElement("small");

@@ -181,3 +181,26 @@ def test_a_suspended_account_sees_a_banner_and_disabled_controls_on_every_page(
     refused = browser.post("/", {"title": "New", "aspect_ratio": "16:9", "target_seconds": 60})
     assert refused.status_code == 302
     assert Project.objects.filter(owner=user).count() == 1
+
+
+# --- render progress names its unit -------------------------------------------------------------
+
+
+def test_render_progress_names_its_unit(api: APIClient, user: User) -> None:
+    from django.test import Client
+
+    from projects.models import RunStatus
+
+    project = ProjectFactory(owner=user)
+    run = Run.objects.create(
+        owner=user, project=project, kind="render.final", progress_done=24, progress_total=66
+    )
+    Run.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    browser = Client()
+    browser.force_login(user)
+
+    progress = api.get(f"/api/runs/{run.pk}").json()["data"]["progress"]
+    page = browser.get("/runs").content.decode()
+
+    assert progress == {"done": 24, "total": 66, "unit": "s"}
+    assert "24 of 66 s" in page

@@ -15,15 +15,21 @@ export function runLabel(kind) { return LABELS[kind] || kind; }
 // is, so a page can tell which of its sections shows the run.
 export function runGroup(kind) { return kind.split(".")[0]; }
 
-// One line about a run: "Outline: working, 1 of 3 done…" or "Outline done · 1 credit charged".
+// What a run's progress counts, in words: "24 of 66 s" for a render, "3 of 9 shots".
+export function progressText(progress) {
+  const { done, total, unit } = progress;
+  if (!unit || unit === "steps") return `${done} of ${total} done`;
+  return `${done} of ${total} ${unit}`;
+}
+
+// One line about a run: "Render: working, 24 of 66 s…" or "Outline done · 1 credit charged".
 export function runSummary(run) {
   const label = runLabel(run.kind);
-  const { done, total } = run.progress;
   const refunded = run.creditsRefunded ? ` · ${plural(run.creditsRefunded, "credit")} refunded` : "";
   const charged = run.creditsCharged ? ` · ${plural(run.creditsCharged, "credit")} charged` : "";
   switch (run.status) {
     case "queued": return `${label}: waiting for a worker…`;
-    case "running": return `${label}: working, ${done} of ${total} done…`;
+    case "running": return `${label}: working, ${progressText(run.progress)}…`;
     case "succeeded": return `${label} done${charged}${refunded}`;
     case "failed": return `${label} failed: ${run.error ? run.error.message : "unknown error"}${refunded}`;
     default: return `${label} cancelled${refunded}`;

@@ -11,6 +11,7 @@ import { $ } from "../core/dom.js";
 import { say } from "./actions.js";
 import { resumeRuns } from "./following.js";
 import { loadChannel, loadOutliers, loadTitles } from "./ideation.js";
+import { applyPrices } from "./prices.js";
 import { loadShots } from "./production.js";
 import { loadPublish, loadYoutube } from "./publish.js";
 import { loadScript } from "./script.js";
@@ -29,6 +30,7 @@ async function start() {
   const loads = [loadTitles(), loadOutliers(), loadChannel(), loadScript(), loadBible(), loadShots(),
                  loadVoices(), loadPublish(), loadYoutube(), resumeRuns()];
   const results = await Promise.allSettled(loads);
+  applyPrices();  // the buttons the sections drew (a shot's, a chapter's) show their prices too
   const failed = results.find((r) => r.status === "rejected");
   if (failed) say($("#project-h"), `Part of the page did not load: ${explain(failed.reason)}`, "error");
 }

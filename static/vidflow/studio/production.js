@@ -46,7 +46,8 @@ function shotItem(shot) {
   prompt.value = shot.prompt;
   const verb = shot.state === "planned" ? "Generate" : "Regenerate";
   const save = h("button", { type: "button", class: "secondary", text: "Save prompt", "aria-label": `Save prompt of shot ${n}` });
-  const generate = h("button", { type: "button", text: verb, "aria-label": `${verb} shot ${n}`, disabled: GENERATING.has(shot.state) });
+  const generate = h("button", { type: "button", text: verb, "aria-label": `${verb} shot ${n}`, disabled: GENERATING.has(shot.state),
+                                 "data-price": shot.kind === "talking_head" ? "shot.image,shot.talking_head" : "shot.image,shot.video" });
   onClick(save, async () => {
     await api("PATCH", `${base}/timeline/shots/${shot.id}`, { prompt: prompt.value });
     say(save, "Prompt saved.", "ok");

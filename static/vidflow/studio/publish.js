@@ -64,6 +64,9 @@ function chapterLine(c) {
   return `${at} ${c.title || ""}`.trim();
 }
 
+// The publish context as a form the creator edits and saves (PATCH .../publish-context): the
+// title, the description without its chapter list (which is added from the voiceover's chapters)
+// and the tags. "Suggest" fills the description and tags with new text to keep or change.
 export async function loadPublish() {
   const box = $("#publish-context");
   if (!project.selected.render) return;
@@ -74,26 +77,49 @@ export async function loadPublish() {
     fill(box, h("p", { class: "help", text: err.status === 404 ? "The publish context is not available on this server yet." : explain(err) }));
     return;
   }
-  const tags = context.tags || [];
   const chapters = context.chapters || [];
   const stale = Object.entries(context.stale || {}).filter(([, isStale]) => isStale).map(([what]) => what);
+  const title = h("input", { id: "publish-title", name: "title", maxlength: 100, value: context.title || project.selected.title });
+  const description = h("textarea", { id: "publish-description", name: "description", rows: 8, maxlength: 4500 });
+  description.value = context.draft || "";
+  const tags = h("input", { id: "publish-tags", name: "tags", value: (context.tags || []).join(", ") });
+  const save = h("button", { type: "submit", text: "Save title, description and tags" });
+  const form = h("form", { id: "publish-copy", class: "grid-form", "data-scope": true },
+    h("label", { for: title.id, text: "Title (at most 100 characters)" }), title,
+    h("label", { for: description.id, text: "Description (the chapter list below is added at its end)" }), description,
+    h("label", { for: tags.id, text: "Tags, separated by commas (500 characters in all)" }), tags,
+    h("div", { class: "actions" }, save),
+    h("div", { class: "feedback", "aria-live": "polite" }));
+  onSubmit(form, async (data, button) => {
+    const saved = await api("PATCH", `${base}/publish-context`, {
+      title: String(data.get("title")).trim(),
+      description: String(data.get("description")),
+      tags: String(data.get("tags")).split(",").map((t) => t.trim()).filter(Boolean),
+    });
+    say(button, `Saved: ${saved.title}. The upload uses it.`, "ok");
+  });
   fill(box,
     stale.length ? h("p", {}, h("span", { class: "badge stale", text: "stale" }), ` Out of date: ${stale.join(", ")}. Regenerate before publishing.`) : null,
     context.thumbnailUrl ? h("img", { class: "thumbnail", src: context.thumbnailUrl, alt: "The thumbnail" }) : null,
-    h("dl", { class: "publish" },
-      h("dt", { text: "Title" }), h("dd", { text: context.title || project.selected.title }),
-      h("dt", { text: "Description" }), h("dd", {}, h("pre", { class: "wrap", text: context.description || "" })),
-      h("dt", { text: "Tags" }), h("dd", {}, tags.length ? h("ul", { class: "tags" }, tags.map((t) => h("li", { text: t }))) : "none"),
-      h("dt", { text: "Chapters" }), h("dd", {}, chapters.length ? h("pre", { class: "wrap", text: chapters.map(chapterLine).join("\n") }) : "none")));
+    form,
+    h("h3", { id: "chapters-h", text: "Chapters" }),
+    chapters.length
+      ? h("ol", { class: "chapters", "aria-labelledby": "chapters-h" }, chapters.map((c) => h("li", { text: chapterLine(c) })))
+      : h("p", { class: "help", id: "chapters-note", text: context.chaptersNote || "No chapters yet." }),
+    h("p", { class: "help", text: context.chapterRules || "" }));
 }
 
-onClick($("#suggest-publish"), async () => {
+onClick($("#suggest-publish"), async (button) => {
   const copy = await api("POST", `${base}/publish-suggest`);
-  fill($("#publish-suggestion"),
-    h("h3", { text: "Suggested copy" }),
-    h("dl", { class: "publish" },
-      h("dt", { text: "Description" }), h("dd", {}, h("pre", { class: "wrap", text: copy.description })),
-      h("dt", { text: "Tags" }), h("dd", {}, h("ul", { class: "tags" }, copy.tags.map((t) => h("li", { text: t }))))));
+  const description = $("#publish-description");
+  const tags = $("#publish-tags");
+  if (!description || !tags) {
+    say(button, "Render the video first: the publish copy is edited once there is a video.", "error");
+    return;
+  }
+  description.value = copy.description;
+  tags.value = copy.tags.join(", ");
+  say(button, "New description and tags suggested below: change them if you like, then save.", "ok");
 });
 
 onClick($("#load-publish"), async () => {

@@ -41,7 +41,7 @@ function chapterItem(chapter) {
   const words = h("span", { class: "help", text: plural(chapter.words, "word") });
   const verb = chapter.narration ? "Regenerate narration" : "Narrate this chapter";
   const save = h("button", { type: "button", class: "secondary", text: "Save chapter", "aria-label": `Save chapter ${n}` });
-  const regenerate = h("button", { type: "button", text: verb, "aria-label": `${verb} (chapter ${n})` });
+  const regenerate = h("button", { type: "button", text: verb, "aria-label": `${verb} (chapter ${n})`, "data-price": "script.chapter" });
   onClick(save, async () => {
     const saved = await api("PATCH", `${base}/script/chapters/${chapter.id}`, { title: title.value, narration: narration.value });
     words.textContent = plural(saved.words, "word");

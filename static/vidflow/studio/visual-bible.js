@@ -49,7 +49,7 @@ function entryItem(entry, kindPlural) {
     }
     return button;
   });
-  const more = h("button", { type: "button", class: "secondary", text: "New variation", "aria-label": `New variation of ${entry.name}` });
+  const more = h("button", { type: "button", class: "secondary", text: "New variation", "aria-label": `New variation of ${entry.name}`, "data-price": "visual_bible.variation" });
   onClick(more, async () => started(await api("POST", `${path}/variations/generate`)));
   return h("li", { class: "entry", "data-scope": true },
            h("h4", {}, entry.name, " ", staleBadge({ "data-stale-id": entry.id }, "stale: the script changed, check it still fits")),

@@ -32,6 +32,7 @@ export async function loadVoices() {
 }
 
 function voiceName(id) {
+  if (!id) return "the default voice";
   const voice = voices.find((v) => v.id === id);
   return voice ? `${voice.name} (${voice.language})` : `voice ${id}`;
 }
@@ -40,6 +41,8 @@ function showVoiceSample() {
   const voice = voices.find((v) => v.id === $("#voice-select").value);
   const sample = $("#voice-sample");
   sample.hidden = !voice;
+  $("#voice-sample-label").hidden = !voice;
+  $("#voice-sample-label").textContent = voice ? `Voice sample: ${voice.name} (${voice.language}), a short phrase, not your script` : "Voice sample";
   $("#voice-description").textContent = voice ? voice.description : "";
   if (voice && sample.dataset.voice !== voice.id) {
     sample.dataset.voice = voice.id;
@@ -54,8 +57,12 @@ onClick($("#generate-voiceover"), async () =>
 function showVoiceover(voiceover) {
   keyed($("#voiceover-current"), voiceover, () => {
     if (!voiceover) return [h("p", { class: "help", text: "No voiceover yet." })];
+    // One duration, the voiceover's own, in the label and the facts line alike (the player shows
+    // the file's, which is the same audio).
+    const label = `Narration: the hook and every chapter, ${clock(voiceover.duration)}, ${voiceName(voiceover.voiceId)}`;
     return [
-      voiceover.audioUrl ? h("audio", { controls: true, preload: "metadata", src: voiceover.audioUrl, "aria-label": "Voiceover" }) : null,
+      voiceover.audioUrl ? h("label", { class: "player-label", for: "voiceover-player", id: "voiceover-player-label", text: label }) : null,
+      voiceover.audioUrl ? h("audio", { controls: true, preload: "metadata", src: voiceover.audioUrl, id: "voiceover-player", "aria-labelledby": "voiceover-player-label" }) : null,
       h("p", { class: "facts-line", text: `${plural(voiceover.words, "word")} · ${clock(voiceover.duration)} · ${voiceName(voiceover.voiceId)}` }),
     ];
   });
@@ -68,7 +75,8 @@ function showMusic(music) {
   keyed($("#music-current"), music, () => {
     if (!music) return [h("p", { class: "help", text: "No music yet." })];
     return [
-      music.audioUrl ? h("audio", { controls: true, preload: "metadata", src: music.audioUrl, "aria-label": "Music" }) : null,
+      music.audioUrl ? h("label", { class: "player-label", for: "music-player", id: "music-player-label", text: `Music bed: ${music.mood}, ${clock(music.duration)}` }) : null,
+      music.audioUrl ? h("audio", { controls: true, preload: "metadata", src: music.audioUrl, id: "music-player", "aria-labelledby": "music-player-label" }) : null,
       h("p", { class: "facts-line", text: `${music.mood} · ${music.tempo} beats a minute · ${clock(music.duration)}` }),
     ];
   });

@@ -18,8 +18,18 @@ export function onPayload(draw) { drawers.push(draw); }
 // Redraw everything drawn from the payload (after a section rebuilt its content, say).
 export function applyMarks() { drawers.forEach((draw) => draw(project)); }
 
+// Reads can answer out of order (the page's first read may come back after an action's): an
+// answer older than the one already drawn is dropped, so a stale payload never undoes a newer.
+let issued = 0;
+let drawn = 0;
+
 export async function refreshProject() {
-  project = await api("GET", base);
-  applyMarks();
+  const mine = ++issued;
+  const fresh = await api("GET", base);
+  if (mine > drawn) {
+    drawn = mine;
+    project = fresh;
+    applyMarks();
+  }
   return project;
 }
