@@ -24,6 +24,9 @@ class LedgerEntrySerializer(serializers.Serializer):
     runId = serializers.UUIDField(source="reference", allow_null=True)
     shotId = serializers.UUIDField(source="shot_id", allow_null=True)
     reversesId = serializers.IntegerField(source="reverses_id", allow_null=True)
+    purchaseId = serializers.IntegerField(
+        source="purchase_id", allow_null=True, help_text="The credit pack a purchase entry adds."
+    )
     createdAt = serializers.DateTimeField(source="created_at")
 
 

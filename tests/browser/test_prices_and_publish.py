@@ -90,6 +90,13 @@ def test_the_publish_copy_is_edited_suggested_and_saved(browsing: Browsing) -> N
     assert copy["title"] == "Three hearts and blue blood"
     assert copy["edited"] is True
     assert copy["tags"] != ["sea"]
+    # The stale banner says what the update costs.
+    Render.objects.filter(project=project).update(stale=True)
+    page.reload()
+    quote = project_quote(project=project)
+    expect(page.locator("#stale-summary")).to_contain_text(
+        f"Updating costs about {quote['total']} credits."
+    )
     # Every control and player on the page has a name a screen reader can read.
     narration = page.locator("#voiceover-player-label")
     expect(narration).to_have_text("Narration: the hook and every chapter, 0:25, the default voice")

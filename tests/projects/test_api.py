@@ -40,7 +40,8 @@ def test_create_project_returns_the_full_payload(api: APIClient, user: User) -> 
     assert response.status_code == 201
     data = response.json()["data"]
     assert data["status"] == "ideation"
-    assert data["completedStages"] == []
+    assert data["completedStages"] == ["ideation"]  # the typed title is the selected title
+    assert data["selectedTitle"] == "Voyager"
     assert data["channelId"] == str(channel.pk)
     assert data["voiceId"] == "en_US-joe-medium"  # the channel's default voice
     assert data["aspectRatio"] == "9:16"

@@ -37,6 +37,7 @@ SCOPE_BY_PREFIX = {
     "/api/billing": ("billing:read", "billing:read"),
     "/api/files": ("projects:read", "projects:read"),
     "/api/voices": ("projects:read", "projects:read"),
+    "/api/prices": ("projects:read", "projects:read"),
 }
 # /api/ routes that are not scope-protected, and why.
 NOT_SCOPED = {
@@ -50,6 +51,7 @@ NOT_SCOPED = {
     "/api/kie/callback": "vendor callback: proven by the job's secret and KIE's signature",
     "/api/wavespeed/callback": "vendor callback: proven by the job's secret and its signature",
     "/api/assemblyai/callback": "vendor callback: proven by the job's secret in its header",
+    "/api/stripe/webhook": "Stripe's webhook: proven by its Stripe-Signature (endpoint secret)",
 }
 _GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 _CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")

@@ -5,7 +5,7 @@
 // to an up-to-date final.mp4 costs, or what bringing the video up to date costs when it is stale.
 
 import { api } from "../core/api.js";
-import { $, $$, plural } from "../core/dom.js";
+import { $, $$, h, plural } from "../core/dom.js";
 import { base, onPayload } from "./workspace.js";
 
 let table = null;  // {action: credits}
@@ -47,7 +47,18 @@ if (root) {
   }).observe(root, { childList: true, subtree: true });
 }
 
+// The stale banner says what bringing everything up to date costs.
+function showUpdateCost() {
+  const box = $("#stale-summary");
+  if (!box) return;
+  $$(".update-cost", box).forEach((el) => el.remove());
+  if (box.hidden || !quote || quote.upToDate) return;
+  const about = quote.estimate ? "about " : "";
+  box.append(h("span", { class: "update-cost", text: ` Updating costs ${about}${plural(quote.total, "credit")}${quote.covered ? "." : `: your balance is ${quote.balance}.`}` }));
+}
+
 function showQuote(project) {
+  showUpdateCost();
   const line = $("#quote-line");
   if (!line || !quote) return;
   const hasRender = Boolean(project.selected.render);
