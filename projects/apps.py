@@ -2,7 +2,15 @@ from django.apps import AppConfig
 
 # Every stage's run kinds and vendor-job handlers register themselves when its ``runs`` module
 # is imported; a worker never loads the URLconf, so they are imported here.
-STAGES_WITH_RUNS = ("production", "publishing", "render", "script", "visual_bible", "voiceover")
+STAGES_WITH_RUNS = (
+    "make",
+    "production",
+    "publishing",
+    "render",
+    "script",
+    "visual_bible",
+    "voiceover",
+)
 
 
 class ProjectsConfig(AppConfig):

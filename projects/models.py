@@ -583,6 +583,7 @@ class RunKind(models.TextChoices):
     RENDER_FINAL = "render.final", "Render"
     THUMBNAIL_GENERATE = "thumbnail.generate", "Thumbnail"
     PUBLISH_YOUTUBE = "publish.youtube", "YouTube upload"
+    PROJECT_MAKE = "project.make", "Quick make"
 
     @classmethod
     def label_of(cls, kind: str) -> str:

@@ -228,6 +228,7 @@ PROGRESS_UNITS = {
     "script.chapters": "chapters",
     "visual_bible.generate": "pictures",
     "voiceover.generate": "parts",
+    "project.make": "stages",
 }
 
 
@@ -237,6 +238,15 @@ class ProgressSerializer(serializers.Serializer):
     unit = serializers.SerializerMethodField(
         help_text='What done and total count: "s" (seconds of video), "shots", "steps", ...'
     )
+    stage = serializers.SerializerMethodField(
+        help_text="A quick make's current stage (outline, voiceover, shots, render, ...); "
+        "null for other runs."
+    )
+
+    def get_stage(self, run: Any) -> str | None:
+        if run.kind != "project.make":
+            return None
+        return str((run.params or {}).get("stage") or "") or None
 
     def get_unit(self, run: Any) -> str:
         return PROGRESS_UNITS.get(run.kind, "steps")

@@ -347,6 +347,7 @@ def run_succeed(*, run_id: Any, result: dict[str, Any] | None = None) -> Run | N
     transition_apply(
         instance=run, name="succeed", update_fields=["result", "finished_at", "progress_done"]
     )
+    _continue_parent(run)
     return run
 
 
@@ -362,6 +363,7 @@ def run_fail(*, run_id: Any, code: str, message: str, refund: bool = True) -> Ru
     _release_shots(run, reason=message)
     if refund:
         _refund_unused(run)
+    _continue_parent(run)
     return run
 
 
@@ -377,7 +379,19 @@ def run_cancel(*, run_id: Any, actor: User | None = None, reason: str = "cancell
     )
     _release_shots(run, reason=reason)
     _refund_unused(run)
+    for child in Run.objects.filter(params__parent=str(run.pk), status__in=ACTIVE_RUN_STATUSES):
+        run_cancel(run_id=child.pk, actor=actor, reason=reason)
+    _continue_parent(run)
     return run
+
+
+def _continue_parent(run: Run) -> None:
+    """A run made as a step of another (a make's stage) continues its parent once it ends."""
+    from projects.tasks import make_continue_task
+
+    parent = (run.params or {}).get("parent")
+    if parent:
+        enqueue_on_commit(make_continue_task, str(parent))
 
 
 class RunCharges:

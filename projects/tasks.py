@@ -37,6 +37,15 @@ def vendor_job_finished_task(job_id: str) -> None:
     job_continue(job_id=job_id)
 
 
+# Acknowledged only when done, requeued when its worker dies.
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def make_continue_task(run_id: str) -> None:
+    """A step of a make ended: launch the next one, or finish the make."""
+    from projects.stages.make.runs import make_advance
+
+    make_advance(run_id=run_id)
+
+
 @shared_task(ignore_result=True)
 def reap_runs_task() -> int:
     """Periodic: fail and refund runs past their deadline."""

@@ -6,6 +6,7 @@ from vidflow.api.views import UUID_PATTERN
 from .api.core import ChannelViewSet, ProjectViewSet, RunViewSet
 from .api.quote import QuoteViewSet
 from .stages.ideation.api import IdeationViewSet
+from .stages.make.api import MakeViewSet, ProjectMakeViewSet
 from .stages.production.api import ShotsViewSet
 from .stages.publishing.api import PublishingViewSet
 from .stages.render.api import PublishContextViewSet, RenderViewSet
@@ -160,4 +161,7 @@ urlpatterns = [
     ),
     stage("publish-suggest", PublishingViewSet, "publish-suggest", post="suggest"),
     stage("publish-youtube", PublishingViewSet, "publish-youtube", post="youtube"),
+    # quick mode
+    stage("make", ProjectMakeViewSet, "project-make", post="make"),
+    re_path(r"^make/?$", MakeViewSet.as_view({"post": "create"}), name="make"),
 ]

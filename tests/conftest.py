@@ -14,7 +14,7 @@ from accounts.models import User
 from billing.services import account_open
 from tests.factories import UserFactory
 
-pytest_plugins = ["tests.workers", "tests.oauth"]
+pytest_plugins = ["tests.workers", "tests.oauth", "tests.live"]
 
 
 @pytest.fixture(autouse=True)

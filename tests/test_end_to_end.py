@@ -4,79 +4,24 @@ providers, once with every vendor adapter against the vendor simulator (issue 7)
 
 from __future__ import annotations
 
-import io
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import av
-import httpx
 import pytest
 from django.conf import settings as django_settings
 
-from accounts.models import User
+from tests.live import Api, open_video
 from tests.workers import Worker
 from vendors.simulator import Simulator, start_simulator
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
-ALL_SCOPES = "projects:read projects:write generate publish billing:read"
 PRICES = django_settings.CREDIT_PRICES
 
 
-class Api:
-    """A headless client of the VidFlow API, as a script would write one."""
-
-    def __init__(self, base: str, token: str) -> None:
-        self.http = httpx.Client(
-            base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60
-        )
-
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        response = self.http.request(method, path, json=body)
-        envelope = response.json()
-        assert envelope["success"], (method, path, response.status_code, envelope)
-        return envelope["data"]
-
-    def get(self, path: str) -> Any:
-        return self.call("GET", path)
-
-    def run(self, path: str, body: dict[str, Any] | None = None, timeout: float = 240) -> Any:
-        """POST an asynchronous action and wait for its run to end; returns the run."""
-        run_id = self.call("POST", path, body or {})["runId"]
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            run = self.get(f"/api/runs/{run_id}")
-            if run["status"] not in ("queued", "running"):
-                return run
-            time.sleep(0.3)
-        pytest.fail(f"run {run_id} for {path} did not finish in {timeout}s")
-
-    def download(self, url: str) -> bytes:
-        response = self.http.get(url)
-        assert response.status_code == 200, url
-        return response.content
-
-
 @pytest.fixture
-def api(live_server: Any, user: User, issue_tokens: Any, settings: Any) -> Iterator[Api]:
-    settings.VIDFLOW_RATE_TIERS = dict.fromkeys(settings.VIDFLOW_RATE_TIERS, "100000/m")
-    settings.PUBLIC_BASE_URL = live_server.url
-    client = Api(live_server.url, issue_tokens(user, ALL_SCOPES)["access_token"])
-    yield client
-    client.http.close()
-
-
-def _open_video(data: bytes) -> dict[str, Any]:
-    with av.open(io.BytesIO(data)) as container:
-        video = container.streams.video[0]
-        audio = container.streams.audio[0]
-        return {
-            "duration": float(container.duration or 0) / 1_000_000,
-            "video": (video.codec_context.name, video.width, video.height),
-            "profile": video.codec_context.profile,
-            "audio": (audio.codec_context.name, audio.sample_rate),
-        }
+def api(live_api: Api) -> Api:
+    return live_api
 
 
 def _make_a_video(api: Api, *, shot_kinds: Callable[[Api, str], None] | None = None) -> dict:
@@ -128,7 +73,7 @@ def _shot_price(shot: dict[str, Any]) -> int:
 def _check_the_film(api: Api, made: dict[str, Any]) -> dict[str, Any]:
     render = made["render"]["render"]
     assert render is not None
-    film = _open_video(api.download(render["videoUrl"]))
+    film = open_video(api.download(render["videoUrl"]))
     narration = made["voiceover"]["duration"]
     assert abs(film["duration"] - narration) <= 0.5
     assert film["video"] == ("h264", 1280, 720)

@@ -1,0 +1,61 @@
+"""Quick mode's routes: ``POST /api/projects/{id}/make`` and ``POST /api/make``."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from billing.decorators import billable
+from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
+from vidflow.api.views import ApiViewSet
+
+from . import services
+from .serializers import MakeFromIdeaSerializer, MakeRequestSerializer
+
+
+@extend_schema(tags=["quick mode"], parameters=[PROJECT_ID])
+class ProjectMakeViewSet(StageViewSet):
+    serializer_class = MakeRequestSerializer
+
+    @extend_schema(request=MakeRequestSerializer, responses={202: AcceptedRunSerializer})
+    @billable
+    def make(self, request: Request, project_id: str) -> Response:
+        """Make the video: one run takes the project from where it stands to a rendered
+        final.mp4 and a thumbnail, stage by stage (``progress.stage``). 402 with the quote in
+        ``details.quote`` when the balance does not cover what remains; nothing is spent then."""
+        body = MakeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run = services.project_make(
+            project_id=self.project().pk, actor=self.user, options=body.options()
+        )
+        response = accepted(run, projectId=str(self.project().pk))
+        response.status_code = status.HTTP_202_ACCEPTED
+        return response
+
+
+@extend_schema(tags=["quick mode"])
+class MakeViewSet(ApiViewSet):
+    serializer_class = MakeFromIdeaSerializer
+
+    @extend_schema(request=MakeFromIdeaSerializer, responses={202: AcceptedRunSerializer})
+    @billable
+    def create(self, request: Request) -> Response:
+        """From an idea to a finished video in one call: creates the project and starts its make
+        (see ``POST /api/projects/{id}/make``). A make the balance does not cover answers 402 with
+        the quote and leaves no project behind."""
+        body = MakeFromIdeaSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        run = services.make_from_idea(
+            owner=self.user,
+            idea=data["idea"],
+            title=data.get("title", ""),
+            target_seconds=data["targetSeconds"],
+            aspect_ratio=data["aspectRatio"],
+            options=body.options(),
+        )
+        response = accepted(run, projectId=str(run.project_id))
+        response.status_code = status.HTTP_202_ACCEPTED
+        return response
