@@ -10,7 +10,7 @@ from .stages.make.api import MakeViewSet, ProjectMakeViewSet
 from .stages.production.api import ShotsViewSet
 from .stages.publishing.api import PublishingViewSet
 from .stages.render.api import PublishContextViewSet, RenderViewSet
-from .stages.script.api import ScriptViewSet
+from .stages.script.api import ScriptFountainViewSet, ScriptViewSet
 from .stages.visual_bible.api import CharacterViewSet, LocationViewSet, VisualBibleViewSet
 from .stages.voiceover.api import VoiceoverViewSet, VoicesViewSet
 
@@ -161,6 +161,13 @@ urlpatterns = [
     ),
     stage("publish-suggest", PublishingViewSet, "publish-suggest", post="suggest"),
     stage("publish-youtube", PublishingViewSet, "publish-youtube", post="youtube"),
+    stage(
+        r"script\.fountain",
+        ScriptFountainViewSet,
+        "script-fountain",
+        get="export",
+        put="import_file",
+    ),
     # quick mode
     stage("make", ProjectMakeViewSet, "project-make", post="make"),
     re_path(r"^make/?$", MakeViewSet.as_view({"post": "create"}), name="make"),

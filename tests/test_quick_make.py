@@ -71,7 +71,7 @@ def test_a_bare_idea_becomes_a_video_in_one_call(
     film = open_video(api.download(render["videoUrl"]))
     assert film["video"][0] == "h264"
     assert film["duration"] > 10
-    thumbnail = api.get(f"/api/projects/{started['projectId']}/timeline/thumbnail")["thumbnail"]
+    thumbnail = api.get(f"/api/projects/{started['projectId']}/thumbnail")["thumbnail"]
     assert thumbnail["imageUrl"]
     # every stage ran through its own run, each the make's child
     children = Run.objects.filter(params__parent=started["runId"])

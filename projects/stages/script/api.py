@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
+from django.http import HttpResponse
+from django.utils.text import slugify
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from billing.decorators import billable
 from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
 from projects.models import Script
+from vidflow.errors import ValidationFailed
 
+from . import fountain
 from . import services as stage
 from .serializers import (
     ChapterEditSerializer,
     ChapterSerializer,
     ChaptersRequestSerializer,
+    FountainImportSerializer,
+    FountainUploadSerializer,
     HookSerializer,
     OutlineRequestSerializer,
 )
@@ -132,3 +141,46 @@ class ScriptViewSet(StageViewSet):
     @billable
     def generate_analysis(self, request: Request, project_id: str) -> Response:
         return accepted(stage.analysis_generate(project_id=self.project().pk, actor=self.user))
+
+
+class PlainTextParser(BaseParser):
+    """A Fountain file sent as the whole body (``text/plain``)."""
+
+    media_type = "text/plain"
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        return {"file": stream.read(fountain.MAX_BYTES + 1)}
+
+
+@extend_schema(tags=["script"], parameters=[PROJECT_ID])
+class ScriptFountainViewSet(StageViewSet):
+    parser_classes = [PlainTextParser, MultiPartParser]
+
+    @extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR})
+    def export(self, request: Request, project_id: str) -> HttpResponse:
+        """The script as a Fountain file: title page, hook, one scene per chapter (the narration
+        as the NARRATOR's lines, the shots as action lines)."""
+        project = self.project()
+        response = HttpResponse(
+            fountain.script_to_fountain(project), content_type="text/plain; charset=utf-8"
+        )
+        name = slugify(project.selected_title or project.title)[:60] or "script"
+        response["Content-Disposition"] = f'attachment; filename="{name}.fountain"'
+        return response
+
+    @extend_schema(
+        request={"text/plain": OpenApiTypes.STR, "multipart/form-data": FountainUploadSerializer},
+        responses=FountainImportSerializer,
+    )
+    def import_file(self, request: Request, project_id: str) -> Response:
+        """Read an edited Fountain file back (the body as text/plain, or a multipart ``file``):
+        chapters and the hook are replaced where they changed, with the usual stale marks.
+        400 naming the line for a file it cannot read; nothing changes then."""
+        upload: Any = request.data.get("file")
+        data = upload.read(fountain.MAX_BYTES + 1) if hasattr(upload, "read") else upload
+        if not isinstance(data, bytes) or not data.strip():
+            raise ValidationFailed("Send the Fountain file as the body or as the field 'file'.")
+        result = fountain.script_from_fountain(
+            project_id=self.project().pk, actor=self.user, data=data
+        )
+        return Response(result.as_dict())

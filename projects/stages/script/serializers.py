@@ -43,3 +43,12 @@ class ChaptersRequestSerializer(StrictSerializer):
 class HookSerializer(StrictSerializer):
     hook = serializers.CharField(max_length=1000, allow_blank=True)
     stale = serializers.BooleanField(read_only=True)
+
+
+class FountainUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The edited script.fountain.")
+
+
+class FountainImportSerializer(serializers.Serializer):
+    chaptersChanged = serializers.ListField(child=serializers.UUIDField())
+    hookChanged = serializers.BooleanField()
