@@ -207,3 +207,29 @@ def test_make_turns_an_idea_into_final_mp4_on_disk(
     assert abs(duration - detail.selected.render.duration) <= 0.5
     assert detail.credits_spent > 0
     assert vf.balance().balance == 50 - detail.credits_spent
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("signed_in")
+def test_make_on_the_server_is_one_request_and_writes_final_mp4(
+    server: str, vf: VidflowClient, start_worker: Callable[..., Worker], tmp_path: Path
+) -> None:
+    from projects.models import Run
+
+    start_worker()
+    target = tmp_path / "final.mp4"
+
+    code, out, err = vidflow(
+        "--url", server, "make", "Why the sea has tides", "--length", "30", "--out", str(target),
+        "--on-server",
+    )  # fmt: skip
+
+    assert code == 0, err
+    assert out == f"{target}\n"
+    assert "render…" in err
+    assert "on the server" in err
+    with av.open(str(target)) as film:
+        assert film.streams.video[0].codec_context.name == "h264"
+    make = Run.objects.get(kind="project.make")
+    assert make.status == "succeeded"
+    assert Run.objects.filter(params__parent=str(make.pk)).count() >= 8

@@ -50,7 +50,7 @@ def test_every_tool_is_listed_with_a_description(vf: VidflowClient) -> None:
     tools = in_process(vf, scenario)
 
     assert sorted(t.name for t in tools) == sorted(TOOL_NAMES)
-    assert len(tools) == 18
+    assert len(tools) == 19
     assert all(len(t.description or "") > 40 for t in tools)
     get_run = next(t for t in tools if t.name == "get_run")
     assert set(get_run.input_schema["properties"]) == {"run_id", "wait_seconds"}

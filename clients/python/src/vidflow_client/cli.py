@@ -21,7 +21,7 @@ from .auth import ALL_SCOPES, CLI_CLIENT_ID, DeviceCode
 from .client import VidflowClient
 from .errors import NotSignedIn, RunFailed, VidflowError
 from .models import Model, Quote, Run
-from .pipeline import STEPS, Step, make_video
+from .pipeline import STEPS, Step, make_video, make_video_on_server
 
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
@@ -238,6 +238,8 @@ class Cli:
     # --- making --------------------------------------------------------------------------------
 
     def make(self) -> int:
+        if self.args.on_server:
+            return self._make_on_server()
         total = len(STEPS) - (0 if self.args.music else 1)
         index = {"n": 0}
         started = {"at": time.monotonic()}
@@ -278,6 +280,40 @@ class Cli:
         minutes, seconds = divmod(time.monotonic() - began, 60)
         self.note(
             f"Done in {int(minutes)}m{seconds:02.0f}s: project {made.project.id}, "
+            f"{made.credits_spent} credits."
+        )
+        if self.args.json:
+            _print_json({"path": str(made.path.resolve()), "projectId": made.project.id}, self.out)
+        else:
+            self.out.write(f"{made.path.resolve()}\n")
+        return 0
+
+    def _make_on_server(self) -> int:
+        began = time.monotonic()
+        seen = {"stage": ""}
+
+        def on_progress(run: Run) -> None:
+            stage = run.progress.stage or ""
+            if stage and stage != seen["stage"]:
+                seen["stage"] = stage
+                done, of = run.progress.done, run.progress.total
+                self.note(f"[{done + 1}/{of}] {stage.replace('_', ' ')}…")
+
+        with self.client() as vf:
+            made = make_video_on_server(
+                vf,
+                self.args.idea,
+                out=self.args.out,
+                title=self.args.title,
+                target_seconds=self.args.length,
+                voice_id=self.args.voice,
+                music=bool(self.args.music),
+                captions=self.args.captions,
+                on_progress=on_progress,
+            )
+        minutes, seconds = divmod(time.monotonic() - began, 60)
+        self.note(
+            f"Done in {int(minutes)}m{seconds:02.0f}s on the server: project {made.project.id}, "
             f"{made.credits_spent} credits."
         )
         if self.args.json:
@@ -347,6 +383,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="music mood: calm, upbeat, tense, inspiring, dark, playful; '' for none",
     )
     make.add_argument("--no-captions", dest="captions", action="store_false")
+    make.add_argument(
+        "--on-server",
+        action="store_true",
+        help="one request: the server makes the video (quick mode); closing this loses nothing",
+    )
     return parser
 
 

@@ -47,10 +47,12 @@ TOOL_NAMES = (
     "get_run",
     "list_runs",
     "get_quote",
+    "make_video",
 )
 
 INSTRUCTIONS = """\
-VidFlow turns an idea into a narrated video, stage by stage. The order that works:
+VidFlow turns an idea into a narrated video. In one go: make_video(idea) makes it on the server
+(follow its runId with get_run). Or stage by stage, in the order that works:
 create_project → generate_script → generate_visual_bible → generate_audio (voiceover, then
 optionally music) → plan_shots → generate_all_shots → render → (generate_thumbnail,
 publish_youtube). Tools that generate start a run and return its runId at once: call get_run
@@ -312,6 +314,30 @@ def build_server(client: VidflowClient) -> MCPServer:
             publish_at=publish_at,
         )
         return _started(accepted, "the run's result has the YouTube video id")
+
+    @tool
+    def make_video(
+        idea: str,
+        target_seconds: int = 60,
+        title: str | None = None,
+        aspect_ratio: Literal["16:9", "9:16", "1:1"] = "16:9",
+        voice_id: str | None = None,
+        music: bool = True,
+    ) -> dict[str, Any]:
+        """Quick mode, one call: create a project from the idea and let the server make it to
+        final.mp4 and a thumbnail, stage by stage. Refused before anything is spent when the
+        balance does not cover it. Returns runId and projectId at once: follow with get_run
+        (progress.stage says where it is), then get_project for the video link."""
+        started = client.start_make(
+            idea,
+            title=title,
+            target_seconds=target_seconds,
+            aspect_ratio=aspect_ratio,
+            voice_id=voice_id,
+            music=music,
+        )
+        result = _started(started, "get_project(projectId) for the video")
+        return {**result, "projectId": started.project_id}
 
     @tool
     def get_quote(project_id: str, music: bool = True) -> dict[str, Any]:

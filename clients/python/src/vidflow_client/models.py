@@ -148,6 +148,7 @@ class Progress(Model):
     done: int = 0
     total: int = 0
     unit: str = "steps"  # what they count: "s" of video for a render, "shots", ...
+    stage: str | None = None  # a quick make's current stage (outline, voiceover, render, ...)
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,13 @@ class Accepted(Model):
 
     run_id: str = ""
     run: Run = field(default_factory=Run)
+
+
+@dataclass(frozen=True)
+class MakeStarted(Accepted):
+    """A quick make started on the server: its run and the project it makes."""
+
+    project_id: str = ""
 
 
 # --- projects and channels ----------------------------------------------------------------------

@@ -150,3 +150,39 @@ def make_video(
         )
     path = client.download(url, out)
     return MadeVideo(project=project, path=path, runs=runs, quote=quote)
+
+
+def make_video_on_server(
+    client: VidflowClient,
+    idea: str,
+    *,
+    out: str | Path = "final.mp4",
+    title: str | None = None,
+    target_seconds: int = 30,
+    voice_id: str | None = None,
+    music: bool = True,
+    captions: bool = True,
+    timeout: float = 3600.0,
+    on_progress: Callable[[Run], None] | None = None,
+) -> MadeVideo:
+    """Like :func:`make_video`, but the server does the stages (``POST /api/make``): one request
+    to start, then only waiting, so a client that dies half way loses nothing (wait again with
+    ``client.wait_for_run(run_id)``). Raises ``InsufficientCredits`` before anything is spent
+    when the balance does not cover the quote, and ``RunFailed`` naming the stage that failed."""
+    started = client.start_make(
+        idea,
+        title=title,
+        target_seconds=target_seconds,
+        voice_id=voice_id,
+        music=music,
+        captions=captions,
+    )
+    run = client.wait_for_run(started.run_id, timeout=timeout, on_progress=on_progress)
+    project = client.get_project(started.project_id)
+    url = project.video_url
+    if url is None:
+        raise VidflowError(
+            f"Project {project.id} has no rendered video after its make succeeded.",
+            code="NO_RENDER",
+        )
+    return MadeVideo(project=project, path=client.download(url, out), runs={"make": run})
