@@ -171,4 +171,5 @@ urlpatterns = [
     # quick mode
     stage("make", ProjectMakeViewSet, "project-make", post="make"),
     re_path(r"^make/?$", MakeViewSet.as_view({"post": "create"}), name="make"),
+    re_path(r"^make/quote/?$", MakeViewSet.as_view({"get": "quote"}), name="make-quote"),
 ]

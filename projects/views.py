@@ -21,6 +21,7 @@ from vidflow.errors import AppError, NotFound
 from . import selectors, services
 from .models import AspectRatio, RunKind, RunStatus, Stage
 from .serializers import PROGRESS_UNITS
+from .stages.make.services import MAKE_STAGE_LABELS
 from .stages.publishing.services import youtube_connect_finish
 
 LENGTHS = [
@@ -73,7 +74,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         project = services.project_create(owner=_user(request), **form.cleaned_data)
         return redirect("project-page", project_id=project.pk)
     projects = selectors.projects_for(_user(request)).select_related("channel")[:100]
-    return render(request, "projects/dashboard.html", {"projects": projects, "form": form})
+    return render(
+        request,
+        "projects/dashboard.html",
+        {
+            "projects": projects,
+            "form": form,
+            "lengths": LENGTHS,
+            "aspect_ratios": AspectRatio.choices,
+            "make_stages": dict(MAKE_STAGE_LABELS),
+        },
+    )
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -12,7 +13,7 @@ from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, a
 from vidflow.api.views import ApiViewSet
 
 from . import services
-from .serializers import MakeFromIdeaSerializer, MakeRequestSerializer
+from .serializers import MakeFromIdeaSerializer, MakeQuoteQuerySerializer, MakeRequestSerializer
 
 
 @extend_schema(tags=["quick mode"], parameters=[PROJECT_ID])
@@ -59,3 +60,19 @@ class MakeViewSet(ApiViewSet):
         response = accepted(run, projectId=str(run.project_id))
         response.status_code = status.HTTP_202_ACCEPTED
         return response
+
+    @extend_schema(parameters=[MakeQuoteQuerySerializer], responses={200: OpenApiTypes.OBJECT})
+    def quote(self, request: Request) -> Response:
+        """What a quick make of a new idea of this length would cost (free; nothing is made):
+        the same steps and figures as a project's quote, plus the thumbnail."""
+        query = MakeQuoteQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        return Response(
+            services.make_quote_for_idea(
+                owner=self.user,
+                target_seconds=data["targetSeconds"],
+                aspect_ratio=data["aspectRatio"],
+                options=services.MakeOptions(music=data["music"]),
+            )
+        )

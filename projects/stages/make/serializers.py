@@ -34,3 +34,9 @@ class MakeFromIdeaSerializer(MakeRequestSerializer):
         if not value.strip():
             raise serializers.ValidationError("Say what the video is about.")
         return " ".join(value.split())
+
+
+class MakeQuoteQuerySerializer(StrictSerializer):
+    targetSeconds = serializers.IntegerField(min_value=15, max_value=1800, default=60)
+    aspectRatio = serializers.ChoiceField(choices=AspectRatio.choices, default="16:9")
+    music = serializers.BooleanField(default=True)

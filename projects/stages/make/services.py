@@ -36,19 +36,18 @@ MAKE_DEADLINE = timedelta(hours=3)
 MUSIC_MOOD = "inspiring"
 MUSIC_TEMPO = 96
 
-# The stages a make goes through, in order (the run's ``progress.stage``).
-STAGES = (
-    "title",
-    "outline",
-    "hook",
-    "chapters",
-    "visual_bible",
-    "voiceover",
-    "music",
-    "plan",
-    "shots",
-    "render",
-    "thumbnail",
+# The stages a make goes through, in order (the run's ``progress.stage``), as the pages name them.
+MAKE_STAGE_LABELS = (
+    ("outline", "Writing the outline"),
+    ("hook", "Writing the hook"),
+    ("chapters", "Narrating the chapters"),
+    ("visual_bible", "Drawing the visual bible"),
+    ("voiceover", "Speaking the voiceover"),
+    ("music", "Composing the music"),
+    ("plan", "Planning the shots"),
+    ("shots", "Drawing and animating the shots"),
+    ("render", "Rendering final.mp4"),
+    ("thumbnail", "Making the thumbnail"),
 )
 
 
@@ -165,3 +164,29 @@ def _planned(steps: list[str], *, planned: bool) -> list[str]:
         if step not in stages:
             stages.append(step)
     return stages
+
+
+class _QuoteOnly(Exception):
+    """Rolls back the project a quote for a new idea was computed on."""
+
+
+def make_quote_for_idea(
+    *, owner: User, target_seconds: int, aspect_ratio: str | None, options: MakeOptions
+) -> dict[str, Any]:
+    """What ``POST /api/make`` would cost for a new idea of this length, before there is a
+    project: computed on a project made for the question and rolled back (nothing is kept)."""
+    quote: dict[str, Any] = {}
+    try:
+        with transaction.atomic():
+            project = project_create(
+                owner=owner,
+                title="Quote",
+                aspect_ratio=aspect_ratio,
+                target_seconds=target_seconds,
+            )
+            quote = make_quote(project, options)
+            quote.pop("projectId", None)
+            raise _QuoteOnly
+    except _QuoteOnly:
+        pass
+    return quote

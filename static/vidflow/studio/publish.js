@@ -44,6 +44,7 @@ function showRender(render) {
                     render.vttUrl ? h("track", { kind: "captions", src: render.vttUrl, srclang: "en", label: "Captions", default: true }) : null);
     const links = [["final.mp4", render.videoUrl], ["Captions (.srt)", render.srtUrl], ["Captions (.vtt)", render.vttUrl]]
       .filter(([, url]) => url).map(([text, url]) => h("li", {}, h("a", { href: url, download: true, text })));
+    if (new URLSearchParams(window.location.search).has("play")) playOnArrival(video);
     return [video, h("p", { class: "facts-line", text: `${clock(render.duration)} · ${render.width}×${render.height}` }),
             h("ul", { class: "downloads" }, links)];
   });
@@ -155,3 +156,13 @@ onClick($("#connect-youtube"), async (button) => {
 
 onSubmit($("#publish-form"), async (data) =>
   started(await api("POST", `${base}/publish-youtube`, { privacy: data.get("privacy") })));
+
+// Arriving from quick mode (?play=1): bring the finished video into view and play it; a browser
+// that refuses sound without a click plays it muted instead.
+function playOnArrival(video) {
+  video.autoplay = true;
+  video.addEventListener("loadedmetadata", () => {
+    video.scrollIntoView({ block: "center" });
+    video.play().catch(() => { video.muted = true; return video.play().catch(() => {}); });
+  }, { once: true });
+}
