@@ -41,7 +41,8 @@ function showRender(render) {
   keyed($("#render-current"), render, () => {
     if (!render) return [h("p", { class: "help", text: "Not rendered yet." })];
     const video = h("video", { controls: true, preload: "metadata", src: render.videoUrl, "aria-label": "The rendered video" },
-                    render.vttUrl ? h("track", { kind: "captions", src: render.vttUrl, srclang: "en", label: "Captions", default: true }) : null);
+                    // Shown by default only when they are not burned into the picture already.
+                    render.vttUrl ? h("track", { kind: "captions", src: render.vttUrl, srclang: "en", label: "Captions", default: !render.captions }) : null);
     const links = [["final.mp4", render.videoUrl], ["Captions (.srt)", render.srtUrl], ["Captions (.vtt)", render.vttUrl]]
       .filter(([, url]) => url).map(([text, url]) => h("li", {}, h("a", { href: url, download: true, text })));
     if (new URLSearchParams(window.location.search).has("play")) playOnArrival(video);
