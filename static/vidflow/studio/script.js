@@ -1,7 +1,7 @@
 // 2. Script: the outline's chapters (edit, narrate one or all), the hook, and the analysis
 // (words, estimated length, pacing per chapter, risks).
 
-import { api } from "../core/api.js";
+import { api, cookie, explain } from "../core/api.js";
 import { $, $$, clock, fill, h, plural } from "../core/dom.js";
 import { onClick, onSubmit, say } from "./actions.js";
 import { ownRuns, started } from "./following.js";
@@ -90,4 +90,26 @@ onSubmit($("#hook-form"), async (data, button) => {
   await api("PATCH", `${base}/script/hook`, { hook: data.get("hook") });
   say(button, "Hook saved.", "ok");
   await refreshProject();
+});
+
+// The script as a Fountain file: the link downloads it; a file chosen here is sent back (PUT) and
+// only the chapters whose text changed are replaced (and marked stale downstream).
+$("#fountain-upload").addEventListener("change", async (event) => {
+  const input = event.target;
+  const file = input.files && input.files[0];
+  if (!file) return;
+  const res = await fetch(`${base}/script.fountain`, {
+    method: "PUT", credentials: "same-origin", body: await file.text(),
+    headers: { "Content-Type": "text/plain", "Accept": "application/json", "X-CSRFToken": cookie("csrftoken") },
+  });
+  const envelope = await res.json().catch(() => ({ success: false, error: { message: res.statusText } }));
+  input.value = "";
+  if (!envelope.success) {
+    say(input, explain(Object.assign(new Error(envelope.error.message), envelope.error)), "error");
+    return;
+  }
+  const changed = envelope.data.chaptersChanged.length + (envelope.data.hookChanged ? 1 : 0);
+  say(input, changed ? `Imported: ${plural(changed, "part")} of the script changed.` : "Imported: nothing changed.");
+  await refreshProject();
+  await loadScript();
 });
