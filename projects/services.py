@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from billing.services import ChargePart, credits_charge, credits_refund_unused, price
-from projects.tasks import run_task
+from projects.tasks import make_continue_task, run_task
 from vidflow.errors import Forbidden, InvalidTransition, NotFound
 from vidflow.fsm import apply_transition
 from vidflow.queue import enqueue_on_commit
@@ -387,8 +387,6 @@ def run_cancel(*, run_id: Any, actor: User | None = None, reason: str = "cancell
 
 def _continue_parent(run: Run) -> None:
     """A run made as a step of another (a make's stage) continues its parent once it ends."""
-    from projects.tasks import make_continue_task
-
     parent = (run.params or {}).get("parent")
     if parent:
         enqueue_on_commit(make_continue_task, str(parent))
