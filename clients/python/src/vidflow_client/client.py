@@ -52,6 +52,7 @@ from .models import (
     Deleted,
     Hook,
     LedgerEntry,
+    MakeStarted,
     Model,
     Music,
     OutlierSearch,
@@ -850,6 +851,46 @@ class VidflowClient:
         """(billable) Render final.mp4 (and .srt/.vtt) from the shot plan → run."""
         body = _body(captions=captions, resolution=resolution)
         return self._post(f"/api/projects/{project_id}/timeline/render", Accepted, body)
+
+    # --- quick mode ---------------------------------------------------------------------------
+
+    def start_make(
+        self,
+        idea: str,
+        *,
+        title: str | None = None,
+        target_seconds: int = 60,
+        aspect_ratio: str = "16:9",
+        voice_id: str | None = None,
+        music: bool = True,
+        captions: bool = True,
+    ) -> MakeStarted:
+        """(billable) One call: a new project from ``idea`` and a run on the server that takes it
+        to final.mp4 and a thumbnail (``run.progress.stage`` says where it is). Nothing is spent
+        when the balance does not cover the quote (``InsufficientCredits``). A client that
+        disconnects loses nothing: the make goes on."""
+        body = _body(
+            idea=idea,
+            title=title,
+            target_seconds=target_seconds,
+            aspect_ratio=aspect_ratio,
+            voice_id=voice_id,
+            music=music,
+            captions=captions,
+        )
+        return self._post("/api/make", MakeStarted, body)
+
+    def make_project(
+        self,
+        project_id: str,
+        *,
+        voice_id: str | None = None,
+        music: bool = True,
+        captions: bool = True,
+    ) -> MakeStarted:
+        """(billable) Make an existing project from where it stands to final.mp4 on the server."""
+        body = _body(voice_id=voice_id, music=music, captions=captions)
+        return self._post(f"/api/projects/{project_id}/make", MakeStarted, body)
 
     def get_thumbnail(self, project_id: str) -> ThumbnailStatus:
         return self._get(f"/api/projects/{project_id}/thumbnail", ThumbnailStatus)
