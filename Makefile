@@ -76,7 +76,7 @@ test: install
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)}" \
-	SECRET_KEY=test-only-not-secret DEBUG=0 \
+	SECRET_KEY=test-only-not-secret DEBUG=0 OFFLINE_VOICE="$${OFFLINE_VOICE:-piper}" \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -88,9 +88,11 @@ class LocalSpeech:
     @property
     def words_per_minute(self) -> int:
         """The default voice's pace, so that scripts are written to the length asked for."""
-        if kokoro_engine.kokoro_installed():
+        if _prefer_kokoro() and kokoro_engine.kokoro_installed():
             return KOKORO_WPM
-        return PIPER_WPM if piper_installed() else ESPEAK_WPM
+        if piper_installed():
+            return PIPER_WPM
+        return KOKORO_WPM if kokoro_engine.kokoro_installed() else ESPEAK_WPM
 
     def voices(self, language: str = "") -> list[Voice]:
         """What is installed: Kokoro's voices, Piper's, then espeak-ng's; with ``language``
@@ -147,18 +149,30 @@ class LocalSpeech:
         )
 
     def default_voice(self, language: str) -> str:
-        """The voice for a language: Kokoro's best for it; Piper for English without Kokoro;
-        else espeak-ng's (robotic: logged); else the first voice installed."""
+        """The voice for a language: Kokoro's best for it (Piper for English when
+        ``OFFLINE_VOICE=piper`` or without Kokoro); else espeak-ng's (robotic: logged); else the
+        first voice installed."""
         voices = self.voices()
         if not voices:
             raise ProviderUnavailableError(MISSING_VOICES)
         speaking = voices_for_language(voices, language or "en")
+        if not _prefer_kokoro():
+            piper = [v for v in speaking if v.engine == "piper"]
+            speaking = piper + [v for v in speaking if v.engine != "piper"]
         if speaking:
+            if speaking[0].engine == "espeak-ng":
+                logger.info("only eSpeak NG speaks %r: %s (low quality)", language, speaking[0].id)
             return speaking[0].id
         logger.warning("no offline voice speaks %r; using %s", language, voices[0].id)
         return voices[0].id
 
     _default_voice = default_voice
+
+
+def _prefer_kokoro() -> bool:
+    from django.conf import settings
+
+    return getattr(settings, "OFFLINE_VOICE", "kokoro") != "piper"
 
 
 def _kokoro_voices() -> list[kokoro_engine.KokoroVoice]:
@@ -197,8 +211,9 @@ def voices_for_language(voices: Sequence[Voice], language: str) -> list[Voice]:
 
 
 def normalize_loudness(path: Path, target: float = VOICE_LUFS) -> float:
-    """Bring the wav at ``path`` to ``target`` LUFS (EBU R128, measured by ffmpeg), without
-    letting a peak pass ``MAX_PEAK``; returns the gain applied in dB."""
+    """Bring the wav at ``path`` to ``target`` LUFS (EBU R128, measured by ffmpeg); the few
+    peaks the gain would push past ``MAX_PEAK`` go through a limiter instead of clipping.
+    Returns the gain applied in dB."""
     from vendors.render.probe import parse_ebur128
 
     stderr = run_ffmpeg(
@@ -207,11 +222,15 @@ def normalize_loudness(path: Path, target: float = VOICE_LUFS) -> float:
     measured = parse_ebur128(stderr).integrated
     if measured == float("-inf"):
         return 0.0
-    samples, rate = read_wav_mono(path)
-    peak = float(np.abs(samples).max()) or 1.0
-    gain_db = min(target - measured, 20 * float(np.log10(MAX_PEAK / peak)))
-    write_wav(path, samples * (10 ** (gain_db / 20)), rate)
-    return gain_db
+    gain = max(-30.0, min(30.0, target - measured))
+    levelled = path.with_name(path.stem + ".levelled.wav")
+    limiter = f"alimiter=limit={MAX_PEAK}:attack=2:release=40:level=disabled:latency=1"
+    run_ffmpeg(
+        ["-i", str(path), "-af", f"volume={gain:.2f}dB,{limiter}", "-ac", "1",
+         "-c:a", "pcm_s16le", str(levelled)]
+    )  # fmt: skip
+    levelled.replace(path)
+    return gain
 
 
 # --- Piper ----------------------------------------------------------------------------------
