@@ -16,10 +16,11 @@ from vendors.media import read_wav_mono
 from vendors.offline import assets
 from vendors.offline.kokoro import kokoro_installed, plan_sentences
 from vendors.offline.normalize import spoken_token
-from vendors.offline.speech import PIPER_VOICE_ID, LocalSpeech, voice_quality
+from vendors.offline.speech import PIPER_VOICE_ID, LocalSpeech
 from vendors.offline.timings import WhisperTimings, multilingual_installed
 from vendors.offline.words import script_words
 from vendors.render.probe import loudness
+from vendors.voices import voice_quality
 
 needs_kokoro = pytest.mark.skipif(
     not kokoro_installed(), reason="the Kokoro assets are not installed (make install)"

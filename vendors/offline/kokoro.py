@@ -259,6 +259,9 @@ class KokoroSpeaker:
         import onnxruntime as rt
         from kokoro_onnx import Kokoro
 
+        # phonemizer warns "words count mismatch" whenever espeak joins two words ("in the"):
+        # expected here, and handled by assign_words
+        logging.getLogger("phonemizer").setLevel(logging.ERROR)
         model, voices = paths
         self.workers = max(1, workers or int(os.environ.get("KOKORO_WORKERS", 0)) or _cores())
         options = rt.SessionOptions()

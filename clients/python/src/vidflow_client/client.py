@@ -533,8 +533,11 @@ class VidflowClient:
     def list_transactions(self, *, page_size: int | None = None) -> Page[LedgerEntry]:
         return self._page("/api/billing/transactions", LedgerEntry, page_size)
 
-    def list_voices(self) -> list[Voice]:
-        """The voices the server's speech provider has."""
+    def list_voices(self, language: str = "") -> list[Voice]:
+        """The voices the server's speech provider has; with ``language`` (BCP 47) only those
+        that speak it, the most natural first."""
+        if language:
+            return self._list("/api/voices", Voice, language=language)
         return self._list("/api/voices", Voice)
 
     def download_voice_sample(self, voice_id: str, dest: str | Path) -> Path:
