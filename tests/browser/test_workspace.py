@@ -142,3 +142,36 @@ def test_runs_page_shows_a_run_and_cancels_it(browsing: Browsing) -> None:
     expect(row.get_by_role("button", name="Cancel")).to_have_count(0)
     run.refresh_from_db()
     assert run.status == RunStatus.CANCELLED
+
+
+def test_the_voice_picker_offers_the_channel_languages_voices(browsing: Browsing) -> None:
+    """A Spanish channel's project offers Spanish voices, Kokoro's first, each with a sample;
+    saving the channel as German offers eSpeak NG's German voices, marked robotic."""
+    from vendors.offline.kokoro import kokoro_installed
+
+    if not kokoro_installed():
+        pytest.skip("the Kokoro assets are not installed (make install)")
+    from tests.factories import ChannelFactory
+
+    user = UserFactory()
+    channel = ChannelFactory(owner=user, language="es")
+    project = ProjectFactory(owner=user, channel=channel, selected_title="Ballenas")
+    browsing.log_in(user)
+    browsing.goto(f"/projects/{project.pk}")
+    page = browsing.page
+
+    picker = page.get_by_label("Voice", exact=True)
+    expect(picker.locator("option").nth(1)).to_have_text("Dora · es · kokoro")
+    expect(page.locator("#voice-language")).to_contain_text("the channel's language, es")
+    picker.select_option("kokoro:ef_dora")
+    expect(page.get_by_label("Sample of the chosen voice")).to_have_attribute(
+        "src", re.compile(r"/api/voices/kokoro:ef_dora/sample$")
+    )
+    page.locator("#voiceover").screenshot(path="/tmp/voice-picker-es.png")
+
+    page.locator("#channel-form").get_by_label("Language").fill("de")
+    page.get_by_role("button", name="Save channel setup").click()
+    expect(picker.locator("option").nth(1)).to_contain_text("· espeak-ng · robotic")
+    expect(page.locator("#voice-language")).to_contain_text("robotic")
+    page.locator("#voiceover").screenshot(path="/tmp/voice-picker-de.png")
+    assert browsing.unexpected_console_errors() == []

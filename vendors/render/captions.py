@@ -2,9 +2,13 @@
 export next to the video.
 
 Words are grouped a few at a time: a group ends at sentence or clause punctuation, at a pause,
-or at a word or character limit. To burn a group in, each of its words gets one ASS event that
-lasts until the next word starts and shows the whole group with that word in the highlight
-colour (and a little larger); libass draws it, no frame passes through Python. ``PlayResX/Y``
+or at a word or character limit. The rules follow the narration's language: a Spanish question
+or exclamation starts a new group at its "¿"/"¡", Hindi's danda ends a sentence, a closing quote
+after the punctuation does not hide it, and languages with longer words get more characters.
+
+To burn a group in, each of its words gets one ASS event that lasts until the next word starts
+and shows the whole group with that word in the highlight colour (and a little larger); libass
+draws it, no frame passes through Python. ``PlayResX/Y``
 equal the video size, so every size in :class:`CaptionStyle` is in output pixels.
 """
 
@@ -39,9 +43,28 @@ class CaptionStyle:
     max_chars: int = 28
     max_gap: float = 0.6  # a longer pause starts a new group
     linger: float = 0.25  # the last group stays up this long after its last word
+    language: str = ""  # BCP 47 of the narration ("" = English rules)
 
 
-def caption_style_for(visual_style: str) -> CaptionStyle:
+# Characters a line may hold, by language (longer words: fewer would leave one word a line).
+MAX_CHARS = {"es": 32, "fr": 32, "it": 32, "pt": 32, "de": 34, "nl": 32, "hi": 30}
+CLAUSE_END = ".!?;:,…。\uff01\uff1f、\uff0c।॥"  # with the full-width ! ? , of CJK text
+CLOSERS = "\"'”\u2019»)]」』"
+OPENERS = "¿¡"
+
+
+def caption_style_for(visual_style: str, language: str = "") -> CaptionStyle:
+    """Captions in a channel's look and its narration's language: see :func:`_look`."""
+    look = _look(visual_style)
+    primary = (language or "en").lower().split("-")[0]
+    return CaptionStyle(
+        highlight=look.highlight,
+        language=language,
+        max_chars=MAX_CHARS.get(primary, look.max_chars),
+    )
+
+
+def _look(visual_style: str) -> CaptionStyle:
     """Captions in a channel's look: the highlight is the accent colour of the palette its visual
     style names (the offline pictures are drawn in that palette too). An accent too pale or grey
     to stand out from the white words falls back to yellow."""
@@ -63,10 +86,12 @@ def group_words(words: Sequence[WordTiming], style: CaptionStyle) -> list[list[W
         if current:
             chars = sum(len(w.word) + 1 for w in current) + len(word.word)
             previous = current[-1]
+            ending = previous.word.rstrip(CLOSERS)[-1:] or previous.word[-1]
             if (
                 len(current) >= style.max_words
                 or chars > style.max_chars
-                or previous.word[-1] in ".!?;:,"
+                or ending in CLAUSE_END
+                or word.word[:1] in OPENERS
                 or word.start - previous.end > style.max_gap
             ):
                 groups.append(current)

@@ -84,7 +84,10 @@ def _render(run: Run) -> None:
     words = [
         WordTiming(str(w["word"]), float(w["start"]), float(w["end"])) for w in voiceover.words
     ]
-    style = caption_style_for(project.channel.visual_style if project.channel else "")
+    channel = project.channel
+    style = caption_style_for(
+        channel.visual_style if channel else "", channel.language if channel else "en"
+    )
     options = RenderOptions(
         width=int(run.params.get("width") or project.size[0]),
         height=int(run.params.get("height") or project.size[1]),

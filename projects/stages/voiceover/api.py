@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,9 +14,10 @@ from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, a
 from projects.models import Music, Voiceover
 from projects.pipeline.artifacts import workdir
 from vendors import registry
-from vendors.base import SpeechRequest
+from vendors.base import SpeechRequest, Voice
+from vendors.voices import LANGUAGE_TAG, sample_text, voice_quality, voices_for_language
 from vidflow.api.views import ApiViewSet
-from vidflow.errors import NotFound
+from vidflow.errors import NotFound, ValidationFailed
 
 from . import services as stage
 from .serializers import (
@@ -27,7 +28,10 @@ from .serializers import (
     VoiceSerializer,
 )
 
-SAMPLE_TEXT = "Every great video starts with a single idea. Here is how this voice sounds."
+LOW_QUALITY_NOTE = (
+    "No natural voice speaks this language here: eSpeak NG is clear but robotic. A vendor voice"
+    " (PROVIDER_SPEECH=elevenlabs or openai) sounds natural."
+)
 
 
 @extend_schema(tags=["voiceover"], parameters=[PROJECT_ID])
@@ -72,39 +76,61 @@ class VoiceoverViewSet(StageViewSet):
 
 @extend_schema(tags=["voiceover"])
 class VoicesViewSet(ApiViewSet):
-    """The voices the configured speech provider has installed."""
+    """The voices the configured speech provider has installed; ``?language=es`` (BCP 47) keeps
+    those that speak it, the most natural first, each with its quality. A language only eSpeak
+    NG speaks gets those voices, each saying so in ``note``; a language nothing speaks, []."""
 
     serializer_class = VoiceSerializer
     pagination_class = None
 
-    @extend_schema(responses=VoiceSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "language", str, description="BCP 47 (en, es, pt-BR, ...): only its voices"
+            )
+        ],
+        responses=VoiceSerializer(many=True),
+    )
     def list(self, request: Request) -> Response:
+        language = request.query_params.get("language", "").strip()
+        if language and not LANGUAGE_TAG.match(language):
+            raise ValidationFailed(
+                "Invalid language.",
+                details={"language": [f"{language!r} is not a BCP 47 tag such as en or pt-BR."]},
+            )
         voices = registry.provider("speech").voices()
-        return Response(
-            [
-                {
-                    "id": v.id,
-                    "name": v.name,
-                    "language": v.language,
-                    "engine": v.engine,
-                    "description": v.description,
-                    "sampleUrl": request.build_absolute_uri(f"/api/voices/{v.id}/sample"),
-                }
-                for v in voices
-            ]
-        )
+        if language:
+            voices = voices_for_language(voices, language)
+        only_robotic = bool(voices) and all(voice_quality(v) == "low" for v in voices)
+        return Response([self._voice(request, v, only_robotic and bool(language)) for v in voices])
+
+    @staticmethod
+    def _voice(request: Request, v: Voice, robotic_only: bool) -> dict[str, object]:
+        return {
+            "id": v.id,
+            "name": v.name,
+            "language": v.language,
+            "engine": v.engine,
+            "description": v.description,
+            "quality": voice_quality(v),
+            "note": LOW_QUALITY_NOTE if robotic_only else "",
+            "sampleUrl": request.build_absolute_uri(f"/api/voices/{v.id}/sample"),
+        }
 
     @extend_schema(responses={(200, "audio/wav"): bytes})
     def sample(self, request: Request, voice_id: str) -> FileResponse:
-        """A short sample of the voice, spoken once and kept."""
+        """A short sample of the voice in its own language, spoken once and kept."""
         speech = registry.provider("speech")
-        if voice_id not in {v.id for v in speech.voices()}:
+        voice = next((v for v in speech.voices() if v.id == voice_id), None)
+        if voice is None:
             raise NotFound("No such voice.")
-        name = f"voices/{speech.name}/{voice_id}.wav"
+        text = sample_text(voice.language)
+        name = f"voices/{speech.name}/{voice_id}.{voice.language or 'en'}.wav"
         if not default_storage.exists(name):
             with workdir("sample") as into:
                 result = speech.synthesize(
-                    SpeechRequest(text=SAMPLE_TEXT, voice_id=voice_id), workdir=into
+                    SpeechRequest(text=text, voice_id=voice_id, language=voice.language or "en"),
+                    workdir=into,
                 )
                 default_storage.save(name, ContentFile(result.audio.path.read_bytes()))
         return FileResponse(default_storage.open(name, "rb"), content_type="audio/wav")

@@ -37,7 +37,7 @@ from vendors.base import (
 from vidflow.api.error_codes import ErrorCode
 from vidflow.errors import InvalidTransition
 
-from .services import MUSIC_TAIL, PAUSE_BETWEEN_PARTS, narration_parts
+from .services import MUSIC_TAIL, PAUSE_BETWEEN_PARTS, language_of, narration_parts
 
 
 def _join_wavs(paths: list[Path], dest: Path, *, pause: float) -> list[tuple[float, float]]:
@@ -78,7 +78,7 @@ def _voiceover(run: Run) -> None:
     if not parts:
         raise InvalidTransition("The voiceover needs narration: narrate the chapters first.")
     speech = registry.provider("speech")
-    language = project.channel.language if project.channel else "en"
+    language = language_of(project)
     voice = str(run.params.get("voiceId", ""))
     with workdir("voiceover") as into:
         wavs: list[Path] = []
@@ -140,7 +140,7 @@ def _align(run: Run, project: Project) -> None:
     timings = registry.provider("timings")
     voiceover = Voiceover.objects.get(project=project)
     transcript = " ".join(text for _, text in narration_parts(project))
-    language = project.channel.language if project.channel else "en"
+    language = language_of(project)
     with workdir("align") as into:
         request = AlignRequest(
             audio=input_file(voiceover.audio, into), transcript=transcript, language=language

@@ -64,4 +64,9 @@ class VoiceSerializer(serializers.Serializer):
     language = serializers.CharField(help_text="BCP 47, e.g. en-US")
     engine = serializers.CharField()
     description = serializers.CharField()
+    quality = serializers.ChoiceField(
+        choices=["high", "medium", "low"],
+        help_text="high: neural (Kokoro, vendors); medium: Piper; low: eSpeak NG, robotic",
+    )
+    note = serializers.CharField(help_text="Why this voice is offered (empty if natural)")
     sampleUrl = serializers.URLField()

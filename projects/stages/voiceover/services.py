@@ -37,6 +37,26 @@ def voice_for(project: Project, requested: str = "") -> str:
     return requested or project.voice_id or (channel.default_voice if channel else "")
 
 
+def language_of(project: Project) -> str:
+    """The narration's language (BCP 47): the project's channel's, set through the channel or
+    the project's channel setup; English without one."""
+    channel = project.channel
+    return (channel.language if channel else "") or "en"
+
+
+def default_voice_for(language: str) -> str:
+    """The speech provider's own choice for a language (offline: Kokoro's best voice for it,
+    else eSpeak NG's), recorded on the run so the voiceover says which voice spoke; "" when the
+    provider does not choose (a vendor's configured voice)."""
+    choose = getattr(registry.provider("speech"), "default_voice", None)
+    if choose is None:
+        return ""
+    try:
+        return str(choose(language))
+    except ProviderError:
+        return ""  # nothing installed: the run says so
+
+
 def check_voice(voice_id: str) -> None:
     """An unknown voice is a 400 naming the field, before anything is charged."""
     if not voice_id:
@@ -69,6 +89,7 @@ def voiceover_generate(*, project_id: Any, actor: User, voice_id: str = "") -> R
             raise InvalidTransition("The voiceover needs narration: narrate the chapters first.")
         voice = voice_for(project, voice_id)
         check_voice(voice)
+        voice = voice or default_voice_for(language_of(project))
         minutes = max(1, math.ceil(sum(word_count(t) for _, t in parts) / narration_pace()))
         return run_launch(
             project=project,

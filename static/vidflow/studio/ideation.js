@@ -116,7 +116,9 @@ onSubmit($("#channel-form"), async (data, button) => {
   const changes = {};
   CHANNEL_FIELDS.forEach((name) => { changes[name] = data.get(name).trim(); });
   if (!changes.language) delete changes.language;
-  showChannel(await api("PATCH", `${base}/channel-setup`, changes));
+  const setup = await api("PATCH", `${base}/channel-setup`, changes);
+  showChannel(setup);
+  document.dispatchEvent(new CustomEvent("vidflow:channel", { detail: setup }));
   say(button, "Channel setup saved.", "ok");
   await refreshProject();
   await loadYoutube();

@@ -1,5 +1,6 @@
-// 4. Voiceover and music: the voice picker with samples (it also fills the channel setup's
-// voice list), the narration player, and a music bed by mood and tempo.
+// 4. Voiceover and music: the voice picker with samples, offering the voices of the channel's
+// language, the most natural first (it also fills the channel setup's voice list), the narration
+// player, and a music bed by mood and tempo.
 
 import { api } from "../core/api.js";
 import { $, clock, fill, h, plural } from "../core/dom.js";
@@ -9,6 +10,7 @@ import { again, forget, keyed } from "./marks.js";
 import { base, onPayload, project } from "./workspace.js";
 
 let voices = [];
+let language = "en";
 
 onPayload((p) => {
   again("generate-voiceover", p.selected.voiceover, "Generate voiceover", "Regenerate voiceover");
@@ -19,13 +21,17 @@ onPayload((p) => {
 ownRuns(["voiceover"], "voiceover", async () => forget("#voiceover-current"));
 ownRuns(["music"], "music", async () => forget("#music-current"));
 
-export async function loadVoices() {
-  voices = await api("GET", "/api/voices");
+export async function loadVoices(setup) {
+  language = ((setup || await api("GET", `${base}/channel-setup`)).language || "en").trim() || "en";
+  voices = await api("GET", `/api/voices?language=${encodeURIComponent(language)}`);
   const select = $("#voice-select");
   const current = project.voiceId || (project.selected.voiceover && project.selected.voiceover.voiceId) || "";
-  select.replaceChildren(h("option", { value: "", text: "Default voice (the channel's, else the language's)" }),
-                         ...voices.map((v) => h("option", { value: v.id, text: `${v.name} · ${v.language} · ${v.engine}`, selected: v.id === current })));
+  const label = (v) => `${v.name} · ${v.language} · ${v.engine}${v.quality === "low" ? " · robotic" : ""}`;
+  select.replaceChildren(h("option", { value: "", text: "Default voice (the channel's, else the language's best)" }),
+                         ...voices.map((v) => h("option", { value: v.id, text: label(v), selected: v.id === current })));
   fill($("#voice-ids"), ...voices.map((v) => h("option", { value: v.id })));
+  const note = voices.length ? voices[0].note : `No voice speaks “${language}” here: the voiceover will use the first voice installed.`;
+  $("#voice-language").textContent = `Voices for the channel's language, ${language}, the most natural first. ${note}`.trim();
   showVoiceSample();
   forget("#voiceover-current");  // now its voice can be named
   showVoiceover(project.selected.voiceover);
@@ -50,6 +56,8 @@ function showVoiceSample() {
   }
 }
 $("#voice-select").addEventListener("change", showVoiceSample);
+// A new channel language offers that language's voices.
+document.addEventListener("vidflow:channel", (event) => loadVoices(event.detail));
 
 onClick($("#generate-voiceover"), async () =>
   started(await api("POST", `${base}/voiceover/generate`, { voiceId: $("#voice-select").value })));

@@ -146,6 +146,13 @@ def hook_strength(hook: str) -> float:
 
 def notes(facts: Facts, ctx: StoryContext, *, hook: str, chapters: tuple[str, ...]) -> ScriptNotes:
     risks: list[str] = []
+    language = (ctx.language or "en").lower()
+    if language.split("-")[0] != "en":
+        risks.append(
+            f"English-only placeholder: the offline writer's connecting text is English, but the "
+            f"channel speaks {language!r}; rewrite the narration in that language (or use a "
+            "text provider) before the voiceover, or the voice will read English."
+        )
     counts = [word_count(c) for c in chapters]
     total = word_count(hook) + sum(counts)
     pace = ctx.words_per_minute

@@ -562,8 +562,11 @@ class VidflowClient:
             raise not_enough_credits(quote)
         return quote
 
-    def list_voices(self) -> list[Voice]:
-        """The voices the server's speech provider has."""
+    def list_voices(self, language: str = "") -> list[Voice]:
+        """The voices the server's speech provider has; with ``language`` (BCP 47) only those
+        that speak it, the most natural first."""
+        if language:
+            return self._list("/api/voices", Voice, language=language)
         return self._list("/api/voices", Voice)
 
     def download_voice_sample(self, voice_id: str, dest: str | Path) -> Path:

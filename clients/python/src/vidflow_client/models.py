@@ -489,6 +489,8 @@ class Voice(Model):
     language: str = ""
     engine: str = ""
     description: str = ""
+    quality: str = ""  # high (neural), medium (Piper), low (eSpeak NG, robotic)
+    note: str = ""  # why a low-quality voice is offered
     sample_url: str = ""
 
 
