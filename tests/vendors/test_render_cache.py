@@ -148,7 +148,7 @@ def test_an_unchanged_timeline_encodes_nothing_and_gives_the_same_file(
 
 def _replace_shot(setup: Setup, index: int, **changes: object) -> Setup:
     shots = list(setup.shots)
-    shots[index] = replace(shots[index], **changes)  # type: ignore[arg-type]
+    shots[index] = replace(shots[index], **changes)
     return replace(setup, shots=tuple(shots))
 
 
@@ -177,7 +177,7 @@ def _word(setup: Setup, index: int, text: str) -> Setup:
 
 
 def _options(setup: Setup, **changes: object) -> Setup:
-    return replace(setup, options=replace(setup.options, **changes))  # type: ignore[arg-type]
+    return replace(setup, options=replace(setup.options, **changes))
 
 
 ALL = [(0.0, 1.0), (1.0, 2.0), (2.0, 3.0), (3.0, 4.0)]
