@@ -26,6 +26,7 @@ from bench import (  # noqa: E402
     offline_media,
     payload,
     render,
+    rerender,
     worker_scaling,
 )
 
@@ -35,6 +36,7 @@ FIGURES = {
     "api": api_overhead.run,
     "media": offline_media.run,
     "render": render.run,  # the long one: a 10-minute render
+    "rerender": rerender.run,  # the segment cache: a render again, and after a revision
     "workers": worker_scaling.run,
     "make": idea_to_final.run,  # the whole pipeline through the CLI, server and workers
 }
