@@ -153,7 +153,7 @@ REDIS_URL: str = _read("REDIS_URL", "str", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "vidflow.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": _read("CACHE_KEY_PREFIX", "str", default="vidflow"),
         }
