@@ -14,6 +14,7 @@ Table and column names come from the models; values are always parameters.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -87,27 +88,30 @@ def _project_columns() -> list[Any]:
     return list(Project._meta.concrete_fields)
 
 
-def _json_rows(select: str, source: str, order: str) -> str:
+def _json_rows(vendor: str, select: str, source: str, order: str) -> str:
     """A subquery answering the rows of ``source`` as one JSON array of arrays, in ``order``."""
-    if connection.vendor == "postgresql":
+    if vendor == "postgresql":
         aggregate = f"COALESCE(json_agg(json_build_array({select}) ORDER BY {order}), '[]')"
         return f"(SELECT {aggregate} FROM {source})"  # noqa: S608
     ordered = f"(SELECT * FROM {source} ORDER BY {order})"  # noqa: S608
     return f"(SELECT json_group_array(json_array({select})) FROM {ordered})"  # noqa: S608
 
 
-def _payload_sql() -> str:
+@functools.cache
+def _payload_sql(vendor: str) -> str:
     """One round trip: the project's own columns (only if ``%(u)s`` owns it), one row of each
     stage artifact, the counts, and the chapters, bible entries and shots as JSON arrays."""
-    json_length = "jsonb_array_length" if connection.vendor == "postgresql" else "json_array_length"
+    json_length = "jsonb_array_length" if vendor == "postgresql" else "json_array_length"
     active = ", ".join(f"%(s{i})s" for i in range(len(ACTIVE_RUN_STATUSES)))
     own = ", ".join(f"p.{connection.ops.quote_name(f.column)}" for f in _project_columns())
     chapters = _json_rows(
+        vendor,
         "id, narration <> '', narration_stale",
         f"{_table(Chapter)} WHERE project_id = %(p)s",
         "position",
     )
     entries = _json_rows(
+        vendor,
         "id, kind, name, stale, variation_id, image",
         f"""(SELECT e.id, e.kind, e.name, e.stale, e.created_at, v.id AS variation_id, v.image
               FROM {_table(BibleEntry)} e
@@ -115,7 +119,9 @@ def _payload_sql() -> str:
               WHERE e.project_id = %(p)s) entries""",  # noqa: S608
         "kind, created_at",
     )
-    shots = _json_rows("id, state, stale", f"{_table(Shot)} WHERE project_id = %(p)s", "position")
+    shots = _json_rows(
+        vendor, "id, state, stale", f"{_table(Shot)} WHERE project_id = %(p)s", "position"
+    )
     return f"""
         SELECT
           {own},
@@ -143,19 +149,28 @@ def _payload_sql() -> str:
     """  # noqa: S608
 
 
-def _project_from_row(values: tuple[Any, ...]) -> Project:
-    """A Project instance from its columns, converted as the ORM converts them."""
-    fields = _project_columns()
-    converted = []
-    for column_field, value in zip(fields, values, strict=True):
+@functools.cache
+def _converters(vendor: str) -> list[tuple[Any, list[Any]]]:
+    """Each project column and the converters the ORM applies to what the database answers."""
+    out = []
+    for column_field in _project_columns():
         column = column_field.get_col(_table(Project))
-        for convert in [
+        converters = [
             *connection.ops.get_db_converters(column),
             *column.get_db_converters(connection),
-        ]:
+        ]
+        out.append((column, converters))
+    return out
+
+
+def _project_from_row(values: tuple[Any, ...]) -> Project:
+    """A Project instance from its columns, converted as the ORM converts them."""
+    converted = []
+    for (column, converters), value in zip(_converters(connection.vendor), values, strict=True):
+        for convert in converters:
             value = convert(value, column, connection)
         converted.append(value)
-    return Project.from_db(connection.alias, [f.attname for f in fields], converted)
+    return Project.from_db(connection.alias, [f.attname for f in _project_columns()], converted)
 
 
 def _decoded(value: Any) -> list[list[Any]]:
@@ -171,7 +186,7 @@ def project_with_payload(*, owner_id: Any, project_id: Any) -> Project | None:
         "u": owner_id,
     }
     params.update({f"s{i}": str(s) for i, s in enumerate(ACTIVE_RUN_STATUSES)})
-    rows = _rows(_payload_sql(), params)
+    rows = _rows(_payload_sql(connection.vendor), params)
     if not rows:
         return None
     own = len(_project_columns())
