@@ -26,6 +26,7 @@ from bench import (  # noqa: E402
     offline_media,
     payload,
     render,
+    rerender,
     voices,
     worker_scaling,
 )
@@ -37,6 +38,7 @@ FIGURES = {
     "media": offline_media.run,
     "voices": voices.run,  # 60 s of narration: Kokoro beside Piper
     "render": render.run,  # the long one: a 10-minute render
+    "rerender": rerender.run,  # the segment cache: a render again, and after a revision
     "workers": worker_scaling.run,
     "make": idea_to_final.run,  # the whole pipeline through the CLI, server and workers
 }

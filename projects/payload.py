@@ -1,16 +1,21 @@
-"""The full project payload of ``GET /api/projects/{id}``, read in four plain SQL round trips.
+"""The full project payload of ``GET /api/projects/{id}``, read in one plain SQL round trip.
 
 This is the hottest read of the product (every page, client and MCP tool polls it), so it is
 written as SQL rather than ORM querysets: the ORM spent several times longer compiling the joins
 and subqueries than PostgreSQL spent running them, and decoded JSON columns (a long voiceover's
-word list) that the payload only needs to count. The cost is the same for 1 shot or 300: the
-query count never depends on the project's size (tests/projects/test_payload.py, ``make bench``).
+word list) that the payload only needs to count. One statement reads the project's own row (only
+for its owner), its artifacts, counts, and its chapters, bible entries and shots as JSON arrays
+(each round trip to the database cost about as much as the rest of the request on a busy
+machine). The cost is the same for 1 shot or 300: the query count never depends on the project's
+size (tests/projects/test_payload.py, ``make bench``).
 
 Table and column names come from the models; values are always parameters.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -79,11 +84,47 @@ def _when(value: Any) -> Any:
     return value
 
 
-def _summary_sql() -> str:
-    json_length = "jsonb_array_length" if connection.vendor == "postgresql" else "json_array_length"
+def _project_columns() -> list[Any]:
+    return list(Project._meta.concrete_fields)
+
+
+def _json_rows(vendor: str, select: str, source: str, order: str) -> str:
+    """A subquery answering the rows of ``source`` as one JSON array of arrays, in ``order``."""
+    if vendor == "postgresql":
+        aggregate = f"COALESCE(json_agg(json_build_array({select}) ORDER BY {order}), '[]')"
+        return f"(SELECT {aggregate} FROM {source})"  # noqa: S608
+    ordered = f"(SELECT * FROM {source} ORDER BY {order})"  # noqa: S608
+    return f"(SELECT json_group_array(json_array({select})) FROM {ordered})"  # noqa: S608
+
+
+@functools.cache
+def _payload_sql(vendor: str) -> str:
+    """One round trip: the project's own columns (only if ``%(u)s`` owns it), one row of each
+    stage artifact, the counts, and the chapters, bible entries and shots as JSON arrays."""
+    json_length = "jsonb_array_length" if vendor == "postgresql" else "json_array_length"
     active = ", ".join(f"%(s{i})s" for i in range(len(ACTIVE_RUN_STATUSES)))
+    own = ", ".join(f"p.{connection.ops.quote_name(f.column)}" for f in _project_columns())
+    chapters = _json_rows(
+        vendor,
+        "id, narration <> '', narration_stale",
+        f"{_table(Chapter)} WHERE project_id = %(p)s",
+        "position",
+    )
+    entries = _json_rows(
+        vendor,
+        "id, kind, name, stale, variation_id, image",
+        f"""(SELECT e.id, e.kind, e.name, e.stale, e.created_at, v.id AS variation_id, v.image
+              FROM {_table(BibleEntry)} e
+              LEFT JOIN {_table(Variation)} v ON v.id = e.selected_variation_id
+              WHERE e.project_id = %(p)s) entries""",  # noqa: S608
+        "kind, created_at",
+    )
+    shots = _json_rows(
+        vendor, "id, state, stale", f"{_table(Shot)} WHERE project_id = %(p)s", "position"
+    )
     return f"""
         SELECT
+          {own},
           s.project_id, s.hook, s.hook_stale, s.analysis_stale AND s.analysis IS NOT NULL,
           v.project_id, v.voice_id, v.audio, v.duration, v.stale, {json_length}(v.words),
           m.project_id, m.mood, m.tempo, m.audio, m.duration, m.stale,
@@ -96,23 +137,66 @@ def _summary_sql() -> str:
           (SELECT COUNT(*) FROM {_table(Publication)}
              WHERE project_id = %(p)s AND youtube_video_id <> ''),
           (SELECT COALESCE(SUM(credits_charged) - SUM(credits_refunded), 0)
-             FROM {_table(Run)} WHERE project_id = %(p)s)
+             FROM {_table(Run)} WHERE project_id = %(p)s),
+          {chapters}, {entries}, {shots}
         FROM {_table(Project)} p
         LEFT JOIN {_table(Script)} s ON s.project_id = p.id
         LEFT JOIN {_table(Voiceover)} v ON v.project_id = p.id
         LEFT JOIN {_table(Music)} m ON m.project_id = p.id
         LEFT JOIN {_table(Render)} r ON r.project_id = p.id
         LEFT JOIN {_table(Thumbnail)} t ON t.project_id = p.id
-        WHERE p.id = %(p)s
+        WHERE p.id = %(p)s AND p.owner_id = %(u)s
     """  # noqa: S608
 
 
-def build_payload(project: Project) -> Payload:
-    """Status, completed stages, stale marks, counts, selected artifacts and credits spent."""
+@functools.cache
+def _converters(vendor: str) -> list[tuple[Any, list[Any]]]:
+    """Each project column and the converters the ORM applies to what the database answers."""
+    out = []
+    for column_field in _project_columns():
+        column = column_field.get_col(_table(Project))
+        converters = [
+            *connection.ops.get_db_converters(column),
+            *column.get_db_converters(connection),
+        ]
+        out.append((column, converters))
+    return out
 
-    pk = Project._meta.pk.get_db_prep_value(project.pk, connection)
-    params: dict[str, Any] = {"p": pk}
+
+def _project_from_row(values: tuple[Any, ...]) -> Project:
+    """A Project instance from its columns, converted as the ORM converts them."""
+    converted = []
+    for (column, converters), value in zip(_converters(connection.vendor), values, strict=True):
+        for convert in converters:
+            value = convert(value, column, connection)
+        converted.append(value)
+    return Project.from_db(connection.alias, [f.attname for f in _project_columns()], converted)
+
+
+def _decoded(value: Any) -> list[list[Any]]:
+    """A JSON array column: decoded by PostgreSQL's driver already, text from SQLite."""
+    return list(json.loads(value) if isinstance(value, (str, bytes)) else value)
+
+
+def project_with_payload(*, owner_id: Any, project_id: Any) -> Project | None:
+    """The owner's project with ``.payload`` filled in, in one query; None when it is not theirs
+    (or does not exist)."""
+    params: dict[str, Any] = {
+        "p": Project._meta.pk.get_db_prep_value(project_id, connection),
+        "u": owner_id,
+    }
     params.update({f"s{i}": str(s) for i, s in enumerate(ACTIVE_RUN_STATUSES)})
+    rows = _rows(_payload_sql(connection.vendor), params)
+    if not rows:
+        return None
+    own = len(_project_columns())
+    project = _project_from_row(rows[0][:own])
+    project.payload = _payload(project, rows[0][own:])  # type: ignore[attr-defined]
+    return project
+
+
+def _payload(project: Project, row: tuple[Any, ...]) -> Payload:
+    """Status, completed stages, stale marks, counts, selected artifacts and credits spent."""
     (
         script_id, hook, hook_stale, analysis_stale,
         voice_row, voice_id, voice_audio, voice_duration, voice_stale, word_count,
@@ -120,23 +204,9 @@ def build_payload(project: Project) -> Payload:
         render_row, video, srt, vtt, render_duration, width, height, render_stale, rendered_at,
         thumb_row, thumb_image, thumb_title, thumb_stale,
         n_titles, n_outliers, n_active, n_published, spent,
-    ) = _rows(_summary_sql(), params)[0]  # fmt: skip
-    chapters = _rows(
-        f"SELECT id, narration <> '', narration_stale FROM {_table(Chapter)} "  # noqa: S608
-        "WHERE project_id = %(p)s ORDER BY position",
-        {"p": pk},
-    )
-    entries = _rows(
-        f"""SELECT e.id, e.kind, e.name, e.stale, v.id, v.image
-            FROM {_table(BibleEntry)} e
-            LEFT JOIN {_table(Variation)} v ON v.id = e.selected_variation_id
-            WHERE e.project_id = %(p)s ORDER BY e.kind, e.created_at""",  # noqa: S608
-        {"p": pk},
-    )
-    shots = _rows(
-        f"SELECT id, state, stale FROM {_table(Shot)} WHERE project_id = %(p)s",  # noqa: S608
-        {"p": pk},
-    )
+        chapter_rows, entry_rows, shot_rows,
+    ) = row  # fmt: skip
+    chapters, entries, shots = _decoded(chapter_rows), _decoded(entry_rows), _decoded(shot_rows)
 
     owner = project.owner_id
 
@@ -168,7 +238,7 @@ def build_payload(project: Project) -> Payload:
         Stage.PUBLISH: int(n_published) > 0,
     }
 
-    def entry(row: tuple[Any, ...]) -> dict[str, Any]:
+    def entry(row: list[Any]) -> dict[str, Any]:
         eid, _, name, _, variation_id, image = row
         return {
             "id": _uuid(eid),

@@ -20,7 +20,7 @@ from .models import (
     Project,
     Run,
 )
-from .payload import build_payload
+from .payload import project_with_payload
 
 
 def parse_id(value: Any, what: str = "Object") -> uuid.UUID:
@@ -83,8 +83,7 @@ def recent_runs(*, user: User, limit: int = 50) -> list[Run]:
 
 def project_detail(*, user: User, project_id: Any) -> Project:
     """The user's project with ``.payload`` (see projects.payload) filled in."""
-    project = projects_for(user).filter(pk=parse_id(project_id, "Project")).first()
+    project = project_with_payload(owner_id=user.pk, project_id=parse_id(project_id, "Project"))
     if project is None:
         raise NotFound("Project not found.")
-    project.payload = build_payload(project)  # type: ignore[attr-defined]
     return project

@@ -31,14 +31,11 @@ class ArtifactFileView(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes}, tags=["files"])
     def get(self, request: Request, token: str) -> FileResponse:
+        user = request.user
         try:
-            name, owner = artifact_grant(token)
+            name = artifact_grant(token, user_id=user.pk if user.is_authenticated else None)
         except signing.BadSignature:
             raise NotFound("This link is invalid or has expired.") from None
-        if owner is not None and (
-            not request.user.is_authenticated or str(request.user.pk) != owner
-        ):
-            raise NotFound("This link is invalid or has expired.")
         if not default_storage.exists(name):
             raise NotFound("This file no longer exists.")
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"

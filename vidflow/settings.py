@@ -184,7 +184,7 @@ REDIS_URL: str = _read("REDIS_URL", "str", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "vidflow.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": _read("CACHE_KEY_PREFIX", "str", default="vidflow"),
         }
@@ -249,6 +249,15 @@ if AWS_STORAGE_BUCKET_NAME:
 ARTIFACT_URL_MAX_AGE: int = _positive(
     "ARTIFACT_URL_MAX_AGE", _read("ARTIFACT_URL_MAX_AGE", "int", default=6 * 3600)
 )
+
+# The render cache (projects.pipeline.render_cache): the encoded segments and soundtracks a
+# re-render reuses, in storage beside each project's artifacts. After each render a project keeps
+# what that render used plus older entries up to this many megabytes; 0 turns the cache off.
+RENDER_CACHE_MB: int = _read("RENDER_CACHE_MB", "int", default=500)
+if RENDER_CACHE_MB < 0:
+    raise ImproperlyConfigured(
+        f"Environment variable RENDER_CACHE_MB must be >= 0, got {RENDER_CACHE_MB}"
+    )
 
 # Largest request body accepted (bytes); larger answers 400 before anything is read.
 DATA_UPLOAD_MAX_MEMORY_SIZE: int = _read("MAX_REQUEST_BYTES", "int", default=2 * 1024 * 1024)

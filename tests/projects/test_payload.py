@@ -28,6 +28,7 @@ from projects.models import (
 )
 from projects.serializers import ProjectDetailSerializer, project_detail_data
 from tests.factories import ChapterFactory, ProjectFactory
+from vidflow.errors import NotFound
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +115,22 @@ def test_the_hand_written_payload_is_the_documented_serializer_to_the_byte(user:
     assert documented["selected"]["render"]["vttUrl"] is None
     assert documented["selected"]["music"]["tempo"] == 84
     assert documented["hidden"] is True
+
+
+def test_the_payloads_project_is_the_project_as_the_orm_reads_it(
+    user: User, other_user: User
+) -> None:
+    project = _project_with_shots(user, 2)
+    project.channel = Channel.objects.create(owner=user, name="Space")
+    project.hidden_at = timezone.now()
+    project.hidden_reason = "reported"
+    project.save()
+
+    detail = selectors.project_detail(user=user, project_id=project.pk)
+    stored = Project.objects.get(pk=project.pk)
+
+    for field in Project._meta.concrete_fields:
+        assert getattr(detail, field.attname) == getattr(stored, field.attname), field.name
+    assert detail._state.adding is False
+    with pytest.raises(NotFound):  # someone else's project is not found, as one that is not
+        selectors.project_detail(user=other_user, project_id=project.pk)

@@ -16,6 +16,11 @@ Why it is shaped like this (measured on 2 shared cores; docs/benchmarks.md has t
   audio, so the join has no AAC priming gaps.
 * **Join without re-encoding:** the concat demuxer over the segments plus the soundtrack,
   ``-c copy -movflags +faststart``. Segment lengths are whole frames, so the join is exact.
+* **Encode only what changed:** with a cache (``render(..., cache=)``, any object with ``get`` and
+  ``put`` by key, ``vendors.render.cache``), a segment whose key the cache holds is copied from it
+  instead of encoded; the key covers everything that decides the segment's pixels and length
+  (its ffmpeg command, its inputs by content hash, its captions, fonts, ffmpeg's version), so a
+  render after a one-chapter revision encodes only that chapter's segments. The soundtrack too.
 * **Progress** comes from each ffmpeg's ``-progress`` output (``out_time_us``), summed over the
   segments, and is reported in the caller's thread.
 
@@ -23,6 +28,7 @@ Why it is shaped like this (measured on 2 shared cores; docs/benchmarks.md has t
 """
 
 from .audio import AudioOptions
+from .cache import DirectoryCache, RenderCache
 from .captions import CaptionStyle, caption_style_for, to_srt, to_vtt
 from .probe import Interval, QualityReport, quality_check
 from .render import RenderOptions, RenderResult, render
@@ -31,8 +37,10 @@ from .timeline import TimelineShot
 __all__ = [
     "AudioOptions",
     "CaptionStyle",
+    "DirectoryCache",
     "Interval",
     "QualityReport",
+    "RenderCache",
     "RenderOptions",
     "RenderResult",
     "TimelineShot",

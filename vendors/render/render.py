@@ -4,6 +4,10 @@ re-encoding (the package docstring says why it is shaped like this)."""
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
+import hashlib
+import json
+import logging
 import math
 import os
 import shutil
@@ -21,9 +25,12 @@ from vendors.media import media_duration, run_ffmpeg, x264_args
 from vendors.offline.kenburns import choose_motion, zoompan_filter
 
 from .audio import AudioOptions, render_audio
-from .captions import CaptionStyle, ass_document, caption_events
+from .cache import RenderCache, file_digest, segment_key, soundtrack_keys
+from .captions import CaptionEvent, CaptionStyle, ass_document, caption_events
 from .probe import Interval
 from .timeline import Clip, TimelineShot, plan_clips, plan_segments
+
+logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[float, float], None]
 """Called with (seconds rendered, seconds in all), always in the thread that called render()."""
@@ -60,6 +67,11 @@ class RenderResult:
     #: check does not count these as frozen
     holds: tuple[Interval, ...]
     seconds: dict[str, float]  # wall time of each phase
+    #: segments taken from the cache instead of being encoded, and the spans (in seconds of the
+    #: timeline) of those that were encoded
+    reused: int = 0
+    encoded: tuple[Interval, ...] = ()
+    sound_reused: bool = False
 
 
 def render(
@@ -71,10 +83,14 @@ def render(
     words: Sequence[WordTiming] = (),
     options: RenderOptions | None = None,
     on_progress: ProgressCallback | None = None,
+    cache: RenderCache | None = None,
 ) -> RenderResult:
     """Render ``shots`` with the voice, the music bed ducked under it and (unless
     ``options.captions`` is None) the words burned in, into ``output`` (H.264 High + AAC 48 kHz,
     ``+faststart``).
+
+    With a ``cache``, every segment (and the soundtrack) whose key it holds is taken from it
+    instead of being encoded, and every one encoded is put into it (``vendors.render.cache``).
 
     Runs ffmpeg processes side by side in threads; if anything fails or ``on_progress`` raises
     (a cancelled run), every ffmpeg still running is killed before the exception goes on.
@@ -98,46 +114,90 @@ def render(
     processes = _Processes()
     progress = _Progress(duration)
     try:
-        if events and opts.captions:
-            _link_fonts(work, opts.captions.font_files)
-
-        def segment(k: int) -> str:
-            first, stop = segments[k]
-            ass = None
-            if events and opts.captions:
-                ass = f"seg{k:04d}.ass"
-                (work / ass).write_text(
-                    ass_document(
-                        events,
-                        width=opts.width,
-                        height=opts.height,
-                        style=opts.captions,
-                        window=(first / opts.fps, stop / opts.fps),
-                    ),
-                    encoding="utf-8",
+        t = time.perf_counter()
+        captions = [_captions(events, opts, first, stop) for first, stop in segments]
+        fonts = opts.captions.font_files if opts.captions else ()
+        if any(captions):
+            _link_fonts(work, fonts)
+        digests = _digests(clips, voice, music) if cache is not None else {}
+        font_digests = (
+            tuple(file_digest(f) for f in fonts if f.is_file())
+            if cache is not None and any(captions)
+            else ()
+        )
+        plans: list[tuple[list[str], str | None]] = []  # each segment's ffmpeg args and key
+        for k, (first, stop) in enumerate(segments):
+            text, ass = captions[k], None
+            if text is not None:
+                ass = f"cap-{hashlib.sha256(text.encode()).hexdigest()[:20]}.ass"
+                (work / ass).write_text(text, encoding="utf-8")
+            args = _segment_args(clips, first, stop, opts, ass=ass, out=f"seg{k:04d}.mp4")
+            key = None
+            if cache is not None:
+                key = segment_key(
+                    args[:-1], digests=digests, captions=text, fonts=font_digests if ass else ()
                 )
-            name = f"seg{k:04d}.mp4"
-            run_ffmpeg(
-                _segment_args(clips, first, stop, opts, ass=ass, out=name),
-                cwd=work,
-                on_progress=lambda s: progress.set(f"v{k}", min(s, (stop - first) / opts.fps)),
-                on_start=processes.add,
-            )
-            return name
-
-        def soundtrack() -> dict[str, Any]:
-            t = time.perf_counter()
-            measured = render_audio(
-                work / "audio.m4a",
+            plans.append((args, key))
+        sound_keys = (
+            soundtrack_keys(
+                voice=digests[str(voice)] if voice is not None else None,
+                music=digests[str(music)] if music is not None else None,
                 duration=duration,
-                voice=voice,
-                music=music,
-                opts=opts.audio,
+                options=dataclasses.asdict(opts.audio),
+            )
+            if cache is not None
+            else None
+        )
+        seconds["plan"] = time.perf_counter() - t
+
+        def segment(k: int) -> tuple[str, bool]:
+            """Segment ``k`` in the work folder (its file name), and whether it was reused."""
+            first, stop = segments[k]
+            args, key = plans[k]
+            name, length = args[-1], (stop - first) / opts.fps
+            if cache is not None and key is not None and _cache_get(cache, key, work / name):
+                progress.set(f"v{k}", length)
+                return name, True
+            run_ffmpeg(
+                args,
+                cwd=work,
+                on_progress=lambda s: progress.set(f"v{k}", min(s, length)),
                 on_start=processes.add,
             )
+            if cache is not None and key is not None:
+                _cache_put(cache, key, work / name)
+            return name, False
+
+        def soundtrack() -> tuple[dict[str, Any], bool]:
+            t = time.perf_counter()
+            out, measured_file = work / "audio.m4a", work / "audio.json"
+            if (
+                cache is not None
+                and sound_keys is not None
+                and _cache_get(cache, sound_keys[1], measured_file)
+                and _cache_get(cache, sound_keys[0], out)
+            ):
+                measured, reused = json.loads(measured_file.read_text(encoding="utf-8")), True
+            else:
+                measured, reused = (
+                    render_audio(
+                        out,
+                        duration=duration,
+                        voice=voice,
+                        music=music,
+                        opts=opts.audio,
+                        on_start=processes.add,
+                    ),
+                    False,
+                )
+                if cache is not None and sound_keys is not None:
+                    measured_file.write_text(json.dumps(measured), encoding="utf-8")
+                    # the sound first: whoever finds the measurements finds the sound too
+                    if _cache_put(cache, sound_keys[0], out):
+                        _cache_put(cache, sound_keys[1], measured_file)
             seconds["audio"] = time.perf_counter() - t
             progress.set("audio", duration * AUDIO_SHARE)
-            return measured
+            return measured, reused
 
         jobs = opts.jobs or (2 if opts.width * opts.height <= 1280 * 720 else 1)
         t = time.perf_counter()
@@ -156,7 +216,7 @@ def render(
         # metadata, which may be kept to the millisecond: the next one would start early.
         (work / "segments.txt").write_text(
             "".join(
-                f"file '{p.result()}'\nduration {(b - a) / opts.fps:.6f}\n"
+                f"file '{p.result()[0]}'\nduration {(b - a) / opts.fps:.6f}\n"
                 for p, (a, b) in zip(parts, segments, strict=True)
             )
         )
@@ -178,15 +238,23 @@ def render(
         seconds["total"] = time.perf_counter() - started
         if on_progress is not None:
             on_progress(duration, duration)
+        encoded = tuple(
+            Interval(round(a / opts.fps, 3), round(b / opts.fps, 3))
+            for p, (a, b) in zip(parts, segments, strict=True)
+            if not p.result()[1]
+        )
         return RenderResult(
             path=output,
             duration=duration,
             width=opts.width,
             height=opts.height,
             segments=len(segments),
-            audio=audio.result(),
+            audio=audio.result()[0],
             holds=holds,
             seconds=seconds,
+            reused=len(segments) - len(encoded),
+            encoded=encoded,
+            sound_reused=audio.result()[1],
         )
     finally:
         processes.kill()
@@ -194,6 +262,50 @@ def render(
 
 
 # --- one segment ----------------------------------------------------------------------------
+
+
+def _captions(
+    events: Sequence[CaptionEvent], opts: RenderOptions, first: int, stop: int
+) -> str | None:
+    """The caption file of frames ``[first, stop)``, or None when no caption shows in them."""
+    if not events or opts.captions is None:
+        return None
+    start, end = first / opts.fps, stop / opts.fps
+    if not any(e.end > start and e.start < end for e in events):
+        return None
+    return ass_document(
+        events, width=opts.width, height=opts.height, style=opts.captions, window=(start, end)
+    )
+
+
+def _digests(clips: Sequence[Clip], voice: Path | None, music: Path | None) -> dict[str, str]:
+    """The content digest of every input file, by the path the ffmpeg arguments name it by."""
+    paths = {str(c.shot.source): c.shot.source for c in clips}
+    for extra in (voice, music):
+        if extra is not None:
+            paths[str(extra)] = extra
+    return {name: file_digest(path) for name, path in paths.items()}
+
+
+def _cache_get(cache: RenderCache, key: str, into: Path) -> bool:
+    """Entry ``key`` into ``into``; a cache that fails counts as a miss (the work is redone)."""
+    try:
+        if cache.get(key, into):
+            return True
+    except Exception:
+        logger.warning("render cache: could not read %s; encoding it again", key, exc_info=True)
+    into.unlink(missing_ok=True)
+    return False
+
+
+def _cache_put(cache: RenderCache, key: str, source: Path) -> bool:
+    """Keep ``source`` as ``key``; a cache that fails only costs the next render the work."""
+    try:
+        cache.put(key, source)
+        return True
+    except Exception:
+        logger.warning("render cache: could not keep %s", key, exc_info=True)
+        return False
 
 
 def _segment_args(

@@ -20,6 +20,7 @@ from projects.models import (
 )
 from projects.pipeline import run_kind
 from projects.pipeline.artifacts import input_file, store, workdir
+from projects.pipeline.render_cache import collect_render_cache, project_render_cache
 from projects.services import project_advance, run_fail, run_progress, run_succeed
 from projects.stages.base import (
     locked_active_run,
@@ -94,6 +95,7 @@ def _render(run: Run) -> None:
         captions=style if run.params.get("captions", True) else None,
     )
     copy = _publish_copy(project)
+    cache = project_render_cache(project.pk)  # the segments earlier renders encoded
     with workdir("render") as into:
         placed = timeline_of(list(project.shots.all()), narration=voiceover.duration, into=into)
         try:
@@ -105,9 +107,12 @@ def _render(run: Run) -> None:
                 words=words,
                 options=options,
                 on_progress=_Progress(run),
+                cache=cache,
             )
         except RenderStopped:
             return
+        finally:
+            collect_render_cache(cache)
         report = quality_check(
             result.path, narration=voiceover.duration, expected_still=result.holds
         )
@@ -115,6 +120,8 @@ def _render(run: Run) -> None:
             **report.as_dict(),
             "mix": result.audio,
             "segments": result.segments,
+            "segmentsReused": result.reused,
+            "soundReused": result.sound_reused,
             "seconds": {k: round(v, 2) for k, v in result.seconds.items()},
         }
         if not report.passed:
