@@ -295,7 +295,7 @@ class ChapterOutline:
 class ScriptNotes:
     """The judgement part of an analysis (counts and durations are measured, not written)."""
 
-    hook_strength: float  # 0..1
+    hook_strength: float | None  # 0..1; None: not judged (the offline placeholder)
     risks: tuple[str, ...] = ()
     pacing: tuple[str, ...] = ()  # one note per chapter
 
