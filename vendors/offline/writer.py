@@ -31,6 +31,7 @@ from vendors.base import (
     StoryContext,
     TitleSuggestion,
 )
+from vendors.text import word_count
 
 MAX_CHAPTERS = 12
 MAX_REQUESTED_CHAPTERS = 20
@@ -84,10 +85,6 @@ _STYLE = "clean documentary illustration"
 def suggested_chapters(target_seconds: int) -> int:
     """About one chapter per 30 seconds of video, at least 2 and at most MAX_CHAPTERS."""
     return max(2, min(MAX_CHAPTERS, round(max(0, target_seconds) / 30)))
-
-
-def _words(text: str) -> int:
-    return len(text.split())
 
 
 def _sentence(text: str) -> str:
@@ -203,19 +200,19 @@ class LocalWriter:
             if count >= words:
                 break
             text.append(sentence)
-            count += _words(sentence)
+            count += word_count(sentence)
         start = index * 5  # another chapter opens with other filler; past ~100 words it repeats
         for n in range(words):
             if count >= words * 0.92:
                 break
             filler = _FILLER[(start + n) % len(_FILLER)]
-            if count + _words(filler) > words * 1.15:
-                filler = next((f for f in _SHORT if count + _words(f) <= words * 1.15), "")
+            if count + word_count(filler) > words * 1.15:
+                filler = next((f for f in _SHORT if count + word_count(f) <= words * 1.15), "")
             if filler:
                 text.append(filler)
-                count += _words(filler)
+                count += word_count(filler)
         narration = " ".join(text)
-        if _words(narration) > words * 1.15:
+        if word_count(narration) > words * 1.15:
             narration = _sentence(" ".join(narration.split()[:words]))
         return narration
 
@@ -227,7 +224,7 @@ class LocalWriter:
                 "Placeholder text: no language model has read this script, so its claims, hook "
                 "and pacing are unchecked.",
             ),
-            pacing=tuple(f"Chapter {i}: {_words(c)} words." for i, c in enumerate(chapters, 1)),
+            pacing=tuple(f"Chapter {i}: {word_count(c)} words." for i, c in enumerate(chapters, 1)),
         )
 
     def bible(self, ctx: StoryContext, *, narration: tuple[str, ...]) -> list[BibleSuggestion]:
