@@ -89,10 +89,16 @@ def text_provider_info(provider: Any) -> dict[str, Any]:
 
 
 def _stem(word: str) -> str:
+    """A plural's singular, roughly: octopuses → octopus, stories → story, probes → probe."""
     word = word.casefold().strip("'\u2019-")
-    for ending in ("es", "s"):
-        if len(word) > 4 and word.endswith(ending):
-            return word[: -len(ending)]
+    if len(word) <= 3:
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zes", "uses")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
     return word
 
 
