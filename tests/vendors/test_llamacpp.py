@@ -27,7 +27,8 @@ from vendors.http import openai_compat
 from vendors.http.openai_compat import OpenAICompatibleText, obj, structural, text
 from vendors.local_llm import smollm2_path
 
-pytestmark = pytest.mark.slow
+# On a shared two-core machine an answer of SmolLM2 can take minutes.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 CTX = StoryContext(idea="Why octopuses have three hearts", target_seconds=30)
