@@ -18,7 +18,7 @@ export function staleBadge(attrs, text) {
 export const PLACEHOLDER_WRITER = "offline";
 export function placeholderMark(writtenBy) {
   if (writtenBy !== PLACEHOLDER_WRITER) return null;
-  return h("a", { class: "badge placeholder", href: "/help/real-scripts",
+  return h("a", { class: "badge placeholder-text", href: "/help/real-scripts",
                   text: "placeholder text — connect a language model for real scripts" });
 }
 
