@@ -72,5 +72,5 @@ class FactSerializer(StrictSerializer):
 
 
 class FactsSerializer(StrictSerializer):
-    facts = FactSerializer(many=True, max_length=stage.MAX_FACTS)
+    facts = serializers.ListField(child=FactSerializer(), max_length=stage.MAX_FACTS)
     writtenBy = serializers.CharField(read_only=True, help_text=WRITTEN_BY_HELP)

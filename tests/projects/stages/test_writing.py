@@ -149,7 +149,7 @@ def test_publish_copy_is_held_to_youtubes_limits() -> None:
 
 def _project(user: User, **fields: Any) -> Project:
     defaults = {"idea": OCTOPUS, "selected_title": "Three Hearts", "target_seconds": 60}
-    return ProjectFactory(owner=user, **{**defaults, **fields})  # type: ignore[no-any-return]
+    return ProjectFactory(owner=user, **{**defaults, **fields})
 
 
 def test_title_ideas_keep_the_subject_and_say_who_wrote_them(
