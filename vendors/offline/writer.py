@@ -131,6 +131,24 @@ def _say(fact: Fact) -> str:
     return _sentence(fact.text)
 
 
+_PREPOSITIONS = {"on", "in", "at", "inside", "under", "near", "across", "beneath"}
+
+
+def _place(ctx: StoryContext) -> str:
+    """The idea's setting when it ends on one ("... on a stormy island" → "Stormy island"), else
+    the idea itself."""
+    words = _idea(ctx).split()
+    for i in range(len(words) - 2, 0, -1):
+        if words[i].lower() in _PREPOSITIONS:
+            rest = words[i + 1 :]
+            if rest and rest[0].lower() in {"the", "a", "an"}:
+                rest = rest[1:]
+            if rest:
+                return _clip(_sentence(" ".join(rest)).rstrip("."), 60)
+            break
+    return _clip(_title_case(_idea(ctx)), 60)
+
+
 class LocalWriter:
     """:class:`vendors.base.TextProvider` without a model. Pure and fast: no network, no files."""
 
@@ -229,7 +247,7 @@ class LocalWriter:
 
     def bible(self, ctx: StoryContext, *, narration: tuple[str, ...]) -> list[BibleSuggestion]:
         """Names written as two or more capitalised words inside a sentence (characters, at most
-        four) and the idea itself as the one location."""
+        four) and the idea's setting (or the idea) as the one location."""
         names: list[str] = []
         for text in (ctx.idea, *narration):
             for name in _NAME.findall(text):
@@ -239,7 +257,7 @@ class LocalWriter:
             BibleSuggestion(kind="character", name=n, description=f"{n}, as the narration names")
             for n in names[:4]
         ]
-        place = _clip(_title_case(_idea(ctx)), 60)
+        place = _place(ctx)
         out.append(
             BibleSuggestion(kind="location", name=place, description=f"The world of {place}")
         )
