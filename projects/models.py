@@ -200,6 +200,11 @@ class ArtifactSource(models.TextChoices):
     MANUAL = "manual", "Added by hand"
 
 
+# Who wrote a text artifact: the text provider ("offline" — the placeholder stub — or
+# "openai:<model>"), or "user" once the creator edited it.
+WRITER_MAX_LENGTH = 120
+
+
 class TitleIdea(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="title_ideas")
@@ -209,6 +214,7 @@ class TitleIdea(models.Model):
     source = models.CharField(
         max_length=16, choices=ArtifactSource.choices, default=ArtifactSource.GENERATED
     )
+    written_by = models.CharField(max_length=WRITER_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -254,14 +260,20 @@ class OutlierVideo(models.Model):
 
 
 class Script(models.Model):
-    """The project's hook and analysis; chapters (beats, narration) are rows of their own."""
+    """The project's facts to check, hook and analysis; chapters (beats, narration) are rows of
+    their own. ``facts``: ``[{"text", "uncertain"}]``, written with the outline (or by the
+    creator); the hook and narration are written from them."""
 
     project = models.OneToOneField(
         Project, on_delete=models.CASCADE, related_name="script", primary_key=True
     )
+    facts = models.JSONField(default=list, blank=True)
+    facts_by = models.CharField(max_length=WRITER_MAX_LENGTH, blank=True)
     hook = models.TextField(blank=True)
+    hook_by = models.CharField(max_length=WRITER_MAX_LENGTH, blank=True)
     hook_stale = models.BooleanField(default=False)
     analysis = models.JSONField(null=True, blank=True)
+    analysis_by = models.CharField(max_length=WRITER_MAX_LENGTH, blank=True)
     analysis_stale = models.BooleanField(default=False)
     outline_generated_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -276,7 +288,9 @@ class Chapter(TimeStamped):
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     beats = models.JSONField(default=list, blank=True)
+    outline_by = models.CharField(max_length=WRITER_MAX_LENGTH, blank=True)
     narration = models.TextField(blank=True)
+    narration_by = models.CharField(max_length=WRITER_MAX_LENGTH, blank=True)
     narration_stale = models.BooleanField(default=False)
 
     class Meta:

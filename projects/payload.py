@@ -25,6 +25,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from vendors import registry
 from vidflow.storage import artifact_url, download_name
 
 from .models import (
@@ -48,6 +49,7 @@ from .models import (
     Variation,
     Voiceover,
 )
+from .stages.writing import PLACEHOLDER_WRITER, text_provider_info
 
 
 @dataclass
@@ -57,6 +59,8 @@ class Payload:
     counts: dict[str, Any] = field(default_factory=dict)
     selected: dict[str, Any] = field(default_factory=dict)
     credits_spent: int = 0
+    text_provider: dict[str, Any] = field(default_factory=dict)
+    placeholder_text: list[str] = field(default_factory=list)
 
 
 def _table(model: type) -> str:
@@ -106,7 +110,7 @@ def _payload_sql(vendor: str) -> str:
     own = ", ".join(f"p.{connection.ops.quote_name(f.column)}" for f in _project_columns())
     chapters = _json_rows(
         vendor,
-        "id, narration <> '', narration_stale",
+        "id, narration <> '', narration_stale, outline_by, narration_by",
         f"{_table(Chapter)} WHERE project_id = %(p)s",
         "position",
     )
@@ -126,6 +130,7 @@ def _payload_sql(vendor: str) -> str:
         SELECT
           {own},
           s.project_id, s.hook, s.hook_stale, s.analysis_stale AND s.analysis IS NOT NULL,
+          s.hook_by, s.facts_by, s.analysis_by, {json_length}(s.facts),
           v.project_id, v.voice_id, v.audio, v.duration, v.stale, {json_length}(v.words),
           m.project_id, m.mood, m.tempo, m.audio, m.duration, m.stale,
           r.project_id, r.video, r.srt, r.vtt, r.duration, r.width, r.height, r.stale,
@@ -199,6 +204,7 @@ def _payload(project: Project, row: tuple[Any, ...]) -> Payload:
     """Status, completed stages, stale marks, counts, selected artifacts and credits spent."""
     (
         script_id, hook, hook_stale, analysis_stale,
+        hook_by, facts_by, analysis_by, n_facts,
         voice_row, voice_id, voice_audio, voice_duration, voice_stale, word_count,
         music_row, mood, tempo, music_audio, music_duration, music_stale,
         render_row, video, srt, vtt, render_duration, width, height, render_stale, rendered_at,
@@ -224,7 +230,7 @@ def _payload(project: Project, row: tuple[Any, ...]) -> Payload:
     has_hook = bool(script_id and hook)
     completed = {
         Stage.IDEATION: bool(project.selected_title),
-        Stage.SCRIPT: bool(chapters) and all(bool(n) for _, n, _ in chapters) and has_hook,
+        Stage.SCRIPT: bool(chapters) and all(bool(c[1]) for c in chapters) and has_hook,
         Stage.VISUAL_BIBLE: bool(entries) and all(e[4] is not None for e in entries),
         Stage.VOICEOVER: bool(voice_row and word_count and not voice_stale),
         Stage.PRODUCTION: bool(
@@ -250,7 +256,7 @@ def _payload(project: Project, row: tuple[Any, ...]) -> Payload:
     return Payload(
         completed_stages=[stage for stage in STAGE_ORDER if completed[Stage(stage)]],
         stale={
-            "chapters": [_uuid(cid) for cid, _, stale in chapters if stale],
+            "chapters": [_uuid(c[0]) for c in chapters if c[2]],
             # Only what exists can be out of date (a new outline marks an analysis not yet made).
             "hook": bool(script_id and hook and hook_stale),
             "analysis": bool(script_id and analysis_stale),
@@ -265,6 +271,7 @@ def _payload(project: Project, row: tuple[Any, ...]) -> Payload:
             "titleIdeas": int(n_titles),
             "outlierVideos": int(n_outliers),
             "chapters": len(chapters),
+            "facts": int(n_facts or 0),
             "characters": sum(1 for e in entries if e[1] == BibleKind.CHARACTER),
             "locations": sum(1 for e in entries if e[1] == BibleKind.LOCATION),
             "shots": {"total": len(shots), "byState": by_state},
@@ -314,4 +321,16 @@ def _payload(project: Project, row: tuple[Any, ...]) -> Payload:
             else None,
         },
         credits_spent=int(spent or 0),
+        text_provider=text_provider_info(registry.provider("text")),
+        placeholder_text=[
+            name
+            for name, writers in (
+                ("facts", [facts_by] if n_facts else []),
+                ("outline", [c[3] for c in chapters]),
+                ("hook", [hook_by] if hook else []),
+                ("narration", [c[4] for c in chapters if c[1]]),
+                ("analysis", [analysis_by]),
+            )
+            if PLACEHOLDER_WRITER in writers
+        ],
     )

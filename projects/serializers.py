@@ -109,6 +109,7 @@ class CountsSerializer(serializers.Serializer):
     titleIdeas = serializers.IntegerField()
     outlierVideos = serializers.IntegerField()
     chapters = serializers.IntegerField()
+    facts = serializers.IntegerField(help_text="Facts to check, beside the script.")
     characters = serializers.IntegerField()
     locations = serializers.IntegerField()
     shots = ShotCountsSerializer()
@@ -170,6 +171,15 @@ class SelectedSerializer(serializers.Serializer):
     thumbnail = SelectedThumbnailSerializer(allow_null=True)
 
 
+class TextProviderSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="PROVIDER_TEXT: offline or openai")
+    model = serializers.CharField()
+    placeholder = serializers.BooleanField(
+        help_text="The offline template stub: its text is placeholder text."
+    )
+    writer = serializers.CharField(help_text="What writtenBy says of its artifacts.")
+
+
 class ProjectDetailSerializer(ProjectSerializer):
     """The full project payload of ``GET /api/projects/{id}``."""
 
@@ -180,6 +190,14 @@ class ProjectDetailSerializer(ProjectSerializer):
     counts = CountsSerializer(source="payload.counts")
     selected = SelectedSerializer(source="payload.selected")
     creditsSpent = serializers.IntegerField(source="payload.credits_spent")
+    textProvider = TextProviderSerializer(source="payload.text_provider")
+    placeholderText = serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=["facts", "outline", "hook", "narration", "analysis"]
+        ),
+        source="payload.placeholder_text",
+        help_text="The script's parts that hold placeholder text from the offline stub.",
+    )
     hiddenReason = serializers.CharField(source="hidden_reason", read_only=True)
 
 
@@ -214,6 +232,8 @@ def project_detail_data(project: Any) -> dict[str, Any]:
         "counts": payload.counts,
         "selected": payload.selected,
         "creditsSpent": payload.credits_spent,
+        "textProvider": payload.text_provider,
+        "placeholderText": payload.placeholder_text,
         "hiddenReason": project.hidden_reason,
     }
 

@@ -79,6 +79,15 @@ def after_outline_change(*, project: Project, structural: bool) -> None:
         stale_shots(project=project)
 
 
+def after_facts_edit(*, project: Project) -> None:
+    """The facts to check changed: the hook and narration written from the old list (any
+    provider's) state what may no longer hold, so they are marked stale, and the analysis of
+    them. What was made from the narration stays as it is until the narration itself changes."""
+    Chapter.objects.filter(project=project).exclude(narration="").update(narration_stale=True)
+    Script.objects.filter(project=project).exclude(hook="").update(hook_stale=True)
+    _stale_analysis(project)
+
+
 def after_narration_edit(*, project: Project, chapter: Chapter) -> None:
     """Chapter narration changed: its voiceover and the shots that cover it are out of date."""
     _stale_analysis(project)

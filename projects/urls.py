@@ -97,6 +97,7 @@ urlpatterns = [
         get="chapters",
         post="generate_chapters",
     ),
+    stage("script/facts", ScriptViewSet, "script-facts", get="facts", patch="edit_facts"),
     stage("script/chapters/{chapter_id}", ScriptViewSet, "script-chapter", patch="edit_chapter"),
     stage(
         "script/analyze", ScriptViewSet, "script-analyze", get="analysis", post="generate_analysis"

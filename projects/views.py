@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.models import User
+from vendors import registry
 from vendors.base import ProviderError
 from vidflow.errors import AppError, NotFound
 
@@ -23,6 +26,7 @@ from .models import AspectRatio, RunKind, RunStatus, Stage
 from .serializers import PROGRESS_UNITS
 from .stages.make.services import MAKE_STAGE_LABELS
 from .stages.publishing.services import youtube_connect_finish
+from .stages.writing import text_provider_info
 
 LENGTHS = [
     (30, "30 seconds"),
@@ -143,3 +147,21 @@ def youtube_connected(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard")
     messages.success(request, f"{channel.name} can now publish to YouTube.")
     return redirect("dashboard")
+
+
+REAL_SCRIPTS_HEADING = "## Real scripts: connect a language model"
+
+
+def real_scripts_help(request: HttpRequest) -> HttpResponse:
+    """The README's "Real scripts" section, where every placeholder mark links: how to connect a
+    language model. Read from the README itself, so the two never disagree."""
+    readme = Path(settings.BASE_DIR) / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    section = ""
+    if REAL_SCRIPTS_HEADING in text:
+        section = text.split(REAL_SCRIPTS_HEADING, 1)[1].split("\n## ", 1)[0].strip()
+    return render(
+        request,
+        "projects/real_scripts.html",
+        {"section": section, "text_provider": text_provider_info(registry.provider("text"))},
+    )

@@ -252,6 +252,15 @@ class ProviderUnavailableError(ProviderError):
 
 
 @dataclass(frozen=True)
+class Fact:
+    """One claim the video states, as a plain sentence. ``uncertain``: the writer (or the stage's
+    rules: a number the creator did not give) is not sure it is true; the creator checks it."""
+
+    text: str
+    uncertain: bool = False
+
+
+@dataclass(frozen=True)
 class StoryContext:
     """Everything a writer knows about the video it is writing for."""
 
@@ -266,6 +275,7 @@ class StoryContext:
     target_seconds: int = 60
     references: tuple[str, ...] = ()  # titles of outlier videos, as inspiration
     words_per_minute: int = 150  # the pace the narration will be spoken at
+    facts: tuple[Fact, ...] = ()  # the facts to check: what the hook and narration may state
 
 
 @dataclass(frozen=True)
@@ -285,7 +295,7 @@ class ChapterOutline:
 class ScriptNotes:
     """The judgement part of an analysis (counts and durations are measured, not written)."""
 
-    hook_strength: float  # 0..1
+    hook_strength: float | None  # 0..1; None: not judged (the offline placeholder)
     risks: tuple[str, ...] = ()
     pacing: tuple[str, ...] = ()  # one note per chapter
 
@@ -333,6 +343,11 @@ class TextProvider(Protocol):
     name: str
 
     def title_ideas(self, ctx: StoryContext, *, count: int) -> list[TitleSuggestion]: ...
+
+    def facts(self, ctx: StoryContext) -> list[Fact]:
+        """The short list of facts the video will state, written before the outline; the
+        outline, hook and narration are then written from ``ctx.facts``."""
+        ...
 
     def outline(self, ctx: StoryContext, *, chapters: int) -> list[ChapterOutline]: ...
 

@@ -638,6 +638,14 @@ OPENAI_API_KEY: str = _read(
     "OPENAI_API_KEY", "str", default="sim-openai-key" if VENDOR_SIMULATOR else ""
 )
 OPENAI_MODEL: str = _read("OPENAI_MODEL", "str", default="gpt-4o-mini")
+# How to ask for JSON: "auto" tries json_schema, then json_object (the schema in the prompt), then
+# plain text read tolerantly, and remembers what the server accepted; or one of them, fixed.
+OPENAI_STRUCTURED_OUTPUT: str = _read("OPENAI_STRUCTURED_OUTPUT", "str", default="auto")
+if OPENAI_STRUCTURED_OUTPUT not in ("auto", "json_schema", "json_object", "text"):
+    raise ImproperlyConfigured(
+        "Environment variable OPENAI_STRUCTURED_OUTPUT must be auto, json_schema, json_object or "
+        f"text, got {OPENAI_STRUCTURED_OUTPUT!r}"
+    )
 OPENAI_TTS_MODEL: str = _read("OPENAI_TTS_MODEL", "str", default="gpt-4o-mini-tts")
 ELEVENLABS_BASE_URL: str = _read(
     "ELEVENLABS_BASE_URL",

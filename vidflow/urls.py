@@ -31,6 +31,7 @@ urlpatterns = [
     path("runs", project_views.runs_page, name="runs-page"),
     path("billing", billing_views.buy_credits, name="billing-page"),
     path("billing/checkout", billing_views.checkout, name="billing-checkout"),
+    path("help/real-scripts", project_views.real_scripts_help, name="real-scripts"),
     path("youtube/connected", project_views.youtube_connected, name="youtube-connected"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

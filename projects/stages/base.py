@@ -17,7 +17,7 @@ from django.conf import settings
 
 from accounts.models import User
 from billing.services import ChargePart, parts_delivered
-from projects.models import ACTIVE_RUN_STATUSES, Project, Run
+from projects.models import ACTIVE_RUN_STATUSES, Project, Run, Script
 from projects.services import (
     DEFAULT_RUN_DEADLINE,
     ensure_writable,
@@ -31,6 +31,8 @@ from vendors.base import ProviderError, ProviderUnavailableError, StoryContext
 from vendors.text import WORDS_PER_MINUTE
 from vidflow.errors import NotFound, ProviderUnavailable, VendorError
 from vidflow.queue import enqueue_on_commit
+
+from .writing import facts_from_rows
 
 
 def narration_pace() -> int:
@@ -96,8 +98,9 @@ def run_launch(
 
 
 def story_context(project: Project) -> StoryContext:
-    """What the writer knows about a project's video."""
+    """What the writer knows about a project's video, the facts to check included."""
     channel = project.channel
+    facts = Script.objects.filter(project=project).values_list("facts", flat=True).first()
     return StoryContext(
         idea=project.idea or project.title,
         title=project.selected_title or project.title,
@@ -112,6 +115,7 @@ def story_context(project: Project) -> StoryContext:
         references=tuple(
             project.outlier_videos.order_by("-outlier_score").values_list("title", flat=True)[:5]
         ),
+        facts=facts_from_rows(facts),
     )
 
 

@@ -1,15 +1,24 @@
-"""OpenAI-compatible text (chat completions with a JSON schema) and speech (``/audio/speech``).
+"""OpenAI-compatible text (chat completions with structured output) and speech.
 
-Works with OpenAI, Ollama ≥ 0.5 (``http://localhost:11434/v1``), vLLM and llama.cpp's server:
-``OPENAI_BASE_URL`` ends in ``/v1``.
+Works with OpenAI, Ollama ≥ 0.5 (``http://localhost:11434/v1``), vLLM, llama.cpp's server and
+llama-cpp-python's: ``OPENAI_BASE_URL`` ends in ``/v1``.
 
-Text (../shared/docs/vendors.md §4): ``POST {base}/chat/completions`` with
-``"response_format": {"type": "json_schema", "json_schema": {"name", "strict": true, "schema"}}``;
-the answer is a JSON string in ``choices[0].message.content``, ``finish_reason: "length"`` means it
-was cut off. Engines enforce the schema to different degrees (Ollama Cloud ignores it), so every
-answer is validated here against the full schema (string lengths included) and refused with
+Text (../shared/docs/vendors.md §4): ``POST {base}/chat/completions``; the answer is a JSON string
+in ``choices[0].message.content``, ``finish_reason: "length"`` means it was cut off. Structured
+output as far as the server goes (``OPENAI_STRUCTURED_OUTPUT``, default ``auto``):
+``"response_format": {"type": "json_schema", ...}`` first; a server that refuses it
+(llama-cpp-python answers 500 "response_format.type should be 'text' or 'json_object'") is asked
+again with ``{"type": "json_object"}`` and the schema in the prompt, and one that refuses that too
+with plain text and the schema in the prompt, its answer read by a tolerant parser (code fences
+and prose around the object stripped). What a server accepted is remembered for the process.
+Engines enforce schemas to different degrees (Ollama Cloud ignores them), so every answer is
+validated here against the full schema (string lengths included) and refused with
 ``ProviderError`` when it does not hold. Engines get the schema without string length limits,
 which OpenAI's strict mode does not support; counts, ranges, enums and patterns are sent.
+
+Explainers stay true by writing the facts first (:meth:`OpenAICompatibleText.facts`: a few plain
+sentences, no invented numbers, uncertain ones marked); the outline, hook and narration are
+written from ``ctx.facts``, the list the creator may have edited.
 
 Speech: ``POST {base}/audio/speech`` ``{"model", "input", "voice", "response_format": "wav",
 "speed"}`` → the audio bytes.
@@ -18,17 +27,23 @@ Speech: ``POST {base}/audio/speech`` ``{"model", "input", "voice", "response_for
 from __future__ import annotations
 
 import json
+import re
+import threading
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import httpx
 import jsonschema
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from vendors.base import (
     BibleSuggestion,
     ChapterOutline,
+    Fact,
     MediaFile,
     ProviderError,
     PublishCopy,
@@ -43,9 +58,12 @@ from vendors.base import (
 )
 
 from .audio import wav_duration
-from .client import Sleep, VendorClient, sniff_content_type
+from .client import Sleep, VendorClient, sniff_content_type, vendor_message
 
 VENDOR = "openai"
+# The response formats we can read, best first (OPENAI_STRUCTURED_OUTPUT: one of them or "auto").
+FORMATS = ("json_schema", "json_object", "text")
+MAX_FACTS = 8
 
 # Constraint keywords we check ourselves and do not send (OpenAI's strict mode rejects them).
 _LOCAL_ONLY = {"minLength", "maxLength"}
@@ -124,31 +142,153 @@ def _choice(names: Sequence[str], *, allow_empty: bool = False) -> dict[str, Any
 # --- text ---------------------------------------------------------------------------------------
 
 
+class _FormatRefused(Exception):
+    """The server refused the response_format we asked for (not the request as such)."""
+
+
+# Servers say so in many words: llama-cpp-python answers 500 "response_format.type should be
+# 'text' or 'json_object'", some llama.cpp builds 400 "Either json_schema or grammar ...", others
+# "unsupported response_format".
+_REFUSAL = re.compile(r"response_format|json_schema|json_object|grammar|structured|schema", re.I)
+_FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.S)
+
+
+def parse_answer(content: str) -> Any:
+    """The JSON object in a model's answer, tolerantly: as it is, inside a code fence, or the
+    outermost ``{...}`` of prose around it. None when there is none."""
+    text = content.strip()
+    candidates = [text]
+    candidates += [m.group(1).strip() for m in _FENCE.finditer(text)]
+    first, last = text.find("{"), text.rfind("}")
+    if 0 <= first < last:
+        candidates.append(text[first : last + 1])
+    for candidate in candidates:
+        try:
+            data = json.loads(candidate)
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            return data
+    return None
+
+
+def schema_prompt(schema: dict[str, Any]) -> str:
+    """The schema spelled out in the prompt, for servers that cannot be given it otherwise."""
+    return (
+        "Answer with one JSON object that matches this JSON schema (every property required, "
+        "string lengths included), and nothing else:\n```json\n"
+        + json.dumps(schema, indent=1)
+        + "\n```"
+    )
+
+
+# What each base URL and model was found to accept (auto mode), forgotten when a setting changes.
+_accepted: dict[tuple[str, str], str] = {}
+_accepted_lock = threading.Lock()
+
+
+@receiver(setting_changed)
+def _forget_formats(*, setting: str, **_: Any) -> None:
+    if setting.startswith("OPENAI_"):
+        with _accepted_lock:
+            _accepted.clear()
+
+
+def _modes() -> tuple[str, ...]:
+    """The response formats to try, in order: the one set in OPENAI_STRUCTURED_OUTPUT, or (auto)
+    from the one this server accepted last down to plain text."""
+    chosen = settings.OPENAI_STRUCTURED_OUTPUT
+    if chosen in FORMATS:
+        return (chosen,)
+    with _accepted_lock:
+        known = _accepted.get((settings.OPENAI_BASE_URL, settings.OPENAI_MODEL), FORMATS[0])
+    return FORMATS[FORMATS.index(known) :]
+
+
 class OpenAICompatibleText:
     """TextProvider on any OpenAI-compatible chat completions API with structured output."""
 
     name = VENDOR
+    placeholder = False
 
     def __init__(self, *, sleep: Sleep | None = None) -> None:
         self._sleep = sleep
 
+    @property
+    def model(self) -> str:
+        return str(settings.OPENAI_MODEL)
+
     def complete(self, *, task: str, schema_name: str, schema: dict, ctx: StoryContext) -> Any:
-        """Ask for one JSON object matching ``schema``; validated before it is returned."""
-        body = {
+        """Ask for one JSON object matching ``schema``; validated before it is returned.
+
+        Structured output as the server allows it: ``json_schema`` (the schema enforced by the
+        engine), else ``json_object`` with the schema in the prompt, else plain text with the
+        schema in the prompt, read by a tolerant parser. Whatever the server promised, the answer
+        is checked against the full schema here.
+        """
+        refusals: list[str] = []
+        for mode in _modes():
+            body = self._body(mode, task=task, schema_name=schema_name, schema=schema, ctx=ctx)
+            try:
+                answer = self._post(body)
+            except _FormatRefused as exc:
+                refusals.append(f"{mode}: {exc}")
+                continue
+            with _accepted_lock:
+                _accepted[(settings.OPENAI_BASE_URL, settings.OPENAI_MODEL)] = mode
+            return self._read(answer, schema_name=schema_name, schema=schema)
+        raise ProviderError(
+            "the server refused every response format we can read ("
+            + "; ".join(refusals)
+            + "): set OPENAI_STRUCTURED_OUTPUT to one it accepts",
+            vendor=VENDOR,
+        )
+
+    def _body(
+        self, mode: str, *, task: str, schema_name: str, schema: dict, ctx: StoryContext
+    ) -> dict[str, Any]:
+        system = _system_prompt(ctx)
+        user = task if mode == "json_schema" else f"{task}\n\n{schema_prompt(schema)}"
+        body: dict[str, Any] = {
             "model": settings.OPENAI_MODEL,
             "messages": [
-                {"role": "system", "content": _system_prompt(ctx)},
-                {"role": "user", "content": task},
+                {"role": "system", "content": system},
+                {"role": "user", "content": user},
             ],
-            "response_format": {
+            "max_tokens": settings.OPENAI_MAX_TOKENS,
+            "temperature": 0.7,
+        }
+        if mode == "json_schema":
+            body["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": schema_name, "strict": True, "schema": structural(schema)},
-            },
-            "max_tokens": settings.OPENAI_MAX_TOKENS,
-            "temperature": 0.8,
-        }
+            }
+        elif mode == "json_object":
+            body["response_format"] = {"type": "json_object"}
+        return body
+
+    def _post(self, body: dict[str, Any]) -> Any:
+        """One completion. A refusal of the response format raises :class:`_FormatRefused` at
+        once (a server that cannot do it will not learn by retrying); anything else goes the
+        usual way, retries included."""
         with _client(self._sleep) as client:
-            answer = client.json("POST", "/chat/completions", json=body)
+            if "response_format" in body:
+                try:
+                    response = client.send_once("POST", "/chat/completions", json=body)
+                except httpx.TransportError:
+                    response = None
+                if response is not None and response.status_code in (400, 422, 500, 501):
+                    message = vendor_message(response)
+                    if _REFUSAL.search(message):
+                        raise _FormatRefused(f"{response.status_code} {message}")
+                if response is not None and response.status_code < 300:
+                    try:
+                        return response.json()
+                    except ValueError:
+                        pass
+            return client.json("POST", "/chat/completions", json=body)
+
+    def _read(self, answer: Any, *, schema_name: str, schema: dict) -> Any:
         try:
             choice = answer["choices"][0]
             message = choice["message"]
@@ -157,16 +297,14 @@ class OpenAICompatibleText:
         if choice.get("finish_reason") == "length":
             # A bigger budget (OPENAI_MAX_TOKENS) is needed, not another try.
             raise ProviderError(
-                f"the model's {schema_name} answer was cut off (finish_reason length)",
+                f"the model's {schema_name} answer was cut off (finish_reason length): "
+                "raise OPENAI_MAX_TOKENS",
                 vendor=VENDOR,
             )
         if message.get("refusal"):
             raise ProviderError(f"the model refused: {message['refusal']}", vendor=VENDOR)
         content = message.get("content")
-        try:
-            data = json.loads(content) if isinstance(content, str) else None
-        except ValueError:
-            data = None
+        data = parse_answer(content) if isinstance(content, str) else None
         if data is None:
             raise ProviderError(
                 f"the model's {schema_name} answer is not JSON", retryable=True, vendor=VENDOR
@@ -181,6 +319,31 @@ class OpenAICompatibleText:
                 vendor=VENDOR,
             ) from None
         return data
+
+    def facts(self, ctx: StoryContext) -> list[Fact]:
+        schema = obj(
+            facts=array(
+                obj(text=text(3, 300), uncertain={"type": "boolean"}),
+                min_items=1,
+                max_items=MAX_FACTS,
+            )
+        )
+        data = self.complete(
+            task=(
+                f"Before anything is written, list the facts this video will state: 3 to "
+                f"{MAX_FACTS} short plain sentences, one claim each, that a viewer could check. "
+                "Only what is well established; no numbers, dates, names or quotes you are not "
+                "sure of (leave them out rather than guess). Mark a fact uncertain when you are "
+                "not certain it is true."
+            ),
+            schema_name="facts",
+            schema=schema,
+            ctx=ctx,
+        )
+        return [
+            Fact(text=" ".join(f["text"].split()), uncertain=bool(f["uncertain"]))
+            for f in data["facts"]
+        ]
 
     def title_ideas(self, ctx: StoryContext, *, count: int) -> list[TitleSuggestion]:
         schema = obj(
@@ -216,7 +379,8 @@ class OpenAICompatibleText:
         data = self.complete(
             task=(
                 f"Write an outline of exactly {chapters} chapters. Each chapter has a title and "
-                "one to six beats (short sentences saying what happens)."
+                "one to six beats (short sentences saying what happens). Build it on the facts "
+                f"below and promise nothing they do not support.\n{_facts_text(ctx)}"
             ),
             schema_name="outline",
             schema=schema,
@@ -231,7 +395,8 @@ class OpenAICompatibleText:
         data = self.complete(
             task=(
                 "Write the spoken hook: the first 5 to 15 seconds of narration, which must make "
-                f"the viewer stay.\nOutline:\n{_outline_text(outline)}"
+                "the viewer stay. Any question it asks, the video answers; it states nothing the "
+                f"facts do not.\nOutline:\n{_outline_text(outline)}\n{_facts_text(ctx)}"
             ),
             schema_name="hook",
             schema=obj(hook=text(10, 800)),
@@ -249,7 +414,9 @@ class OpenAICompatibleText:
             task=(
                 f"Write the narration of chapter {index + 1}, '{chapter.title}', in about {words} "
                 "words of plain spoken prose (no headings, no stage directions), covering its "
-                f"beats in order.\nOutline:\n{_outline_text(outline)}"
+                "beats in order. State only facts from the list below, in your own words; say "
+                "an uncertain one as uncertain or leave it out; add no numbers, names or dates "
+                f"of your own.\nOutline:\n{_outline_text(outline)}\n{_facts_text(ctx)}"
             ),
             schema_name="narration",
             schema=obj(narration=text(1)),
@@ -385,9 +552,18 @@ def _system_prompt(ctx: StoryContext) -> str:
     }
     lines = "\n".join(f"- {k}: {v}" for k, v in facts.items() if v not in ("", None))
     return (
-        "You write scripts for a YouTube channel's narrated videos. Write in the video's "
-        "language. Answer with one JSON object that matches the given schema, nothing else.\n"
+        "You write scripts for a YouTube channel's narrated videos: clear, true and specific. "
+        "Write in the video's language. Answer with one JSON object that matches the given "
+        "schema, nothing else.\n"
         f"The video:\n{lines}"
+    )
+
+
+def _facts_text(ctx: StoryContext) -> str:
+    if not ctx.facts:
+        return "Facts: none given; state nothing you are not sure of."
+    return "Facts:\n" + "\n".join(
+        f"- {f.text}" + (" (uncertain)" if f.uncertain else "") for f in ctx.facts
     )
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 OUTCOMES = {"succeed", "fail", "truncated", "malformed", "wrong_shape"}
 CALLBACKS = {"once", "twice", "never"}
 SIGNATURES = {"valid", "wrong", "stale", "none"}
+FORMATS = {"json_schema", "json_object", "text"}
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Behaviour:
     outcome: "succeed" | "fail" (OpenAI also "truncated", "malformed", "wrong_shape");
     delay: seconds until the job is done and its callback sent ("be slow");
     callback: "once" | "twice" | "never"; signature: "valid" | "wrong" | "stale" | "none".
+    formats (OpenAI): the response formats the server accepts, of "json_schema", "json_object"
+    and "text"; ``["json_object", "text"]`` is llama-cpp-python's server.
     """
 
     outcome: str = "succeed"
@@ -37,8 +40,12 @@ class Behaviour:
     callback: str = "once"
     signature: str = "valid"
     error: str = "Simulated failure"
+    formats: tuple[str, ...] = ("json_schema", "json_object", "text")
 
     def __post_init__(self) -> None:
+        self.formats = tuple(self.formats)
+        if not set(self.formats) <= FORMATS:
+            raise ValueError(f"formats must be among {sorted(FORMATS)}")
         if self.outcome not in OUTCOMES:
             raise ValueError(f"outcome must be one of {sorted(OUTCOMES)}")
         if self.callback not in CALLBACKS:

@@ -1,15 +1,21 @@
-"""An OpenAI-compatible server, simulated: chat completions with ``json_schema`` output and
+"""An OpenAI-compatible server, simulated: chat completions with structured output and
 ``/audio/speech``.
 
 The "model" fills the requested schema: every required property, arrays at their minimum size
 (one item when none is set), the first allowed value of an enum, numbers inside their range. The
-behaviour's outcome can break it the ways real models do: "malformed" (not JSON), "truncated"
-(``finish_reason: "length"``), "wrong_shape" (valid JSON, wrong fields), "fail" (a 500).
+schema is the ``json_schema`` response format's or, for ``json_object`` and plain text requests,
+the last fenced JSON block of the prompt; a plain text answer comes the way chatty models write
+it, in a code fence after a sentence of prose. The behaviour's ``formats`` says which response
+formats the server accepts: ``["json_object", "text"]`` refuses ``json_schema`` with
+llama-cpp-python's own 500. The behaviour's outcome can break it the ways real models do:
+"malformed" (not JSON), "truncated" (``finish_reason: "length"``), "wrong_shape" (valid JSON,
+wrong fields), "fail" (a 500).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +52,20 @@ def instance(schema: dict[str, Any], hint: str, depth: int = 0) -> Any:
     return f"Simulated {hint.replace('_', ' ')} {depth}"
 
 
+_FENCED = re.compile(r"```json\s*\n(.*?)```", re.S)
+
+
+def _prompted_schema(messages: Any) -> dict[str, Any] | None:
+    """The schema a prompt spells out (the last fenced JSON block of the last user message)."""
+    users = [m for m in messages if isinstance(m, dict) and m.get("role") == "user"]
+    blocks = _FENCED.findall(str(users[-1].get("content", ""))) if users else []
+    try:
+        schema = json.loads(blocks[-1]) if blocks else None
+    except ValueError:
+        return None
+    return schema if isinstance(schema, dict) else None
+
+
 class OpenAI:
     name = "openai"
 
@@ -76,15 +96,30 @@ class OpenAI:
         body = request.json()
         if not isinstance(body, dict) or not body.get("model") or not body.get("messages"):
             return json_reply({"error": {"message": "model and messages are required"}}, 400)
-        fmt = body.get("response_format") or {}
-        spec = fmt.get("json_schema") if isinstance(fmt, dict) else None
-        if fmt.get("type") != "json_schema" or not isinstance(spec, dict) or "schema" not in spec:
-            return json_reply({"error": {"message": "response_format json_schema required"}}, 400)
+        fmt = body.get("response_format") or {"type": "text"}
+        kind = fmt.get("type") if isinstance(fmt, dict) else None
         behaviour = sim.behaviour_for(self.name)
+        if kind not in behaviour.formats:
+            if "json_object" in behaviour.formats:  # what llama-cpp-python's server answers
+                return self.error(500, "response_format.type should be 'text' or 'json_object'")
+            return json_reply(
+                {"error": {"message": f"unsupported response_format type {kind!r}"}}, 400
+            )
+        if kind == "json_schema":
+            spec = fmt.get("json_schema")
+            if not isinstance(spec, dict) or "schema" not in spec:
+                return json_reply({"error": {"message": "json_schema.schema is required"}}, 400)
+            schema, name = spec["schema"], str(spec.get("name", "answer"))
+        else:
+            schema, name = _prompted_schema(body["messages"]), "answer"
+            if schema is None:
+                return self.error(500, "the simulated model found no JSON schema in the prompt")
         sim.add_job(SimJob(vendor=self.name, kind="chat", id=new_id(), behaviour=behaviour))
         if behaviour.outcome == "fail":
             return self.error(500, behaviour.error)
-        content = json.dumps(instance(spec["schema"], str(spec.get("name", "answer"))))
+        content = json.dumps(instance(schema, name))
+        if kind == "text":
+            content = f"Here is the JSON you asked for:\n```json\n{content}\n```"
         finish = "stop"
         if behaviour.outcome == "malformed":
             content = "Sure! Here is the JSON you asked for: {"

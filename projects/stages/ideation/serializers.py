@@ -18,6 +18,9 @@ class TitleIdeaSerializer(serializers.Serializer):
     angle = serializers.CharField()
     score = serializers.FloatField(allow_null=True)
     source = serializers.CharField(help_text="generated or manual")  # type: ignore[assignment]
+    writtenBy = serializers.CharField(
+        source="written_by", help_text='"offline" (placeholder), "openai:<model>", "" by hand'
+    )
     selected = serializers.SerializerMethodField(help_text="Is it the project's selected title?")
     createdAt = serializers.DateTimeField(source="created_at")
 

@@ -19,12 +19,12 @@ from accounts.models import User
 from projects.models import ArtifactSource, Channel, OutlierVideo, Project, TitleIdea
 from projects.services import channel_create, channel_update, ensure_writable, project_update
 from projects.stages.base import lock_project, provider_errors, story_context
+from projects.stages.writing import checked_titles, writer_of
 from vendors import registry
 from vendors.base import (
     OutlierCandidate,
     ProviderError,
     ProviderUnavailableError,
-    TitleSuggestion,
 )
 from vidflow.errors import InvalidTransition, NotFound, ValidationFailed
 
@@ -82,16 +82,6 @@ def _writable(project_id: Any, actor: User) -> Project:
 # --- title ideas ----------------------------------------------------------------------------
 
 
-def _clean_titles(suggestions: list[TitleSuggestion]) -> list[TitleSuggestion]:
-    cleaned = []
-    for s in suggestions:
-        text = " ".join(str(s.text).split())[:200]
-        if text:
-            score = min(1.0, max(0.0, float(s.score or 0.0)))
-            cleaned.append(TitleSuggestion(text, " ".join(str(s.angle).split())[:300], score))
-    return cleaned
-
-
 def title_ideas_suggest(*, project_id: Any, actor: User, count: int) -> list[TitleIdea]:
     """Ask the text provider for ``count`` new title ideas and store them (free).
 
@@ -109,9 +99,9 @@ def title_ideas_suggest(*, project_id: Any, actor: User, count: int) -> list[Tit
         )
     ask = count + min(len(known), 2 * MAX_SUGGEST)
     with provider_errors():
-        suggestions = _clean_titles(
-            registry.provider("text").title_ideas(story_context(project), count=ask)
-        )
+        text = registry.provider("text")
+        ctx = story_context(project)
+        suggestions = checked_titles(text.title_ideas(ctx, count=ask), ctx)
         if not suggestions:
             raise ProviderError("the text provider suggested no usable titles")
     with transaction.atomic():
@@ -129,6 +119,7 @@ def title_ideas_suggest(*, project_id: Any, actor: User, count: int) -> list[Tit
                     angle=s.angle,
                     score=round(s.score, 2),
                     source=ArtifactSource.GENERATED,
+                    written_by=writer_of(text),
                 )
             )
         return TitleIdea.objects.bulk_create(new)

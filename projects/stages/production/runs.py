@@ -45,6 +45,7 @@ from projects.stages.base import (
     run_project,
     story_context,
 )
+from projects.stages.writing import checked_shot_ideas
 from projects.staleness import stale_render
 from projects.tasks import shot_task
 from vendors import registry
@@ -418,14 +419,13 @@ def _plan(run: Run) -> None:
         voiceover.words, duration=voiceover.duration, chapter_starts=chapter_starts
     )
     entries = list(BibleEntry.objects.filter(project=project))
+    shot_segments = tuple(
+        ShotSegment(index=i, text=s.text, start=s.start, end=s.end, chapter_index=s.chapter_index)
+        for i, s in enumerate(segments)
+    )
     ideas = registry.provider("text").shot_ideas(
         story_context(project),
-        segments=tuple(
-            ShotSegment(
-                index=i, text=s.text, start=s.start, end=s.end, chapter_index=s.chapter_index
-            )
-            for i, s in enumerate(segments)
-        ),
+        segments=shot_segments,
         bible=tuple(
             BibleSuggestion(
                 kind=e.kind,
@@ -437,6 +437,8 @@ def _plan(run: Run) -> None:
             for e in entries
         ),
     )
+    # Crossfades where chapters start, at most a third of expensive shots: whoever planned them.
+    ideas = checked_shot_ideas(ideas, shot_segments)
     by_name = {(e.kind, e.name.casefold()): e for e in entries}
     with transaction.atomic():
         locked = locked_active_run(run)

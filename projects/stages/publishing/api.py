@@ -8,6 +8,8 @@ from rest_framework.response import Response
 
 from billing.decorators import GENERATION_TIER, free_suggestion
 from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
+from projects.stages.writing import writer_of
+from vendors import registry
 from vidflow.api.permissions import route_policy
 
 from . import services as stage
@@ -22,7 +24,13 @@ class PublishingViewSet(StageViewSet):
     @free_suggestion
     def suggest(self, request: Request, project_id: str) -> Response:
         copy = stage.publish_suggest(project=self.project())
-        return Response({"description": copy.description, "tags": list(copy.tags)})
+        return Response(
+            {
+                "description": copy.description,
+                "tags": list(copy.tags),
+                "writtenBy": writer_of(registry.provider("text")),
+            }
+        )
 
     @extend_schema(request=PublishRequestSerializer, responses=AcceptedRunSerializer)
     @route_policy(scope="publish", rate_tier=GENERATION_TIER)

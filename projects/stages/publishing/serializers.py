@@ -12,6 +12,7 @@ from . import services as stage
 class SuggestionSerializer(serializers.Serializer):
     description = serializers.CharField()
     tags = serializers.ListField(child=serializers.CharField())
+    writtenBy = serializers.CharField(help_text='"offline" (placeholder text) or "openai:<model>"')
 
 
 class PublishRequestSerializer(StrictSerializer):

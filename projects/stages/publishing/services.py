@@ -20,6 +20,7 @@ from projects.stages.base import (
     run_launch,
     story_context,
 )
+from projects.stages.writing import checked_publish_copy
 from vendors import registry
 from vendors.base import ChapterOutline, ProviderError, ProviderUnavailableError, PublishCopy
 from vidflow.crypto import seal, unseal
@@ -48,8 +49,10 @@ def publish_suggest(*, project: Project) -> PublishCopy:
         ChapterOutline(title=c.title, beats=tuple(c.beats)) for c in project.chapters.all()
     )
     script = getattr(project, "script", None)
-    return registry.provider("text").publish_copy(
-        story_context(project), outline=outline, hook=script.hook if script else ""
+    return checked_publish_copy(
+        registry.provider("text").publish_copy(
+            story_context(project), outline=outline, hook=script.hook if script else ""
+        )
     )
 
 

@@ -29,6 +29,7 @@ from projects.stages.base import (
     story_context,
 )
 from projects.stages.script.services import outline_of
+from projects.stages.writing import checked_publish_copy, writer_of
 from vendors import registry
 from vendors.base import MediaFile, ProviderError, WordTiming
 from vendors.render import (
@@ -45,7 +46,6 @@ from vidflow.api.error_codes import ErrorCode
 from vidflow.errors import InvalidTransition
 
 from .services import (
-    DESCRIPTION_LIMIT,
     OVERLAP,
     PROGRESS_EVERY,
     RENDER_KIND,
@@ -196,14 +196,23 @@ def _publish_copy(project: Project) -> dict[str, Any]:
     is read) so that reading it never waits on a text vendor. A writer that fails costs the
     render nothing: the publish context then has no draft."""
     script = Script.objects.filter(project=project).first()
+    text = registry.provider("text")
     try:
-        copy = registry.provider("text").publish_copy(
-            story_context(project), outline=outline_of(project), hook=script.hook if script else ""
+        copy = checked_publish_copy(
+            text.publish_copy(
+                story_context(project),
+                outline=outline_of(project),
+                hook=script.hook if script else "",
+            )
         )
     except ProviderError:
         logger.warning("no publish copy for project %s", project.pk, exc_info=True)
         return {}
-    return {"description": copy.description[:DESCRIPTION_LIMIT], "tags": list(copy.tags)[:30]}
+    return {
+        "description": copy.description,
+        "tags": list(copy.tags),
+        "writtenBy": writer_of(text),
+    }
 
 
 def _locked_row(model: type[Artifact], project: Project) -> Artifact:

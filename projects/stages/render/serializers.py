@@ -98,6 +98,10 @@ class PublishContextSerializer(serializers.Serializer):
     chapterRules = serializers.CharField(help_text="When YouTube shows chapters.")
     chaptersNote = serializers.CharField(help_text="Why there are no chapters, when so.")
     tags = serializers.ListField(child=serializers.CharField())
+    writtenBy = serializers.CharField(
+        help_text='Who wrote the description draft and tags: "offline" (placeholder text), '
+        '"openai:<model>"; "" before the first render'
+    )
     chapters = ChapterMarkSerializer(many=True)
     thumbnailUrl = serializers.CharField(allow_null=True)
     videoUrl = serializers.CharField(allow_null=True)

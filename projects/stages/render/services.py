@@ -285,6 +285,7 @@ def publish_context(*, project: Project) -> dict[str, Any]:
         ),
         "chaptersNote": note,
         "tags": list(copy.get("tags", [])),
+        "writtenBy": str(copy.get("writtenBy", "")),
         "chapters": chapters,
         "thumbnailUrl": link(thumbnail.image, "thumbnail") if thumbnail else None,
         "videoUrl": link(current.video, "final") if current else None,

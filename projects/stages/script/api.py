@@ -25,6 +25,7 @@ from .serializers import (
     ChapterEditSerializer,
     ChapterSerializer,
     ChaptersRequestSerializer,
+    FactsSerializer,
     FountainImportSerializer,
     FountainUploadSerializer,
     HookSerializer,
@@ -42,7 +43,11 @@ OutlineSerializer = inline_serializer(
 
 AnalysisSerializer = inline_serializer(
     "Analysis",
-    {"analysis": serializers.JSONField(allow_null=True), "stale": serializers.BooleanField()},
+    {
+        "analysis": serializers.JSONField(allow_null=True),
+        "stale": serializers.BooleanField(),
+        "writtenBy": serializers.CharField(),
+    },
 )
 
 
@@ -82,7 +87,11 @@ class ScriptViewSet(StageViewSet):
     def hook(self, request: Request, project_id: str) -> Response:
         script = _script(self.project().pk)
         return Response(
-            {"hook": script.hook if script else "", "stale": bool(script and script.hook_stale)}
+            {
+                "hook": script.hook if script else "",
+                "stale": bool(script and script.hook_stale),
+                "writtenBy": script.hook_by if script else "",
+            }
         )
 
     @extend_schema(request=None, responses=AcceptedRunSerializer)
@@ -97,7 +106,28 @@ class ScriptViewSet(StageViewSet):
         script = stage.hook_edit(
             project_id=self.project().pk, actor=self.user, hook=body.validated_data["hook"]
         )
-        return Response({"hook": script.hook, "stale": script.hook_stale})
+        return Response(
+            {"hook": script.hook, "stale": script.hook_stale, "writtenBy": script.hook_by}
+        )
+
+    @extend_schema(responses=FactsSerializer)
+    def facts(self, request: Request, project_id: str) -> Response:
+        script = _script(self.project().pk)
+        return Response(
+            {
+                "facts": script.facts if script else [],
+                "writtenBy": script.facts_by if script else "",
+            }
+        )
+
+    @extend_schema(request=FactsSerializer, responses=FactsSerializer)
+    def edit_facts(self, request: Request, project_id: str) -> Response:
+        body = FactsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        script = stage.facts_edit(
+            project_id=self.project().pk, actor=self.user, facts=body.validated_data["facts"]
+        )
+        return Response({"facts": script.facts, "writtenBy": script.facts_by})
 
     @extend_schema(responses=ChapterSerializer(many=True))
     def chapters(self, request: Request, project_id: str) -> Response:
@@ -134,6 +164,7 @@ class ScriptViewSet(StageViewSet):
             {
                 "analysis": script.analysis if script else None,
                 "stale": bool(script and script.analysis_stale),
+                "writtenBy": script.analysis_by if script else "",
             }
         )
 

@@ -15,12 +15,19 @@ from projects.stages.base import (
     narration_pace,
     run_launch,
 )
-from projects.staleness import after_hook_edit, after_narration_edit, after_outline_change
-from vendors.base import ChapterOutline
+from projects.stages.writing import FACT_LIMIT, USER, clip, facts_as_rows
+from projects.staleness import (
+    after_facts_edit,
+    after_hook_edit,
+    after_narration_edit,
+    after_outline_change,
+)
+from vendors.base import ChapterOutline, Fact
 from vendors.text import word_count
 from vidflow.errors import InvalidTransition, NotFound
 
 MAX_CHAPTERS = 12
+MAX_FACTS = 20  # the creator may list more than a writer is asked for
 
 
 HOOK_WORDS_ESTIMATE = 25  # before a hook exists
@@ -123,12 +130,18 @@ def chapter_edit(
         ]
         for name in changed:
             setattr(chapter, name, changes[name])
+        written = []
         if "narration" in changed:
             chapter.narration_stale = False
+            chapter.narration_by = USER
+            written.append("narration_by")
         elif {"title", "beats"} & set(changed) and chapter.narration:
             chapter.narration_stale = True  # the narration no longer follows its outline
+        if {"title", "beats"} & set(changed):
+            chapter.outline_by = USER
+            written.append("outline_by")
         if changed:
-            chapter.save(update_fields=[*changed, "narration_stale", "updated_at"])
+            chapter.save(update_fields=[*changed, *written, "narration_stale", "updated_at"])
             if "narration" in changed:
                 after_narration_edit(project=project, chapter=chapter)
             else:
@@ -142,9 +155,32 @@ def hook_edit(*, project_id: Any, actor: User, hook: str) -> Script:
         script, _ = Script.objects.select_for_update().get_or_create(project=project)
         if script.hook != hook:
             script.hook = hook
+            script.hook_by = USER
             script.hook_stale = False
-            script.save(update_fields=["hook", "hook_stale", "updated_at"])
+            script.save(update_fields=["hook", "hook_by", "hook_stale", "updated_at"])
             after_hook_edit(project=project)
+        return script
+
+
+def facts_edit(*, project_id: Any, actor: User, facts: list[dict[str, Any]]) -> Script:
+    """The creator's list of facts to check (replacing the writer's). When it differs from the
+    stored one, the hook and narration written from the old list are marked stale; the next
+    narration (any provider's) is written from this list."""
+    with transaction.atomic():
+        project = lock_project(project_id=project_id, actor=actor)
+        script, _ = Script.objects.select_for_update().get_or_create(project=project)
+        new = facts_as_rows(
+            [
+                Fact(text=clip(str(f["text"]), FACT_LIMIT), uncertain=bool(f.get("uncertain")))
+                for f in facts
+                if str(f["text"]).strip()
+            ]
+        )
+        if new != script.facts:
+            script.facts = new
+            script.facts_by = USER
+            script.save(update_fields=["facts", "facts_by", "updated_at"])
+            after_facts_edit(project=project)
         return script
 
 

@@ -4,7 +4,7 @@
 import { api } from "../core/api.js";
 import { $, fill, h, plural } from "../core/dom.js";
 import { onClick, onSubmit, say } from "./actions.js";
-import { setCounts } from "./marks.js";
+import { placeholderMark, setCounts } from "./marks.js";
 import { loadYoutube } from "./publish.js";
 import { base, onPayload, project, refreshProject } from "./workspace.js";
 
@@ -51,6 +51,7 @@ function titleItem(idea) {
   return h("li", { class: idea.selected ? "selected" : "" },
            h("span", { class: "title-text", text: idea.text }), " ",
            idea.angle ? h("small", { class: "help", text: idea.angle }) : null,
+           placeholderMark(idea.writtenBy),
            h("span", { class: "actions" }, use, drop));
 }
 

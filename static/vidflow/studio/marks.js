@@ -14,6 +14,22 @@ export function staleBadge(attrs, text) {
   return h("span", { class: "badge stale", hidden: true, ...attrs }, text || "stale");
 }
 
+// Text the offline template stub wrote carries this mark, linking to how to connect a model.
+export const PLACEHOLDER_WRITER = "offline";
+export function placeholderMark(writtenBy) {
+  if (writtenBy !== PLACEHOLDER_WRITER) return null;
+  return h("a", { class: "badge placeholder-text", href: "/help/real-scripts",
+                  text: "placeholder text — connect a language model for real scripts" });
+}
+
+// The script's parts the payload lists as placeholder text get the mark beside their heading.
+onPayload((p) => {
+  $$("[data-placeholder-for]").forEach((slot) => {
+    const on = (p.placeholderText || []).includes(slot.dataset.placeholderFor);
+    if (on !== Boolean(slot.firstChild)) fill(slot, on ? placeholderMark(PLACEHOLDER_WRITER) : null);
+  });
+});
+
 // Payload-driven players are rebuilt only when what they show changed (the signed links change
 // on every read), or after their own run (forget()).
 export function keyed(container, value, build) {

@@ -6,7 +6,7 @@ import { api, explain } from "../core/api.js";
 import { $, clock, fill, h } from "../core/dom.js";
 import { onClick, onSubmit, say } from "./actions.js";
 import { ownRuns, started } from "./following.js";
-import { again, forget, keyed } from "./marks.js";
+import { PLACEHOLDER_WRITER, again, forget, keyed } from "./marks.js";
 import { base, onPayload, project, refreshProject } from "./workspace.js";
 
 onPayload((p) => {
@@ -121,7 +121,8 @@ onClick($("#suggest-publish"), async (button) => {
   }
   description.value = copy.description;
   tags.value = copy.tags.join(", ");
-  say(button, "New description and tags suggested below: change them if you like, then save.", "ok");
+  const placeholder = copy.writtenBy === PLACEHOLDER_WRITER ? " (placeholder text — connect a language model for real scripts)" : "";
+  say(button, `New description and tags suggested below${placeholder}: change them if you like, then save.`, "ok");
 });
 
 onClick($("#load-publish"), async () => {

@@ -5,7 +5,7 @@ import { api, cookie, explain } from "../core/api.js";
 import { $, $$, clock, fill, h, plural } from "../core/dom.js";
 import { onClick, onSubmit, say } from "./actions.js";
 import { ownRuns, started } from "./following.js";
-import { again, setCounts, staleBadge } from "./marks.js";
+import { again, placeholderMark, setCounts, staleBadge } from "./marks.js";
 import { applyMarks, base, onPayload, project, refreshProject } from "./workspace.js";
 
 onPayload((p) => {
@@ -15,6 +15,7 @@ onPayload((p) => {
 });
 
 export async function loadScript() {
+  await loadFacts();
   if (!project.counts.chapters) {
     fill($("#chapters"), h("li", { class: "help", text: "No outline yet." }));
     fill($("#analysis"), h("p", { class: "help", text: "No analysis yet." }));
@@ -39,6 +40,7 @@ function chapterItem(chapter) {
   const narration = h("textarea", { name: "narration", rows: 5, maxlength: 20000, id: `chapter-${chapter.id}-narration` });
   narration.value = chapter.narration;
   const words = h("span", { class: "help", text: plural(chapter.words, "word") });
+  const written = chapter.narration ? chapter.narrationBy : chapter.outlineBy;
   const verb = chapter.narration ? "Regenerate narration" : "Narrate this chapter";
   const save = h("button", { type: "button", class: "secondary", text: "Save chapter", "aria-label": `Save chapter ${n}` });
   const regenerate = h("button", { type: "button", text: verb, "aria-label": `${verb} (chapter ${n})`, "data-price": "script.chapter" });
@@ -50,7 +52,7 @@ function chapterItem(chapter) {
   });
   onClick(regenerate, async () => started(await api("POST", `${base}/script/chapters`, { chapterId: chapter.id })));
   return h("li", { class: "chapter", "data-scope": true, "data-chapter-id": chapter.id },
-           h("h4", {}, `Chapter ${n} `, staleBadge({ "data-stale-id": chapter.id }, "stale: its outline changed, regenerate the narration")),
+           h("h4", {}, `Chapter ${n} `, staleBadge({ "data-stale-id": chapter.id }, "stale: its outline or the facts changed, regenerate the narration"), " ", placeholderMark(written)),
            h("label", { for: title.id, text: "Title" }), title,
            chapter.beats.length ? h("ul", { class: "beats", "aria-label": `Beats of chapter ${n}` }, chapter.beats.map((b) => h("li", { text: b }))) : null,
            h("label", { for: narration.id, text: "Narration" }), narration,
@@ -68,7 +70,8 @@ function showAnalysis(a) {
     h("dl", { class: "facts" },
       h("dt", { text: "Words" }), h("dd", { text: a.wordCount }),
       h("dt", { text: "Estimated length" }), h("dd", { text: `${clock(a.estimatedSeconds)} (target ${clock(a.targetSeconds)})` }),
-      h("dt", { text: "Hook strength" }), h("dd", { text: `${Math.round(a.hookStrength * 100)} %` })),
+      h("dt", { text: "Hook strength" }),
+      h("dd", { text: a.hookStrength === null ? "not judged (no language model read it)" : `${Math.round(a.hookStrength * 100)} %` })),
     h("table", { class: "list" },
       h("caption", { class: "sr-only", text: "Pacing per chapter" }),
       h("thead", {}, h("tr", {}, ["Chapter", "Words", "Seconds", "Note"].map((t) => h("th", { scope: "col", text: t })))),
@@ -112,4 +115,40 @@ $("#fountain-upload").addEventListener("change", async (event) => {
   say(input, changed ? `Imported: ${plural(changed, "part")} of the script changed.` : "Imported: nothing changed.");
   await refreshProject();
   await loadScript();
+});
+
+// Facts to check, beside the script: the list the narration is written from. The textarea holds
+// one fact a line, "?" first for an uncertain one.
+async function loadFacts() {
+  const list = $("#facts");
+  if (!project.counts.facts && !project.counts.chapters) {
+    fill(list, h("li", { class: "help", text: "No facts yet: they are written with the outline, or list them yourself." }));
+    $("#facts-text").value = "";
+    return;
+  }
+  const facts = await api("GET", `${base}/script/facts`);
+  showFacts(facts);
+}
+
+function showFacts(facts) {
+  const list = $("#facts");
+  if (!facts.facts.length) {
+    const none = facts.writtenBy === "offline"
+      ? "None: the placeholder writer knows no facts. List the ones the video should state."
+      : "None yet: list the ones the video should state.";
+    fill(list, h("li", { class: "help", text: none }));
+  } else {
+    fill(list, ...facts.facts.map((f) => h("li", {},
+      f.uncertain ? h("span", { class: "badge stale", text: "uncertain" }) : null, f.uncertain ? " " : null, f.text)));
+  }
+  $("#facts-text").value = facts.facts.map((f) => (f.uncertain ? `? ${f.text}` : f.text)).join("\n");
+}
+
+onSubmit($("#facts-form"), async (data, button) => {
+  const facts = String(data.get("facts") || "").split("\n").map((line) => line.trim()).filter(Boolean)
+    .map((line) => (line.startsWith("?") ? { text: line.slice(1).trim(), uncertain: true } : { text: line, uncertain: false }))
+    .filter((f) => f.text);
+  showFacts(await api("PATCH", `${base}/script/facts`, { facts }));
+  say(button, "Facts saved. Narration written from the old list is marked stale.", "ok");
+  await refreshProject();
 });

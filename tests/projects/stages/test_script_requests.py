@@ -155,7 +155,11 @@ def test_hook_edit_is_stored(api: APIClient, user: User) -> None:
         f"/api/projects/{project.pk}/script/hook", {"hook": "What if it never ends?"}, format="json"
     )
 
-    assert response.json()["data"] == {"hook": "What if it never ends?", "stale": False}
+    assert response.json()["data"] == {
+        "hook": "What if it never ends?",
+        "stale": False,
+        "writtenBy": "user",  # the creator's now, no longer placeholder text
+    }
     assert Script.objects.get(project=project).hook == "What if it never ends?"
 
 
