@@ -32,7 +32,13 @@ $(STAMP): pyproject.toml clients/python/pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev,media]" -e "./clients/python[mcp]"
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The offline pictures' icon store (Fluent Emoji Flat + CLDR keywords from two pinned npm
+# tarballs, checked by sha256; see scripts/pictures.sh). Rebuilt when the build step changes.
+PICTURES := $(VAR)/pictures/icons.json.gz
+$(PICTURES): scripts/pictures.sh vendors/offline/pictures/build.py | $(STAMP)
+	@scripts/pictures.sh $(BIN)/python $(VAR)/pictures
+
+install: $(STAMP) $(PICTURES)
 	@scripts/eslint.sh --install
 
 system-deps:
