@@ -442,6 +442,11 @@ class Shot(FSMModelMixin, TimeStamped):
     error = models.TextField(blank=True)
     stale = models.BooleanField(default=False)
     run = models.ForeignKey("Run", on_delete=models.SET_NULL, null=True, blank=True)
+    # What the picture shows, as the image provider reported it ([{icon, label, entry?,
+    # count?}]; empty: a title card, or a vendor that does not say), and the icons the creator
+    # chose instead of the prompt's (drawn from the next generation on; empty: from the prompt).
+    subjects = models.JSONField(default=list, blank=True)
+    chosen_subjects = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ("position",)

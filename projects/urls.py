@@ -4,6 +4,7 @@ from vidflow.api.routers import OptionalSlashRouter
 from vidflow.api.views import UUID_PATTERN
 
 from .api.core import ChannelViewSet, ProjectViewSet, RunViewSet
+from .api.icons import IconsViewSet
 from .api.quote import QuoteViewSet
 from .stages.ideation.api import IdeationViewSet
 from .stages.make.api import MakeViewSet, ProjectMakeViewSet
@@ -154,6 +155,12 @@ urlpatterns = [
     stage("music", VoiceoverViewSet, "music", get="music"),
     stage("music/generate", VoiceoverViewSet, "music-generate", get="music", post="generate_music"),
     re_path(r"^voices/?$", VoicesViewSet.as_view({"get": "list"}), name="voices"),
+    re_path(r"^icons/?$", IconsViewSet.as_view({"get": "list"}), name="icons"),
+    re_path(
+        r"^icons/(?P<name>[a-z0-9-]{1,80})\.svg$",
+        IconsViewSet.as_view({"get": "svg"}),
+        name="icon-svg",
+    ),
     re_path(
         r"^voices/(?P<voice_id>[A-Za-z0-9_.:-]{1,100})/sample/?$",
         VoicesViewSet.as_view({"get": "sample"}),

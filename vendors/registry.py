@@ -20,7 +20,8 @@ PROVIDER_CLASSES: dict[str, dict[str, str]] = {
         "openai": "vendors.http.openai_compat.OpenAICompatibleText",
     },
     "image": {
-        "offline": "vendors.offline.image.PillowImages",
+        "offline": "vendors.offline.pictures.IconPictures",
+        "landscape": "vendors.offline.image.PillowImages",
         "kie": "vendors.http.kie.KieImages",
     },
     "video": {

@@ -576,6 +576,10 @@ VIDFLOW_PROVIDERS: dict[str, str] = {
         "publish": "youtube",
     }.items()
 }
+# The offline pictures' icon store, built by `make install` (scripts/pictures.sh).
+OFFLINE_PICTURES_DIR: str = _read(
+    "OFFLINE_PICTURES_DIR", "str", default=str(BASE_DIR / "var" / "pictures")
+)
 # VENDOR_SIMULATOR=1 points every vendor at the in-repo simulator (python -m vendors.simulator),
 # so the asynchronous vendor path can be watched by hand without any real vendor account.
 VENDOR_SIMULATOR: bool = _bool("VENDOR_SIMULATOR", default=False)

@@ -52,9 +52,7 @@ def shots_for(idea: str, *, count: int) -> tuple[list[ImageRequest], list[str]]:
                 start = len(segments) * 5.0
                 segments.append(ShotSegment(len(segments), sentence, start, start + 5, chapter))
     ideas = writer.shot_ideas(ctx, segments=tuple(segments), bible=tuple(bible))
-    refs = {
-        b.name: VisualRef(b.name, b.kind, b.color, b.shape, b.description) for b in bible
-    }
+    refs = {b.name: VisualRef(b.name, b.kind, b.color, b.shape, b.description) for b in bible}
     icons: dict[str, str] = {}  # a bible entry's icon, once given (as the pipeline keeps it)
     step = max(1, len(ideas) // count)
     requests, labels = [], []
@@ -80,7 +78,9 @@ def shots_for(idea: str, *, count: int) -> tuple[list[ImageRequest], list[str]]:
     return requests, labels
 
 
-def sheet(rows: list[tuple[str, list[ImageRequest], list[str]]], *, thumb: int = 384) -> Image.Image:
+def sheet(
+    rows: list[tuple[str, list[ImageRequest], list[str]]], *, thumb: int = 384
+) -> Image.Image:
     th = thumb * 9 // 16
     font = ImageFont.truetype(str(FONT), 13)
     big = ImageFont.truetype(str(FONT), 18)

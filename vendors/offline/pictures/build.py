@@ -65,8 +65,9 @@ def build(icons_tgz: Path, keywords_tgz: Path) -> dict[str, Any]:
             "subgroup": entry.get("subgroups", ""),
             "body": body,
         }
-        w, h = icon_set["icons"][name].get("width", width), icon_set["icons"][name].get(
-            "height", height
+        w, h = (
+            icon_set["icons"][name].get("width", width),
+            icon_set["icons"][name].get("height", height),
         )
         if (w, h) != (32, 32):
             icons[name]["size"] = [w, h]
