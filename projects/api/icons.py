@@ -16,7 +16,7 @@ from vidflow.errors import NotFound, ValidationFailed
 
 class IconSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="what PATCH …/shots/{id} {subjects: [name]} takes")
-    label = serializers.CharField(help_text="the Unicode CLDR short name")
+    label = serializers.CharField(help_text="the Unicode CLDR short name")  # type: ignore[assignment]
     keywords = serializers.ListField(child=serializers.CharField())
     svgUrl = serializers.CharField()
 

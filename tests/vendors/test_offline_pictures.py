@@ -53,7 +53,11 @@ def test_every_synonym_names_an_icon_that_exists() -> None:
     [
         ("close-up of a red octopus in the deep blue ocean", ["octopus"], "underwater"),
         ("an astronaut floats beside a rocket in orbit", ["astronaut", "rocket"], "space"),
-        ("a king and a knight in front of the castle", ["person-with-crown", "guard", "castle"], "hall"),
+        (
+            "a king and a knight in front of the castle",
+            ["person-with-crown", "guard", "castle"],
+            "hall",
+        ),
         ("the old lighthouse on the cliff at night", ["lighthouse"], "coast"),
         ("a scientist looks into a microscope in the lab", ["scientist", "microscope"], "room"),
         ("bees fly between the flowers of the meadow", ["honeybee", "blossom"], "field"),
@@ -95,7 +99,11 @@ def test_no_known_subject_gives_a_title_card_with_the_lines_key_phrase(tmp_path:
 
 
 def test_words_whose_everyday_sense_is_not_their_emoji_draw_nothing(tmp_path: Path) -> None:
-    for prompt in ("Here is the key point", "watch what happens next", "it was the star of the show"):
+    for prompt in (
+        "Here is the key point",
+        "watch what happens next",
+        "it was the star of the show",
+    ):
         assert icon_index().find(prompt) == [], prompt
 
 

@@ -96,9 +96,10 @@ def sheet(
             started = time.perf_counter()
             png, drawing = draw(request)
             times.append(time.perf_counter() - started)
-            picture = Image.open(io.BytesIO(png)).convert("RGB").resize((thumb, th))
+            picture = Image.open(io.BytesIO(png)).convert("RGB")
+            picture.thumbnail((thumb, th))  # a portrait picture keeps its shape
             x = 8 + c * (thumb + 8)
-            image.paste(picture, (x, y + 26))
+            image.paste(picture, (x + (thumb - picture.width) // 2, y + 26))
             drew = ", ".join(s.icon.name for s in drawing.subjects) or "title card"
             pen.text((x, y + 30 + th), f"{drawing.scene}: {drew}"[:60], fill="#333", font=font)
             pen.text((x, y + 46 + th), label[:58], fill="#777", font=font)

@@ -29,8 +29,12 @@ def _project(user: User) -> Project:
 
 def _shot(project: Project, position: int, prompt: str, line: str = "") -> Shot:
     return Shot.objects.create(
-        project=project, position=position, start=position * 2.0, end=position * 2.0 + 1.5,
-        prompt=prompt, line=line,
+        project=project,
+        position=position,
+        start=position * 2.0,
+        end=position * 2.0 + 1.5,
+        prompt=prompt,
+        line=line,
     )
 
 

@@ -32,6 +32,7 @@ FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")  # font
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FAMILY = "DejaVu Sans"
 MAX_SUBJECTS = 3
+PERSON = "person-standing"
 INK = "#1d2433"
 
 CLOSE = re.compile(r"\b(close[- ]?up|closeup|detail|macro|extreme close)\b", re.I)
@@ -103,7 +104,10 @@ def reference_icon(ref: VisualRef, index: IconIndex) -> Icon | None:
             icon = next(iter(index.find(word)), None)
             if icon is not None and icon.icon.group != "people-body":
                 return icon.icon
-    return None
+        return None
+    # A character nothing names ("Mara Quinn, a character in the story") is a person: drawn as
+    # one in the entry's colour and with its name, until the creator picks another icon.
+    return index.icons.get(PERSON)
 
 
 def key_phrase(line: str, prompt: str = "") -> str:
@@ -126,7 +130,7 @@ def key_phrase(line: str, prompt: str = "") -> str:
         text = tail if len(tail.split()) >= 3 else head
     text = OPENERS.sub("", text.strip())
     text = text.strip(" .!?;,-—\"'")
-    clauses = [c.strip() for c in re.split(r"[,;—–]| - ", text) if c.strip()]
+    clauses = [c.strip() for c in re.split(r"[,;\u2014\u2013]| - ", text) if c.strip()]
     if len(text.split()) > 9 and clauses:
         text = max(clauses, key=lambda c: sum(len(w) > 3 for w in c.split()))
     shown = text.split()
@@ -356,10 +360,12 @@ def _draw_subject(
                 f'ry="{each * 0.075:.1f}" fill="{shadow}"/>'
             )
     if subject.color:  # a bible entry stands in front of a disc of its own colour
-        disc = svg.gradient(subject.color, 0.55, inner=0.55)
-        r = each * 0.5
+        r = each * 0.4
+        cy = top + each * 0.46
+        ring = svg.gradient("#ffffff", 0.7, inner=0.8)
         svg.parts.append(
-            f'<circle cx="{cx:.1f}" cy="{top + each * 0.45:.1f}" r="{r:.1f}" fill="{disc}"/>'
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r * 1.12:.1f}" fill="{ring}"/>'
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="{subject.color}"/>'
         )
     for x in xs:
         svg.icon(subject.icon, x - each / 2, top, each)

@@ -135,7 +135,7 @@ def singular(word: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-case words, possessives and hyphens folded ("keeper's" -> "keeper", "x-ray" ->
     "x ray")."""
-    text = text.lower().replace("’", "'")
+    text = text.lower().replace("\u2019", "'")
     text = re.sub(r"'s\b|s'(?=\s|$)", "", text)
     return [w for part in WORD.findall(text) for w in part.split("-") if w]
 
@@ -220,7 +220,7 @@ class IconIndex:
         }
         for name, icon in self.icons.items():
             label = icon.label
-            if label == q or label == qs or name in synonyms:
+            if label in (q, qs) or name in synonyms:
                 score = 0
             elif label.startswith(q) or name.startswith(q.replace(" ", "-")):
                 score = 1
@@ -286,7 +286,7 @@ def load(directory: Path | None = None) -> IconIndex:
                 group=entry["group"],
                 subgroup=entry["subgroup"],
                 body=entry["body"],
-                size=tuple(entry.get("size", (32, 32))),  # type: ignore[arg-type]
+                size=tuple(entry.get("size", (32, 32))),
             )
     else:
         logger.warning("offline pictures: no icon store at %s (run make install)", store)

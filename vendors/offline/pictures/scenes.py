@@ -268,9 +268,8 @@ def choose(*, setting: str, prompt: str, line: str, context: str, habitats: Iter
     if not scores:
         return "studio"
     # "night" with an outdoor place is that place at night (see time_of_day).
-    best = max(
-        scores, key=lambda s: (scores[s], -list(SCENE_WORDS).index(s) if s in SCENE_WORDS else 0)
-    )
+    order = list(SCENE_WORDS)
+    best = max(scores, key=lambda s: (scores[s], -order.index(s) if s in order else 0))
     if best == "night":
         places = {s: v for s, v in scores.items() if s in OUTDOOR}
         if places:
