@@ -25,6 +25,7 @@ from bench import (  # noqa: E402
     ledger,
     offline_media,
     payload,
+    pictures,
     render,
     worker_scaling,
 )
@@ -33,6 +34,7 @@ FIGURES = {
     "payload": payload.run,
     "ledger": ledger.run,
     "api": api_overhead.run,
+    "pictures": pictures.run,  # the offline pictures, time per picture
     "media": offline_media.run,
     "render": render.run,  # the long one: a 10-minute render
     "workers": worker_scaling.run,
