@@ -25,9 +25,9 @@ from vendors.base import (
     VisualRef,
 )
 from vendors.offline import speech, timings
-from vendors.offline.pictures import IconPictures
 from vendors.offline.kenburns import KenBurnsVideo
 from vendors.offline.music import SynthMusic
+from vendors.offline.pictures import IconPictures
 from vendors.offline.speech import LocalSpeech
 from vendors.offline.talking_head import StillTalkingHead
 from vendors.offline.timings import WhisperTimings

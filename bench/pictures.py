@@ -1,8 +1,8 @@
 """The offline pictures: time per 1280x720 picture on this machine (``python -m bench pictures``).
 
 Wall-clock and CPU time (on a shared machine the CPU figure is the one that does not move with
-the load). Medians over varied prompts (subjects on scenes, a bible character, a title card), after one
-warm-up picture that loads the icon index. Goal: under 300 ms a picture.
+the load). Medians over varied prompts (subjects on scenes, a bible character, a title card),
+after one warm-up picture that loads the icon index. Goal: under 300 ms a picture.
 """
 
 from __future__ import annotations
