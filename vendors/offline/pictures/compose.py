@@ -155,7 +155,8 @@ def plan(request: ImageRequest, index: IconIndex | None = None) -> Plan:
         icon = reference_icon(location, index)
         if icon is not None:
             references[location.name] = icon.name
-            landmark = Subject(icon, location.name, entry=location.name, color=location.color)
+            # A place stands in the scene without a character's disc of colour.
+            landmark = Subject(icon, location.name, entry=location.name)
 
     subjects: list[Subject] = []
     if request.subjects:
