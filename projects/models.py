@@ -399,6 +399,11 @@ class ShotState(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class ShotSource(models.TextChoices):
+    GENERATED = "generated", "Generated"
+    UPLOAD = "upload", "Uploaded by the creator"
+
+
 class ShotTransition(models.TextChoices):
     CUT = "cut", "Cut"
     CROSSFADE = "crossfade", "Crossfade"
@@ -447,6 +452,11 @@ class Shot(FSMModelMixin, TimeStamped):
     # chose instead of the prompt's (drawn from the next generation on; empty: from the prompt).
     subjects = models.JSONField(default=list, blank=True)
     chosen_subjects = models.JSONField(default=list, blank=True)
+    # "upload": the picture or footage is the creator's own (``image``, or ``video`` with its
+    # first frame as ``image``), ready at once and never generated over.
+    source = models.CharField(
+        max_length=16, choices=ShotSource.choices, default=ShotSource.GENERATED
+    )
 
     class Meta:
         ordering = ("position",)
@@ -500,6 +510,18 @@ class Shot(FSMModelMixin, TimeStamped):
     )
     def fail(self) -> None:
         pass
+
+    @transition(
+        field=state,
+        source=[ShotState.PLANNED, ShotState.IMAGE_READY, ShotState.READY, ShotState.FAILED],
+        target=ShotState.READY,
+    )
+    def media_uploaded(self) -> None:
+        """The creator's own picture or clip: ready at once."""
+
+    @transition(field=state, source=ShotState.READY, target=ShotState.PLANNED)
+    def media_removed(self) -> None:
+        """Back to generation: the shot waits to be generated again."""
 
 
 class Render(TimeStamped):

@@ -54,6 +54,12 @@ def bible_entries(plural: str, view: type, name: str) -> list[URLPattern]:
             post="generate_variation",
         ),
         stage(
+            f"{base}/{{entry_id}}/variations/upload",
+            view,
+            f"bible-{name}-variations-upload",
+            post="upload_variation",
+        ),
+        stage(
             f"{base}/{{entry_id}}/variations/{{variation_id}}/select",
             view,
             f"bible-{name}-variation-select",
@@ -117,6 +123,13 @@ urlpatterns = [
         patch="partial_update",
     ),
     stage("timeline/shots/{shot_id}/generate", ShotsViewSet, "shot-generate", post="generate"),
+    stage(
+        "timeline/shots/{shot_id}/media",
+        ShotsViewSet,
+        "shot-media",
+        post="upload_media",
+        delete="remove_media",
+    ),
     stage(
         "timeline/render",
         RenderViewSet,

@@ -576,6 +576,20 @@ VIDFLOW_PROVIDERS: dict[str, str] = {
         "publish": "youtube",
     }.items()
 }
+# The creator's own pictures and clips (shot media, bible references): checked before anything
+# is stored. Bytes per kind, pixels of a picture or of one video frame, seconds of a clip.
+UPLOAD_MAX_IMAGE_BYTES: int = _positive(
+    "UPLOAD_MAX_IMAGE_BYTES", _read("UPLOAD_MAX_IMAGE_BYTES", "int", default=20_000_000)
+)
+UPLOAD_MAX_VIDEO_BYTES: int = _positive(
+    "UPLOAD_MAX_VIDEO_BYTES", _read("UPLOAD_MAX_VIDEO_BYTES", "int", default=200_000_000)
+)
+UPLOAD_MAX_PIXELS: int = _positive(
+    "UPLOAD_MAX_PIXELS", _read("UPLOAD_MAX_PIXELS", "int", default=40_000_000)
+)
+UPLOAD_MAX_VIDEO_SECONDS: int = _positive(
+    "UPLOAD_MAX_VIDEO_SECONDS", _read("UPLOAD_MAX_VIDEO_SECONDS", "int", default=600)
+)
 # The offline pictures' icon store, built by `make install` (scripts/pictures.sh).
 OFFLINE_PICTURES_DIR: str = _read(
     "OFFLINE_PICTURES_DIR", "str", default=str(BASE_DIR / "var" / "pictures")

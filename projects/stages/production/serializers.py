@@ -39,6 +39,9 @@ class ShotSerializer(serializers.Serializer):
     animatedUrl = serializers.SerializerMethodField()
     videoUrl = serializers.SerializerMethodField()
     runId = serializers.UUIDField(source="run_id", allow_null=True)
+    source = serializers.CharField(
+        help_text='"generated", or "upload": the picture or clip is the creator\'s own'
+    )
     subjects = serializers.ListField(
         child=serializers.DictField(),
         help_text="What the picture shows: [{icon, label, entry?, count?}]; [] for a title card "
