@@ -110,10 +110,10 @@ def _check_video(path: Path, fmt: str, limits: Limits) -> Checked:
 
     try:
         with av.open(str(path)) as container:
-            stream = next((s for s in container.streams if s.type == "video"), None)
-            if stream is None:
+            if not container.streams.video:
                 raise UploadRejected("The clip has no picture (no video stream).")
-            width, height = stream.codec_context.width, stream.codec_context.height
+            stream = container.streams.video[0]
+            width, height = stream.width, stream.height
             if width * height > limits.pixels:
                 raise UploadRejected(
                     f"The clip is {width}x{height} pixels; at most "

@@ -39,7 +39,7 @@ class ShotSerializer(serializers.Serializer):
     animatedUrl = serializers.SerializerMethodField()
     videoUrl = serializers.SerializerMethodField()
     runId = serializers.UUIDField(source="run_id", allow_null=True)
-    source = serializers.CharField(
+    source = serializers.CharField(  # type: ignore[assignment]
         help_text='"generated", or "upload": the picture or clip is the creator\'s own'
     )
     subjects = serializers.ListField(

@@ -36,13 +36,16 @@ COLOURS = {  # one clearly different colour per accepted type
 
 
 def picture(fmt: str, colour: tuple[int, int, int], size: tuple[int, int] = (320, 200)) -> bytes:
+    """A picture of one colour with a little grain (so a camera move over it shows)."""
+    grain = np.random.default_rng(7).integers(-25, 26, (size[1], size[0], 3))
+    pixels = np.clip(np.asarray(colour) + grain, 0, 255).astype(np.uint8)
     out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, format=fmt.upper())
+    Image.fromarray(pixels, "RGB").save(out, format=fmt.upper())
     return out.getvalue()
 
 
 def clip(into: Path, fmt: str, colour: tuple[int, int, int], seconds: float = 1.0) -> bytes:
-    """A solid-colour clip with a tone on it (its sound must be dropped)."""
+    """A clip of one colour with moving grain, and a tone on it (its sound must be dropped)."""
     hexa = "0x{:02x}{:02x}{:02x}".format(*colour)
     path = into / f"clip.{fmt}"
     codec = (
@@ -51,7 +54,7 @@ def clip(into: Path, fmt: str, colour: tuple[int, int, int], seconds: float = 1.
         else ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac"]
     )
     run_ffmpeg(
-        ["-f", "lavfi", "-i", f"color=c={hexa}:s=320x240:r=25:d={seconds}",
+        ["-f", "lavfi", "-i", f"color=c={hexa}:s=320x240:r=25:d={seconds},noise=alls=30:allf=t+u",
          "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
          *codec, "-shortest", str(path)]
     )  # fmt: skip
