@@ -49,7 +49,7 @@ function subjectsBlock(shot, n) {
     : shot.subjects.length
       ? `Shows: ${shot.subjects.map((s) => s.count > 1 ? `${s.label} ×${s.count}` : s.label).join(", ")}.`
       : (shot.imageUrl ? "A title card (the prompt names nothing to draw)." : "");
-  const note = chosen.length ? ` Next time: ${chosen.join(", ")} (your choice).` : "";
+  const note = chosen.length && shot.source !== "upload" ? ` Next time: ${chosen.join(", ")} (your choice).` : "";
   const search = h("input", { type: "search", placeholder: "Find an icon: octopus, king…",
                               "aria-label": `Find an icon to draw in shot ${n}`, maxlength: 80 });
   const results = h("div", { class: "icon-results", role: "group", "aria-label": `Icons for shot ${n}` });
