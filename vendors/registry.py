@@ -22,6 +22,8 @@ PROVIDER_CLASSES: dict[str, dict[str, str]] = {
     "image": {
         "offline": "vendors.offline.pictures.IconPictures",
         "landscape": "vendors.offline.image.PillowImages",
+        "pexels": "vendors.http.stock.PexelsImages",
+        "pixabay": "vendors.http.stock.PixabayImages",
         "kie": "vendors.http.kie.KieImages",
     },
     "video": {
@@ -71,5 +73,7 @@ def provider(capability: str) -> Any:
 
 @receiver(setting_changed)
 def _forget_providers(*, setting: str, **_: Any) -> None:
-    if setting.startswith(("VIDFLOW_PROVIDERS", "VENDOR_", "KIE_", "WAVESPEED_", "ASSEMBLYAI_")):
+    if setting.startswith(
+        ("VIDFLOW_PROVIDERS", "VENDOR_", "KIE_", "WAVESPEED_", "ASSEMBLYAI_", "PEXELS_", "PIXABAY_")
+    ):
         provider.cache_clear()

@@ -678,6 +678,23 @@ GOOGLE_TOKEN_URL: str = _read(
 YOUTUBE_API_KEY: str = _read(
     "YOUTUBE_API_KEY", "str", default="sim-yt-key" if VENDOR_SIMULATOR else ""
 )
+# Stock photo libraries (PROVIDER_IMAGE=pexels|pixabay).
+PEXELS_BASE_URL: str = _read(
+    "PEXELS_BASE_URL",
+    "str",
+    default=f"{_sim}/pexels" if VENDOR_SIMULATOR else "https://api.pexels.com",
+)
+PEXELS_API_KEY: str = _read(
+    "PEXELS_API_KEY", "str", default="sim-pexels-key" if VENDOR_SIMULATOR else ""
+)
+PIXABAY_BASE_URL: str = _read(
+    "PIXABAY_BASE_URL",
+    "str",
+    default=f"{_sim}/pixabay" if VENDOR_SIMULATOR else "https://pixabay.com",
+)
+PIXABAY_API_KEY: str = _read(
+    "PIXABAY_API_KEY", "str", default="sim-pixabay-key" if VENDOR_SIMULATOR else ""
+)
 
 # How the HTTP adapters behave (vendors/http/client.py). Retries apply to 429, 5xx and network
 # errors; waits grow exponentially from VENDOR_RETRY_BASE_DELAY with full jitter, honour
