@@ -457,6 +457,9 @@ class Shot(FSMModelMixin, TimeStamped):
     source = models.CharField(
         max_length=16, choices=ShotSource.choices, default=ShotSource.GENERATED
     )
+    # Who made a stock picture and where it lives ({library, author, authorUrl, url, text}), for
+    # the credits the libraries ask for in the publish description; {} for anything else.
+    credit = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ("position",)

@@ -79,6 +79,7 @@ def best(hits: list[Hit], width: int, height: int) -> Hit | None:
 class _StockImages:
     name = ""
     library = ""
+    synchronous = True  # answers in the call: the pipeline opens no job and waits for no callback
 
     def __init__(self, *, sleep: Sleep | None = None) -> None:
         self._sleep = sleep

@@ -315,8 +315,11 @@ def land_image(*, run_id: Any, shot_id: Any, media: MediaFile) -> None:
         store(shot.image, media)
         shot.error = ""
         shot.subjects = list(media.details.get("subjects", []))
+        shot.credit = dict(media.details.get("credit", {}))
         transition_apply(
-            instance=shot, name="image_done", update_fields=["image", "error", "subjects"]
+            instance=shot,
+            name="image_done",
+            update_fields=["image", "error", "subjects", "credit"],
         )
         remember_icons(project_id=shot.project_id, icons=media.details.get("references", {}))
         parts_delivered(reference=run_id, parts=["image"], shot_id=shot.pk)

@@ -47,6 +47,9 @@ class ShotSerializer(serializers.Serializer):
         help_text="What the picture shows: [{icon, label, entry?, count?}]; [] for a title card "
         "(or a vendor's picture, which does not say).",
     )
+    credit = serializers.DictField(
+        help_text="a stock picture's {library, author, authorUrl, url, text}; {} otherwise"
+    )
     chosenSubjects = serializers.ListField(
         source="chosen_subjects",
         child=serializers.CharField(),

@@ -163,3 +163,24 @@ def test_the_icon_search(api: APIClient, anon_client: APIClient) -> None:
     assert_error(api.get("/api/icons"), 400, "VALIDATION_ERROR")
     assert_error(api.get("/api/icons/no-such-icon.svg"), 404, "NOT_FOUND")
     assert anon_client.get("/api/icons", {"q": "cat"}).status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_stock_picture_records_its_credit_for_the_publish_description(
+    api: APIClient, user: User, sim: Any, settings: Any
+) -> None:
+    settings.VIDFLOW_PROVIDERS = {**settings.VIDFLOW_PROVIDERS, "image": "pexels"}
+    project = _project(user)
+    photo = _generate(api, _shot(project, 0, "close-up of a red octopus"))
+    fallback = _generate(api, _shot(project, 1, "x", line="The unfindable answer."))
+
+    assert photo["credit"]["author"] == "Sim Photographer 1"
+    assert photo["credit"]["library"] == "Pexels"
+    assert fallback["credit"] == {}  # nothing found: the offline picture, no credit
+    assert fallback["imageUrl"]
+    description = api.get(f"/api/projects/{project.pk}/publish-context").json()["data"][
+        "description"
+    ]
+    assert "Credits:\nPhoto by Sim Photographer 1 on Pexels: https://www.pexels.com/photo/" in (
+        description
+    )
