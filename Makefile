@@ -42,7 +42,13 @@ $(VOICE_ASSETS): $(STAMP) vendors/offline/assets.py
 	$(BIN)/python -m vendors.offline.assets install
 	@touch $@
 
-install: $(STAMP) $(VOICE_ASSETS)
+# The offline pictures' icon store (Fluent Emoji Flat + CLDR keywords from two pinned npm
+# tarballs, checked by sha256; see scripts/pictures.sh). Rebuilt when the build step changes.
+PICTURES := $(VAR)/pictures/icons.json.gz
+$(PICTURES): scripts/pictures.sh vendors/offline/pictures/build.py | $(STAMP)
+	@scripts/pictures.sh $(BIN)/python $(VAR)/pictures
+
+install: $(STAMP) $(VOICE_ASSETS) $(PICTURES)
 	@scripts/eslint.sh --install
 
 # Fetch and verify the voice assets again, whatever is installed.

@@ -25,6 +25,7 @@ from bench import (  # noqa: E402
     ledger,
     offline_media,
     payload,
+    pictures,
     render,
     rerender,
     voices,
@@ -35,6 +36,7 @@ FIGURES = {
     "payload": payload.run,
     "ledger": ledger.run,
     "api": api_overhead.run,
+    "pictures": pictures.run,  # the offline pictures, time per picture
     "media": offline_media.run,
     "voices": voices.run,  # 60 s of narration: Kokoro beside Piper
     "render": render.run,  # the long one: a 10-minute render

@@ -25,9 +25,9 @@ from vendors.base import (
     VisualRef,
 )
 from vendors.offline import speech, timings
-from vendors.offline.image import PillowImages
 from vendors.offline.kenburns import KenBurnsVideo
 from vendors.offline.music import SynthMusic
+from vendors.offline.pictures import IconPictures
 from vendors.offline.speech import LocalSpeech
 from vendors.offline.talking_head import StillTalkingHead
 from vendors.offline.timings import WhisperTimings
@@ -57,8 +57,8 @@ def run() -> Iterator[str]:
         request = ImageRequest(
             prompt="Ada on the pier at sunset", width=1280, height=720, references=(ada, harbour)
         )
-        seconds, image = _timed(lambda: PillowImages().generate(request, workdir=into), 5)
-        yield f"offline image 1280x720: {seconds * 1000:.0f} ms (goal < 300 ms)"
+        seconds, image = _timed(lambda: IconPictures().generate(request, workdir=into), 5)
+        yield f"offline picture 1280x720: {seconds * 1000:.0f} ms (goal < 300 ms)"
 
         still = InputFile(path=image.path)
         animate = AnimateRequest(image=still, duration=5.0, width=1280, height=720)

@@ -413,6 +413,11 @@ class ShotState(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class ShotSource(models.TextChoices):
+    GENERATED = "generated", "Generated"
+    UPLOAD = "upload", "Uploaded by the creator"
+
+
 class ShotTransition(models.TextChoices):
     CUT = "cut", "Cut"
     CROSSFADE = "crossfade", "Crossfade"
@@ -456,6 +461,19 @@ class Shot(FSMModelMixin, TimeStamped):
     error = models.TextField(blank=True)
     stale = models.BooleanField(default=False)
     run = models.ForeignKey("Run", on_delete=models.SET_NULL, null=True, blank=True)
+    # What the picture shows, as the image provider reported it ([{icon, label, entry?,
+    # count?}]; empty: a title card, or a vendor that does not say), and the icons the creator
+    # chose instead of the prompt's (drawn from the next generation on; empty: from the prompt).
+    subjects = models.JSONField(default=list, blank=True)
+    chosen_subjects = models.JSONField(default=list, blank=True)
+    # "upload": the picture or footage is the creator's own (``image``, or ``video`` with its
+    # first frame as ``image``), ready at once and never generated over.
+    source = models.CharField(
+        max_length=16, choices=ShotSource.choices, default=ShotSource.GENERATED
+    )
+    # Who made a stock picture and where it lives ({library, author, authorUrl, url, text}), for
+    # the credits the libraries ask for in the publish description; {} for anything else.
+    credit = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ("position",)
@@ -509,6 +527,18 @@ class Shot(FSMModelMixin, TimeStamped):
     )
     def fail(self) -> None:
         pass
+
+    @transition(
+        field=state,
+        source=[ShotState.PLANNED, ShotState.IMAGE_READY, ShotState.READY, ShotState.FAILED],
+        target=ShotState.READY,
+    )
+    def media_uploaded(self) -> None:
+        """The creator's own picture or clip: ready at once."""
+
+    @transition(field=state, source=ShotState.READY, target=ShotState.PLANNED)
+    def media_removed(self) -> None:
+        """Back to generation: the shot waits to be generated again."""
 
 
 class Render(TimeStamped):

@@ -518,12 +518,20 @@ def shots_generate(*, project_id: Any, actor: User, shot_ids: list[Any] | None =
                         f"Shot {shot.position + 1} is still generating; wait for it or cancel "
                         "its run."
                     )
+                if shot.source == "upload":
+                    raise InvalidTransition(
+                        f"Shot {shot.position + 1} shows your upload; remove it (DELETE "
+                        "…/media) to generate it."
+                    )
         else:
             chosen = [
                 shot
                 for shot in shots
-                if shot.state in (ShotState.PLANNED, ShotState.FAILED)
-                or (shot.stale and shot.state in REGENERABLE)
+                if shot.source != "upload"  # the creator's own media is never generated over
+                and (
+                    shot.state in (ShotState.PLANNED, ShotState.FAILED)
+                    or (shot.stale and shot.state in REGENERABLE)
+                )
             ]
             if not chosen:
                 raise InvalidTransition("Every shot is ready and up to date: nothing to generate.")

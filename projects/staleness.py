@@ -37,7 +37,8 @@ def stale_render(*, project: Project) -> None:
 
 def stale_shots(*, project: Project, shot_ids: Iterable[object] | None = None) -> None:
     """Mark shots stale (only ones that were generated: a planned shot has nothing to redo)."""
-    shots = Shot.objects.filter(project=project).exclude(state="planned")
+    # The creator's own media is not drawn from anything that changes: it never goes stale.
+    shots = Shot.objects.filter(project=project).exclude(state="planned").exclude(source="upload")
     if shot_ids is not None:
         shots = shots.filter(pk__in=list(shot_ids))
     if shots.filter(stale=False).update(stale=True):

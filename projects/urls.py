@@ -4,6 +4,7 @@ from vidflow.api.routers import OptionalSlashRouter
 from vidflow.api.views import UUID_PATTERN
 
 from .api.core import ChannelViewSet, ProjectViewSet, RunViewSet
+from .api.icons import IconsViewSet
 from .api.quote import QuoteViewSet
 from .stages.ideation.api import IdeationViewSet
 from .stages.make.api import MakeViewSet, ProjectMakeViewSet
@@ -51,6 +52,12 @@ def bible_entries(plural: str, view: type, name: str) -> list[URLPattern]:
             view,
             f"bible-{name}-variations-generate",
             post="generate_variation",
+        ),
+        stage(
+            f"{base}/{{entry_id}}/variations/upload",
+            view,
+            f"bible-{name}-variations-upload",
+            post="upload_variation",
         ),
         stage(
             f"{base}/{{entry_id}}/variations/{{variation_id}}/select",
@@ -118,6 +125,13 @@ urlpatterns = [
     ),
     stage("timeline/shots/{shot_id}/generate", ShotsViewSet, "shot-generate", post="generate"),
     stage(
+        "timeline/shots/{shot_id}/media",
+        ShotsViewSet,
+        "shot-media",
+        post="upload_media",
+        delete="remove_media",
+    ),
+    stage(
         "timeline/render",
         RenderViewSet,
         "render",
@@ -155,6 +169,12 @@ urlpatterns = [
     stage("music", VoiceoverViewSet, "music", get="music"),
     stage("music/generate", VoiceoverViewSet, "music-generate", get="music", post="generate_music"),
     re_path(r"^voices/?$", VoicesViewSet.as_view({"get": "list"}), name="voices"),
+    re_path(r"^icons/?$", IconsViewSet.as_view({"get": "list"}), name="icons"),
+    re_path(
+        r"^icons/(?P<name>[a-z0-9-]{1,80})\.svg$",
+        IconsViewSet.as_view({"get": "svg"}),
+        name="icon-svg",
+    ),
     re_path(
         r"^voices/(?P<voice_id>[A-Za-z0-9_.:-]{1,100})/sample/?$",
         VoicesViewSet.as_view({"get": "sample"}),

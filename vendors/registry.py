@@ -20,7 +20,10 @@ PROVIDER_CLASSES: dict[str, dict[str, str]] = {
         "openai": "vendors.http.openai_compat.OpenAICompatibleText",
     },
     "image": {
-        "offline": "vendors.offline.image.PillowImages",
+        "offline": "vendors.offline.pictures.IconPictures",
+        "landscape": "vendors.offline.image.PillowImages",
+        "pexels": "vendors.http.stock.PexelsImages",
+        "pixabay": "vendors.http.stock.PixabayImages",
         "kie": "vendors.http.kie.KieImages",
     },
     "video": {
@@ -70,5 +73,7 @@ def provider(capability: str) -> Any:
 
 @receiver(setting_changed)
 def _forget_providers(*, setting: str, **_: Any) -> None:
-    if setting.startswith(("VIDFLOW_PROVIDERS", "VENDOR_", "KIE_", "WAVESPEED_", "ASSEMBLYAI_")):
+    if setting.startswith(
+        ("VIDFLOW_PROVIDERS", "VENDOR_", "KIE_", "WAVESPEED_", "ASSEMBLYAI_", "PEXELS_", "PIXABAY_")
+    ):
         provider.cache_clear()

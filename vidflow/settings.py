@@ -593,6 +593,24 @@ VIDFLOW_PROVIDERS: dict[str, str] = {
         "publish": "youtube",
     }.items()
 }
+# The creator's own pictures and clips (shot media, bible references): checked before anything
+# is stored. Bytes per kind, pixels of a picture or of one video frame, seconds of a clip.
+UPLOAD_MAX_IMAGE_BYTES: int = _positive(
+    "UPLOAD_MAX_IMAGE_BYTES", _read("UPLOAD_MAX_IMAGE_BYTES", "int", default=20_000_000)
+)
+UPLOAD_MAX_VIDEO_BYTES: int = _positive(
+    "UPLOAD_MAX_VIDEO_BYTES", _read("UPLOAD_MAX_VIDEO_BYTES", "int", default=200_000_000)
+)
+UPLOAD_MAX_PIXELS: int = _positive(
+    "UPLOAD_MAX_PIXELS", _read("UPLOAD_MAX_PIXELS", "int", default=40_000_000)
+)
+UPLOAD_MAX_VIDEO_SECONDS: int = _positive(
+    "UPLOAD_MAX_VIDEO_SECONDS", _read("UPLOAD_MAX_VIDEO_SECONDS", "int", default=600)
+)
+# The offline pictures' icon store, built by `make install` (scripts/pictures.sh).
+OFFLINE_PICTURES_DIR: str = _read(
+    "OFFLINE_PICTURES_DIR", "str", default=str(BASE_DIR / "var" / "pictures")
+)
 # VENDOR_SIMULATOR=1 points every vendor at the in-repo simulator (python -m vendors.simulator),
 # so the asynchronous vendor path can be watched by hand without any real vendor account.
 VENDOR_SIMULATOR: bool = _bool("VENDOR_SIMULATOR", default=False)
@@ -684,6 +702,23 @@ GOOGLE_TOKEN_URL: str = _read(
 )
 YOUTUBE_API_KEY: str = _read(
     "YOUTUBE_API_KEY", "str", default="sim-yt-key" if VENDOR_SIMULATOR else ""
+)
+# Stock photo libraries (PROVIDER_IMAGE=pexels|pixabay).
+PEXELS_BASE_URL: str = _read(
+    "PEXELS_BASE_URL",
+    "str",
+    default=f"{_sim}/pexels" if VENDOR_SIMULATOR else "https://api.pexels.com",
+)
+PEXELS_API_KEY: str = _read(
+    "PEXELS_API_KEY", "str", default="sim-pexels-key" if VENDOR_SIMULATOR else ""
+)
+PIXABAY_BASE_URL: str = _read(
+    "PIXABAY_BASE_URL",
+    "str",
+    default=f"{_sim}/pixabay" if VENDOR_SIMULATOR else "https://pixabay.com",
+)
+PIXABAY_API_KEY: str = _read(
+    "PIXABAY_API_KEY", "str", default="sim-pixabay-key" if VENDOR_SIMULATOR else ""
 )
 
 # How the HTTP adapters behave (vendors/http/client.py). Retries apply to 429, 5xx and network

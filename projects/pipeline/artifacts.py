@@ -85,7 +85,8 @@ def invoke_provider(
     accepts the work asynchronously this returns None and the job's callback (or the poller)
     continues the step through the purpose's handler (``projects.pipeline.jobs``).
     """
-    if provider.name == "offline":
+    if provider.name == "offline" or getattr(provider, "synchronous", False):
+        # Done in the call (offline providers, stock libraries): no job, no callback.
         result = call(None)
         if isinstance(result, PendingJob):
             raise ProviderError(f"the offline {capability} provider did not finish its work")

@@ -47,6 +47,10 @@ def sim(_simulator: Simulator, settings: Any) -> Simulator:
     settings.ELEVENLABS_API_KEY = s.keys["elevenlabs"]
     settings.YOUTUBE_API_BASE_URL = s.vendor_url("youtube")
     settings.YOUTUBE_API_KEY = s.keys["youtube"]
+    settings.PEXELS_BASE_URL = s.vendor_url("pexels")
+    settings.PEXELS_API_KEY = s.keys["pexels"]
+    settings.PIXABAY_BASE_URL = s.vendor_url("pixabay")
+    settings.PIXABAY_API_KEY = s.keys["pixabay"]
     settings.VENDOR_TIMEOUT = 10.0
     settings.VENDOR_MAX_RETRIES = 3
     settings.VENDOR_RETRY_BASE_DELAY = 0.5

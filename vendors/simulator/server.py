@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import assemblyai, elevenlabs, google, kie, openai, stripe, wavespeed, youtube
+from . import assemblyai, elevenlabs, google, kie, openai, stock, stripe, wavespeed, youtube
 from .core import (
     Behaviour,
     Delivery,
@@ -55,6 +55,8 @@ DEFAULT_KEYS = {
     "elevenlabs": "sim-el-key",
     "youtube": "sim-yt-key",  # the API key for research; uploads use YOUTUBE_TOKEN
     "stripe": "sk_test_sim",
+    "pexels": "sim-pexels-key",
+    "pixabay": "sim-pixabay-key",
 }
 MAX_RECORDED = 5000
 YOUTUBE_TOKEN = "sim-yt-token"  # noqa: S105 (a fixed test credential of the simulator)
@@ -104,6 +106,8 @@ class Simulator:
                 youtube.YouTube(),
                 google.Google(),
                 self.stripe,
+                stock.Pexels(),
+                stock.Pixabay(),
             )
         }
         self.media_dir = Path(tempfile.mkdtemp(prefix="vidflow-sim-"))

@@ -15,6 +15,7 @@ from projects.serializers import RunSerializer
 from vidflow.errors import NotFound
 
 from . import services as stage
+from . import uploads
 from .serializers import (
     GenerateRequestSerializer,
     PlanRequestSerializer,
@@ -102,3 +103,30 @@ class ShotsViewSet(StageViewSet):
     @billable
     def generate_all(self, request: Request, project_id: str) -> Response:
         return accepted(stage.shots_generate(project_id=self.project().pk, actor=self.user))
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses=ShotSerializer,
+    )
+    def upload_media(self, request: Request, project_id: str, shot_id: str) -> Response:
+        """The creator's own picture (PNG, JPEG, WebP) or clip (MP4, WebM, MOV) as the shot's:
+        free, ready at once (``source: "upload"``)."""
+        project = self.project()
+        self._shot(shot_id)
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        with uploads.received_file(request.FILES, length) as path:
+            uploads.shot_media_upload(
+                project_id=project.pk, actor=self.user, shot_id=shot_id, path=path
+            )
+        return Response(ShotSerializer(self._shot(shot_id)).data)
+
+    @extend_schema(request=None, responses=ShotSerializer)
+    def remove_media(self, request: Request, project_id: str, shot_id: str) -> Response:
+        """Back to generation: the uploaded media goes and the shot waits to be generated."""
+        uploads.shot_media_remove(project_id=self.project().pk, actor=self.user, shot_id=shot_id)
+        return Response(ShotSerializer(self._shot(shot_id)).data)

@@ -138,6 +138,7 @@ def visual_ref(entry: BibleEntry, *, image: InputFile | None = None) -> VisualRe
         shape=str(entry.traits.get("shape", "")),
         description=entry.description,
         image=image,
+        icon=str(entry.traits.get("icon", "")),
     )
 
 
@@ -170,6 +171,9 @@ def _image_step(run: Run, shot: Shot) -> bool:
             seed=seed_for(shot.pk, run.pk, "image"),
             style=project_style(shot.project),
             references=_references(shot, into),
+            line=shot.line,
+            context=shot.project.idea or shot.project.title,
+            subjects=tuple(str(s) for s in shot.chosen_subjects),
         )
         media = _invoke(
             run,
@@ -311,8 +315,28 @@ def land_image(*, run_id: Any, shot_id: Any, media: MediaFile) -> None:
             return
         store(shot.image, media)
         shot.error = ""
-        transition_apply(instance=shot, name="image_done", update_fields=["image", "error"])
+        shot.subjects = list(media.details.get("subjects", []))
+        shot.credit = dict(media.details.get("credit", {}))
+        transition_apply(
+            instance=shot,
+            name="image_done",
+            update_fields=["image", "error", "subjects", "credit"],
+        )
+        remember_icons(project_id=shot.project_id, icons=media.details.get("references", {}))
         parts_delivered(reference=run_id, parts=["image"], shot_id=shot.pk)
+
+
+def remember_icons(*, project_id: Any, icons: dict[str, str]) -> None:
+    """Give each bible entry the icon the image provider first drew it with, once: every later
+    picture of it draws the same (the offline pictures report them; vendors do not)."""
+    if not icons:
+        return
+    for entry in BibleEntry.objects.select_for_update().filter(
+        project_id=project_id, name__in=list(icons)
+    ):
+        if not entry.traits.get("icon") and icons.get(entry.name):
+            entry.traits = {**entry.traits, "icon": icons[entry.name]}
+            entry.save(update_fields=["traits", "updated_at"])
 
 
 def land_video(*, run_id: Any, shot_id: Any, media: MediaFile, animated: bool) -> None:

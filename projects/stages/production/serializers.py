@@ -39,6 +39,22 @@ class ShotSerializer(serializers.Serializer):
     animatedUrl = serializers.SerializerMethodField()
     videoUrl = serializers.SerializerMethodField()
     runId = serializers.UUIDField(source="run_id", allow_null=True)
+    source = serializers.CharField(  # type: ignore[assignment]
+        help_text='"generated", or "upload": the picture or clip is the creator\'s own'
+    )
+    subjects = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="What the picture shows: [{icon, label, entry?, count?}]; [] for a title card "
+        "(or a vendor's picture, which does not say).",
+    )
+    credit = serializers.DictField(
+        help_text="a stock picture's {library, author, authorUrl, url, text}; {} otherwise"
+    )
+    chosenSubjects = serializers.ListField(
+        source="chosen_subjects",
+        child=serializers.CharField(),
+        help_text="Icons the creator chose (PATCH subjects); [] draws what the prompt names.",
+    )
     videoTaskId = serializers.SerializerMethodField()
     wavespeedTaskId = serializers.SerializerMethodField()
 
@@ -80,6 +96,14 @@ class ShotEditSerializer(StrictSerializer):
         source="characters", child=serializers.UUIDField(), max_length=10, required=False
     )
     locationId = serializers.UUIDField(source="location", allow_null=True, required=False)
+    subjects = serializers.ListField(
+        source="chosen_subjects",
+        child=serializers.CharField(max_length=80),
+        max_length=3,
+        required=False,
+        help_text="Icon names to draw instead of what the prompt names (GET /api/icons?q=); "
+        "[] goes back to the prompt's. A new prompt without subjects also goes back.",
+    )
 
 
 class PlanRequestSerializer(StrictSerializer):

@@ -26,6 +26,7 @@ from projects.stages.base import (
     run_launch,
 )
 from projects.staleness import stale_render, stale_shots
+from vendors.offline.pictures import icon_index
 from vidflow.errors import InvalidTransition, NotFound, ValidationFailed
 
 TARGET_SHOT_SECONDS = 5.0
@@ -158,6 +159,18 @@ def shot_edit(*, project_id: Any, actor: User, shot_id: Any, changes: dict[str, 
                     "Unknown location.", details={"locationId": ["No such location."]}
                 )
             changes["location"] = location
+        chosen = changes.get("chosen_subjects")
+        if chosen is not None:
+            known = icon_index().icons
+            unknown = [name for name in chosen if name not in known]
+            if unknown:
+                raise ValidationFailed(
+                    f"No icon {unknown[0]!r}.",
+                    details={"subjects": [f"No icon {unknown[0]!r}; search GET /api/icons?q=."]},
+                )
+            changes["chosen_subjects"] = list(dict.fromkeys(chosen))
+        elif "prompt" in changes and changes["prompt"] != shot.prompt:
+            changes["chosen_subjects"] = []  # a new prompt says what to draw
         changed = [k for k, v in changes.items() if getattr(shot, k) != v]
         for name in changed:
             setattr(shot, name, changes[name])
@@ -168,7 +181,7 @@ def shot_edit(*, project_id: Any, actor: User, shot_id: Any, changes: dict[str, 
         }:
             shot.characters.set([entries[str(c)] for c in characters])
             changed.append("characters")
-        if set(changed) & {"prompt", "kind", "characters", "location"}:
+        if set(changed) & {"prompt", "kind", "characters", "location", "chosen_subjects"}:
             stale_shots(project=project, shot_ids=[shot.pk])
         elif "transition_in" in changed:
             stale_render(project=project)

@@ -255,6 +255,16 @@ def publish_context(*, project: Project) -> dict[str, Any]:
         chapters = youtube_chapters(voiceover.chapter_spans, titles, duration=duration)
     copy = current.publish_copy if current else {}
     block = "\n".join(f"{c['time']} {c['title']}" for c in chapters)
+    # The stock libraries' credits (Pexels asks for "Photo by X on Pexels"), once each.
+    credits = list(
+        dict.fromkeys(
+            str(c.get("text", ""))
+            for c in project.shots.order_by("position").values_list("credit", flat=True)
+            if c and c.get("text")
+        )
+    )
+    if credits:
+        block = "\n\n".join(p for p in (block, "Credits:\n" + "\n".join(credits)) if p)
     draft = str(copy.get("description", ""))
     room = DESCRIPTION_LIMIT - (len(block) + 2 if block else 0)
     description = "\n\n".join(p for p in (draft[:room].rstrip(), block) if p)

@@ -18,6 +18,7 @@ from projects.api.base import (
     accepted,
 )
 from projects.models import BibleEntry, BibleKind
+from projects.stages.production import uploads
 
 from . import services as stage
 from .serializers import (
@@ -132,6 +133,28 @@ class BibleEntryViewSet(StageViewSet):
             variation_id=variation_id,
         )
         return self._entry(entry)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses=EntrySerializer,
+    )
+    def upload_variation(self, request: Request, project_id: str, entry_id: str) -> Response:
+        """The creator's own picture (PNG, JPEG, WebP) as a new variation, selected as the
+        reference for every later shot of this entry (free)."""
+        project = self.project()
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        with uploads.received_file(request.FILES, length) as path:
+            uploads.reference_upload(
+                project_id=project.pk, actor=self.user, kind=self.kind, entry_id=entry_id, path=path
+            )
+        return self._entry(
+            stage.entry_get(project_id=project.pk, kind=self.kind, entry_id=entry_id)
+        )
 
 
 @extend_schema(tags=["visual bible"], parameters=[PROJECT_ID])

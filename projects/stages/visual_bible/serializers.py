@@ -30,6 +30,12 @@ class TraitsSerializer(StrictSerializer):
         help_text="a word or two: round, tall, angular, wide, …",
         error_messages={"invalid": "A shape is a word or two of letters (at most 32)."},
     )
+    icon = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=80,
+        help_text="the offline pictures' icon for it (GET /api/icons?q=); blank: pick anew",
+    )
 
 
 class VariationSerializer(serializers.Serializer):

@@ -57,11 +57,12 @@ from projects.stages.base import (
     mark_delivered,
     run_launch,
 )
-from projects.stages.production.runs import seed_for
+from projects.stages.production.runs import remember_icons, seed_for
 from projects.staleness import after_reference_change
 from vendors.base import (
     MediaFile,
 )
+from vendors.offline.pictures import icon_index
 from vidflow.errors import InvalidTransition, NotFound, ValidationFailed
 
 BIBLE_RUN = RunKind.VISUAL_BIBLE_GENERATE
@@ -111,14 +112,23 @@ def _pick(name: str, options: tuple[str, ...]) -> str:
 
 
 def entry_traits(kind: str, name: str, given: dict[str, Any] | None = None) -> dict[str, str]:
-    """An entry's look: its colour (``#rrggbb``) and shape word, defaulted from the name."""
+    """An entry's look: its colour (``#rrggbb``) and shape word, defaulted from the name, and
+    the offline pictures' icon once it has one (given by the first picture of it, or chosen)."""
     given = given or {}
     color = str(given.get("color") or "")
     shape = " ".join(str(given.get("shape") or "").split()).lower()
-    return {
+    traits = {
         "color": color.lower() if COLOR.match(color) else _pick(name, PALETTE),
         "shape": shape if SHAPE.match(shape) else _pick(name, SHAPES[BibleKind(kind)]),
     }
+    icon = str(given.get("icon") or "")
+    if icon:
+        if icon not in icon_index().icons:
+            raise ValidationFailed(
+                f"No icon {icon!r}.", details={"traits": {"icon": ["Search GET /api/icons?q=."]}}
+            )
+        traits["icon"] = icon
+    return traits
 
 
 def variation_prompt(entry: BibleEntry) -> str:
@@ -263,11 +273,15 @@ def entry_update(
             entry.description = changes["description"]
             fields.append("description")
             looks_changed = True
+            if entry.traits.get("icon"):  # a new description may name another thing
+                entry.traits = {k: v for k, v in entry.traits.items() if k != "icon"}
+                fields.append("traits")
         if "traits" in changes:
             traits = entry_traits(kind, entry.name, {**entry.traits, **changes["traits"]})
             if traits != entry.traits:
                 entry.traits = traits
-                fields.append("traits")
+                if "traits" not in fields:
+                    fields.append("traits")
                 looks_changed = True
         if looks_changed and entry.stale:
             entry.stale = False
@@ -343,6 +357,7 @@ def land_variation(*, run_id: Any, entry_id: Any, media: MediaFile) -> None:
         )
         store(variation.image, media)
         variation.save()
+        remember_icons(project_id=project.pk, icons=media.details.get("references", {}))
         if entry.selected_variation_id is None:
             entry.selected_variation = variation
             entry.save(update_fields=["selected_variation", "updated_at"])

@@ -10,11 +10,12 @@ export function cookie(name) {
 
 async function request(method, path, body) {
   const headers = { "Accept": "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const form = body instanceof FormData; // a file upload: the browser sets the multipart type
+  if (body !== undefined && !form) headers["Content-Type"] = "application/json";
   if (method !== "GET") headers["X-CSRFToken"] = cookie("csrftoken");
   const res = await fetch(path, {
     method, headers, credentials: "same-origin",
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined || form ? body : JSON.stringify(body),
   });
   const envelope = await res.json().catch(() => (
     { success: false, error: { code: "INTERNAL_ERROR", message: res.statusText } }));

@@ -6,6 +6,7 @@ import { $, fill, h, plural } from "../core/dom.js";
 import { onClick } from "./actions.js";
 import { ownRuns, started } from "./following.js";
 import { setCounts, staleBadge } from "./marks.js";
+import { PICTURES, filePicker } from "./uploads.js";
 import { applyMarks, base, onPayload, project, refreshProject } from "./workspace.js";
 
 onPayload((p) => {
@@ -51,12 +52,18 @@ function entryItem(entry, kindPlural) {
   });
   const more = h("button", { type: "button", class: "secondary", text: "New variation", "aria-label": `New variation of ${entry.name}`, "data-price": "visual_bible.variation" });
   onClick(more, async () => started(await api("POST", `${path}/variations/generate`)));
-  return h("li", { class: "entry", "data-scope": true },
+  const card = h("li", { class: "entry", "data-scope": true });
+  const picker = filePicker(card, {
+    label: "Upload a reference picture", accept: PICTURES, route: `${path}/variations/upload`,
+    done: async () => { await refreshProject(); await loadBible(); },
+  });
+  return fill(card,
            h("h4", {}, entry.name, " ", staleBadge({ "data-stale-id": entry.id }, "stale: the script changed, check it still fits")),
            picture,
            entry.description ? h("p", { text: entry.description }) : null,
            variations.length ? h("div", { class: "variations", role: "group", "aria-label": `Variations of ${entry.name}` }, variations) : null,
            h("div", { class: "actions" }, more),
+           picker,
            h("div", { class: "feedback", "aria-live": "polite" }));
 }
 
