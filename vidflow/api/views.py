@@ -3,8 +3,11 @@ apply the same way to every route."""
 
 from __future__ import annotations
 
+import sys
+from contextlib import ExitStack
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpResponse
 from rest_framework import viewsets
 from rest_framework.request import Request
@@ -12,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from vidflow import idempotency
+from vidflow.errors import AppError
 from vidflow.ratelimit import RateTierMixin
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -27,10 +31,15 @@ class _Replay(Exception):
 class IdempotentPostMixin:
     """POSTs carrying ``Idempotency-Key`` run once; retries get the first answer back.
 
-    Checked after authentication (keys are per user), before the action runs.
+    Checked after authentication (keys are per user), before the action runs. A keyed POST runs
+    in one transaction with its key's record, committed only once its answer is stored beside
+    it (``vidflow.idempotency`` says why); the tasks it queued are sent after that commit. If a
+    send fails then (the broker is unreachable), the run was failed and refunded, the stored
+    answer is withdrawn and the client gets the retryable 503 instead.
     """
 
     _idempotency_claim: idempotency.Claim | None = None
+    _idempotency_transaction: ExitStack | None = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
@@ -38,16 +47,43 @@ class IdempotentPostMixin:
         if request.method != "POST" or key is None:
             return
         body = request._request.body
-        outcome = idempotency.idempotency_begin(
-            user=request.user,  # type: ignore[arg-type]
-            key=key,
-            print_=idempotency.fingerprint(
-                method="POST", path=request._request.get_full_path(), body=body
-            ),
-        )
+        scope = ExitStack()
+        scope.enter_context(transaction.atomic())
+        try:
+            outcome = idempotency.idempotency_begin(
+                user=request.user,  # type: ignore[arg-type]
+                key=key,
+                print_=idempotency.fingerprint(
+                    method="POST", path=request._request.get_full_path(), body=body
+                ),
+            )
+        except BaseException:
+            scope.__exit__(*sys.exc_info())
+            raise
         if isinstance(outcome, HttpResponse):
+            scope.close()
             raise _Replay(outcome)
+        self._idempotency_transaction = scope
         self._idempotency_claim = outcome
+
+    def commit_before_waiting(self, provisional: Response) -> None:
+        """For an action that waits on the work it queued (a worker must see it committed):
+        store ``provisional`` as the key's answer for now and commit. A retry after a crash
+        from here on gets it (the run that was started); the final answer replaces it."""
+        if self._idempotency_transaction is None:
+            return
+        self.finalize_response(self.request, provisional)  # type: ignore[attr-defined]
+        scope, self._idempotency_transaction = self._idempotency_transaction, None
+        try:
+            scope.close()
+        except AppError:
+            self._idempotency_withdraw()
+            raise
+
+    def _idempotency_withdraw(self) -> None:
+        claim, self._idempotency_claim = self._idempotency_claim, None
+        if claim is not None:
+            idempotency.idempotency_release(claim=claim)
 
     def handle_exception(self, exc: Exception) -> Any:
         if isinstance(exc, _Replay):
@@ -58,10 +94,29 @@ class IdempotentPostMixin:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         claim = self._idempotency_claim
         if claim is not None:
-            self._idempotency_claim = None
             if isinstance(response, Response):
                 response.render()
-            idempotency.idempotency_finish(claim=claim, response=response)
+            stored = idempotency.idempotency_finish(claim=claim, response=response)
+            if not stored and self._idempotency_transaction is not None:
+                transaction.set_rollback(True)  # nothing of a refused or failed request stays
+        return response
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        except BaseException:
+            scope, self._idempotency_transaction = self._idempotency_transaction, None
+            if scope is not None:
+                scope.__exit__(*sys.exc_info())  # roll back: nothing ran, nothing stored
+            raise
+        scope, self._idempotency_transaction = self._idempotency_transaction, None
+        if scope is None:
+            return response
+        try:
+            scope.close()  # commit the work with its answer; queued tasks are sent now
+        except AppError as exc:  # a send failed after the commit (vidflow.queue)
+            self._idempotency_withdraw()
+            response = self.finalize_response(self.request, self.handle_exception(exc))  # type: ignore[attr-defined]
         return response
 
 
