@@ -187,11 +187,11 @@ if REDIS_URL:
             "BACKEND": "vidflow.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": _read("CACHE_KEY_PREFIX", "str", default="vidflow"),
+            # An unreachable Redis must fail fast (rate limits then fail open or closed, as
+            # RATE_LIMIT_FAIL_OPEN says), not hold a request thread.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    # Sessions are read from Redis on every request and written through to the database, so a
-    # cache flush never logs anybody out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # The embedded default is one web process, whose local memory holds the counters correctly.
@@ -210,6 +210,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions live in the database alone: Redis being down never logs anybody out or fails a
+# request, and a session ended while it was down cannot come back from a stale cache entry.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE: bool = _bool("SECURE_COOKIES", default=False)
