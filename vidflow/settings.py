@@ -279,7 +279,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "vidflow.api.renderers.EnvelopeJSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "vidflow.api.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
         "vidflow.api.parsers.CheckedJSONParser",
