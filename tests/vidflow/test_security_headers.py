@@ -71,6 +71,8 @@ def test_the_api_docs_start_up_script_is_served_by_us(client: Client) -> None:
     page = client.get("/api/docs").content.decode()
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
 
-    assert scripts and all(s.startswith("/") for s in scripts)
+    assert scripts
+    assert all(s.startswith("/") for s in scripts)
     start_up = [s for s in scripts if "script" in s.split("?")[-1]]
-    assert start_up and client.get(start_up[0]).status_code == 200
+    assert start_up
+    assert client.get(start_up[0]).status_code == 200
