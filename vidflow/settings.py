@@ -512,7 +512,12 @@ LOGGING = {
 }
 
 # --- production hardening -------------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a TLS-terminating reverse proxy (and only then: any client can send the header), say so
+# with BEHIND_TLS_PROXY=1 and the proxy's X-Forwarded-Proto decides whether a request is HTTPS.
+# The proxy must set (overwrite) that header on every request.
+BEHIND_TLS_PROXY: bool = _bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
