@@ -549,6 +549,16 @@ for _op, _price in CREDIT_PRICES.items():
             f"Environment variable CREDIT_PRICES_JSON: price of {_op!r} must be a whole number >= 0"
         )
 
+# Long polls (GET /api/runs/{id}?wait=) a user may hold at once across processes, and a web
+# process at once whoever holds them: beyond either a poll answers at once (vidflow/longpoll.py).
+# Keep the per-process figure below the server's threads (make run: 16 threads, 8 for polls).
+LONG_POLL_MAX_PER_USER: int = _positive(
+    "LONG_POLL_MAX_PER_USER", _read("LONG_POLL_MAX_PER_USER", "int", default=4)
+)
+LONG_POLL_MAX_PER_PROCESS: int = _positive(
+    "LONG_POLL_MAX_PER_PROCESS", _read("LONG_POLL_MAX_PER_PROCESS", "int", default=8)
+)
+
 # ``asyncVideo: false`` holds a shot request open at most this long, then answers with the run.
 SHOT_SYNC_WAIT_SECONDS: int = _positive(
     "SHOT_SYNC_WAIT_SECONDS", _read("SHOT_SYNC_WAIT_SECONDS", "int", default=300)
