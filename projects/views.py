@@ -34,6 +34,7 @@ LENGTHS = [
     (600, "10 minutes"),
 ]
 
+
 class NewProjectForm(forms.Form):
     title = forms.CharField(max_length=200)
     idea = forms.CharField(

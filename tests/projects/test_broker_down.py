@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from billing.services import balance_of
 from projects.models import Run, RunStatus
-from tests.factories import ProjectFactory
 from tests.concurrency import free_port
+from tests.factories import ProjectFactory
 from vidflow.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db(transaction=True)

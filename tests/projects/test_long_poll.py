@@ -12,8 +12,8 @@ import pytest
 
 from accounts.models import User
 from projects.models import Run
-from tests.factories import RunFactory
 from tests.concurrency import Gunicorn, free_port, http_for, in_threads, server_env
+from tests.factories import RunFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

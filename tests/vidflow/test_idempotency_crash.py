@@ -18,8 +18,8 @@ from accounts.models import User
 from billing.models import LedgerEntry
 from billing.services import balance_of
 from projects.models import Run
-from tests.factories import ProjectFactory
 from tests.concurrency import Gunicorn, free_port, server_env, session_cookies
+from tests.factories import ProjectFactory
 from vidflow.models import IdempotencyRecord
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
