@@ -18,7 +18,7 @@ from oauth2_provider.models import (
 
 from accounts.models import User
 from oauth_device.user_codes import ALPHABET, generate_user_code, normalize_user_code
-from tests.live import http_for, in_threads
+from tests.concurrency import http_for, in_threads
 from tests.oauth import (
     DEVICE_GRANT,
     approve,

@@ -15,8 +15,8 @@ import pytest
 from accounts.models import User
 from billing.services import balance_of
 from oauth_device.models import TokenActivity
+from tests.concurrency import Gunicorn, free_port, server_env, session_cookies
 from tests.factories import ProjectFactory
-from tests.live import Gunicorn, free_port, server_env, session_cookies
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
