@@ -7,6 +7,7 @@ out (slow_down, expiry, one decision per code, one redemption) are enforced here
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,6 +31,8 @@ from .user_codes import generate_user_code, normalize_user_code
 SLOW_DOWN_STEP = 5
 # Last use is recorded at most this often per (user, client).
 TOKEN_ACTIVITY_RESOLUTION = 60  # seconds
+
+logger = logging.getLogger(__name__)
 
 
 class UserCodeRejected(Exception):
@@ -152,18 +155,32 @@ def device_grants_sweep(*, now: datetime | None = None) -> int:
 
 def token_activity_record(*, access_token: Any, now: datetime | None = None) -> None:
     """Note that a token was used. Costs one cache round trip per request and one upsert per
-    (user, client) per minute: the cache's atomic add decides who writes."""
+    (user, client) per minute: the cache's atomic add decides who writes. With the cache
+    unreachable the database decides instead (an update only of a row older than the
+    resolution), so an outage of Redis costs a query, never the request."""
     if access_token.user_id is None or access_token.application_id is None:
         return
+    now = now or timezone.now()
     gate = f"oauth:used:{access_token.user_id}:{access_token.application_id}"
-    if not cache.add(gate, 1, TOKEN_ACTIVITY_RESOLUTION):
+    try:
+        first_this_minute = cache.add(gate, 1, TOKEN_ACTIVITY_RESOLUTION)
+    except Exception:
+        logger.warning("token activity: cache unavailable, recording in the database")
+        pair = TokenActivity.objects.filter(
+            user_id=access_token.user_id, application_id=access_token.application_id
+        )
+        cutoff = now - timedelta(seconds=TOKEN_ACTIVITY_RESOLUTION)
+        if pair.filter(last_used_at__lt=cutoff).update(last_used_at=now) or pair.exists():
+            return
+        first_this_minute = True
+    if not first_this_minute:
         return
     TokenActivity.objects.bulk_create(
         [
             TokenActivity(
                 user_id=access_token.user_id,
                 application_id=access_token.application_id,
-                last_used_at=now or timezone.now(),
+                last_used_at=now,
             )
         ],
         update_conflicts=True,

@@ -288,6 +288,12 @@ def _wrong_code_counters(request: HttpRequest, *, increment: bool) -> list[ratel
     return [result for result in results if result is not None]
 
 
+def _give_back_try(request: HttpRequest) -> None:
+    """Only wrong codes count: the try a right (or expired, or used) code took is returned."""
+    for key in (ratelimit.key_user, ratelimit.key_ip):
+        ratelimit.uncount(request, tier="auth", key=key, group=_WRONG_CODE_GROUP)
+
+
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)  # login_required lets only signed-in users through
     return request.user
@@ -304,7 +310,10 @@ def device_page(request: HttpRequest) -> HttpResponse:
             request, "oauth_device/device.html", {"user_code": request.GET.get("user_code", "")}
         )
     user_code = request.POST.get("user_code", "")
-    exhausted = [r for r in _wrong_code_counters(request, increment=False) if r.count >= r.limit]
+    # Every entry takes a try first, atomically, and a right code gives it back: counting only
+    # after the lookup let 30 concurrent wrong codes all pass a limit of 5.
+    counted = _wrong_code_counters(request, increment=True)
+    exhausted = [r for r in counted if r.limited]
     if exhausted:
         result = max(exhausted, key=lambda r: r.reset)
         result.limited = True
@@ -332,10 +341,12 @@ def device_page(request: HttpRequest) -> HttpResponse:
             status=400,
         )
         if rejected.reason == services.UserCodeRejected.INVALID:
-            counted = _wrong_code_counters(request, increment=True)
             if counted:
                 ratelimit.set_headers(response, min(counted, key=lambda r: r.remaining))
+        else:
+            _give_back_try(request)
         return response
+    _give_back_try(request)
 
     application = get_application_model().objects.filter(client_id=grant.client_id).first()
     client_name = application.name if application and application.name else grant.client_id

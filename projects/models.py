@@ -15,9 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMField, transition
 
-from vidflow.fsm import Requirement
+from vidflow.fsm import FSMModel, Requirement
 from vidflow.storage import ArtifactPath
 
 
@@ -125,7 +125,7 @@ NEEDS_VOICEOVER = Requirement(
 NEEDS_RENDER = Requirement(_rendered, "Publishing needs a rendered final.mp4 that is up to date.")
 
 
-class Project(FSMModelMixin, TimeStamped):
+class Project(FSMModel, TimeStamped):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="projects"
@@ -431,7 +431,7 @@ def _new_callback_secret() -> str:
 NEEDS_IMAGE = Requirement(lambda shot: bool(shot.image), "The video step needs the shot's image.")
 
 
-class Shot(FSMModelMixin, TimeStamped):
+class Shot(FSMModel, TimeStamped):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="shots")
     position = models.PositiveIntegerField()
@@ -635,7 +635,7 @@ class RunKind(models.TextChoices):
         return str(cls(kind).label) if kind in cls.values else kind
 
 
-class Run(FSMModelMixin, models.Model):
+class Run(FSMModel, models.Model):
     """A unit of asynchronous work and the credits it was charged and refunded."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

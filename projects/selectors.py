@@ -64,13 +64,17 @@ RUN_WAIT_INTERVAL = 0.25
 
 def run_wait(*, user: User, run_id: Any, seconds: float) -> Run:
     """The user's run, once it has finished or its progress has moved, or as it is after
-    ``seconds`` (a long poll; 0 answers at once)."""
+    ``seconds`` (a long poll; 0 answers at once). Each look re-reads the row (a new instance;
+    nothing shared between request threads is touched)."""
     run = run_get(user=user, run_id=run_id)
     seen = (run.status, run.progress_done, run.progress_total)
     deadline = time.monotonic() + seconds
     while run.is_active and time.monotonic() < deadline:
         time.sleep(RUN_WAIT_INTERVAL)
-        run.refresh_from_db()
+        fresh = Run.objects.filter(pk=run.pk).first()
+        if fresh is None:  # deleted meanwhile (its account was): answer with the last look
+            break
+        run = fresh
         if (run.status, run.progress_done, run.progress_total) != seen:
             break
     return run

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from billing.services import ChargePart, credits_charge, credits_refund_unused, price
 from projects.tasks import make_continue_task, run_task
+from vidflow.api.error_codes import ErrorCode
 from vidflow.errors import Forbidden, InvalidTransition, NotFound
 from vidflow.fsm import apply_transition
 from vidflow.queue import enqueue_on_commit
@@ -367,6 +368,16 @@ def run_fail(*, run_id: Any, code: str, message: str, refund: bool = True) -> Ru
     return run
 
 
+def run_fail_unqueued(*, run_id: Any) -> Run | None:
+    """A run whose task the broker did not take: failed and refunded at once, so no credit
+    waits for the reaper (the request answers 503 and may be retried)."""
+    return run_fail(
+        run_id=run_id,
+        code=ErrorCode.PROVIDER_UNAVAILABLE,
+        message="The work queue was unreachable, so this run never started; it was refunded.",
+    )
+
+
 @transaction.atomic
 def run_cancel(*, run_id: Any, actor: User | None = None, reason: str = "cancelled") -> Run:
     """Cancel a queued or running run; pending work sees the status and stops; unused credit is
@@ -550,5 +561,7 @@ def shots_generate(*, project_id: Any, actor: User, shot_ids: list[Any] | None =
             shot.error = ""
             name = "start_image" if shot.state == ShotState.PLANNED else "regenerate"
             transition_apply(instance=shot, name=name, actor=actor, update_fields=["run", "error"])
-        enqueue_on_commit(run_task, str(run.pk))
+        enqueue_on_commit(
+            run_task, str(run.pk), on_failure=lambda: run_fail_unqueued(run_id=run.pk)
+        )
     return run

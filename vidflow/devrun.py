@@ -27,7 +27,7 @@ def main() -> int:
         "--workers",
         "1",  # the embedded default keeps rate limits in local memory: one process
         "--threads",
-        "16",  # a long poll of a run's status holds a thread while it waits
+        "16",  # long polls hold at most LONG_POLL_MAX_PER_PROCESS (8) of them: the rest serve
         "--timeout",
         "900",
         "--access-logfile",

@@ -12,8 +12,53 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django_fsm import FSMFieldMixin, FSMModelMixin
 
 from vidflow.errors import InvalidTransition
+
+
+class FSMModel(FSMModelMixin):  # a mixin: list it before the model base
+    """A model with protected state fields whose ``refresh_from_db`` is safe in threads.
+
+    django-fsm-2's own ``refresh_from_db`` turns the ``protected`` flag of the state field off
+    and on again, and that flag lives on the field object every thread shares: a refresh in one
+    request thread while another thread refreshes the same model then fails with "Direct status
+    modification is not allowed" (8 concurrent long polls of a run answered 500s). This one
+    never touches the flag: it takes the instance's own state values out of the way and lets
+    Django load them back.
+    """
+
+    def refresh_from_db(
+        self, using: str | None = None, fields: Any = None, from_queryset: Any = None
+    ) -> None:
+        protected = {
+            f.attname
+            for f in self._meta.concrete_fields
+            if isinstance(f, FSMFieldMixin) and f.protected
+        }
+        if fields is None:
+            # Name the loaded fields: a state value taken out of ``__dict__`` would otherwise
+            # count as deferred and not be reloaded. Django clears these caches itself for a
+            # refresh of every field.
+            self._prefetched_objects_cache: dict[str, Any] = {}
+            for rel in self._meta.related_objects:
+                if rel.is_cached(self):
+                    rel.delete_cached_value(self)
+            deferred = self.get_deferred_fields()
+            fields = [f.attname for f in self._meta.concrete_fields if f.attname not in deferred]
+        fields = list(fields)
+        held = {
+            name: self.__dict__.pop(name)
+            for name in protected & set(fields)
+            if name in self.__dict__
+        }
+        try:
+            models.Model.refresh_from_db(
+                self, using=using, fields=fields, from_queryset=from_queryset
+            )
+        except BaseException:
+            self.__dict__.update(held)
+            raise
 
 
 @dataclass(frozen=True)

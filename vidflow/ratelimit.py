@@ -32,10 +32,12 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django_ratelimit.core import get_usage
+from django_ratelimit import ALL
+from django_ratelimit.core import _get_window, _make_cache_key, get_usage
 from rest_framework.request import Request
 
 from vidflow.api.permissions import route_attr
@@ -183,6 +185,20 @@ def check_rate(
         reset=reset,
         limited=bool(usage["should_limit"]),
     )
+
+
+def uncount(request: AnyRequest, *, tier: str, key: Key, group: str) -> None:
+    """Give back one request counted by ``check_rate`` (same tier, key and group): for counters
+    that count only failures but must count before they know (``/device``'s wrong codes: a try
+    is taken first, atomically, and returned when the code was right)."""
+    rate = tier_rate(tier)
+    _limit, window = parse_rate(rate)
+    value = key(group, request)
+    cache_key = _make_cache_key(group, _get_window(value, window), rate, value, ALL)
+    try:
+        caches[settings.RATELIMIT_USE_CACHE].decr(cache_key)
+    except Exception:  # gone (the window ended) or the cache is down: nothing to give back
+        logger.debug("rate-limit: could not give back %s", group, exc_info=True)
 
 
 def set_headers(response: R, result: RateResult | None) -> R:

@@ -108,9 +108,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "vidflow.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "vidflow.api.middleware.ControlCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -187,11 +189,11 @@ if REDIS_URL:
             "BACKEND": "vidflow.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": _read("CACHE_KEY_PREFIX", "str", default="vidflow"),
+            # An unreachable Redis must fail fast (rate limits then fail open or closed, as
+            # RATE_LIMIT_FAIL_OPEN says), not hold a request thread.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    # Sessions are read from Redis on every request and written through to the database, so a
-    # cache flush never logs anybody out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # The embedded default is one web process, whose local memory holds the counters correctly.
@@ -210,6 +212,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions live in the database alone: Redis being down never logs anybody out or fails a
+# request, and a session ended while it was down cannot come back from a stale cache entry.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE: bool = _bool("SECURE_COOKIES", default=False)
@@ -275,10 +280,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "vidflow.api.renderers.EnvelopeJSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "vidflow.api.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "vidflow.api.parsers.CheckedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -297,6 +302,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from our static files (drf-spectacular-sidecar), Swagger's start-up
+    # script a file of its own (SpectacularSwaggerSplitView): the docs run under the site's CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -505,7 +512,12 @@ LOGGING = {
 }
 
 # --- production hardening -------------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a TLS-terminating reverse proxy (and only then: any client can send the header), say so
+# with BEHIND_TLS_PROXY=1 and the proxy's X-Forwarded-Proto decides whether a request is HTTPS.
+# The proxy must set (overwrite) that header on every request.
+BEHIND_TLS_PROXY: bool = _bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -536,6 +548,16 @@ for _op, _price in CREDIT_PRICES.items():
         raise ImproperlyConfigured(
             f"Environment variable CREDIT_PRICES_JSON: price of {_op!r} must be a whole number >= 0"
         )
+
+# Long polls (GET /api/runs/{id}?wait=) a user may hold at once across processes, and a web
+# process at once whoever holds them: beyond either a poll answers at once (vidflow/longpoll.py).
+# Keep the per-process figure below the server's threads (make run: 16 threads, 8 for polls).
+LONG_POLL_MAX_PER_USER: int = _positive(
+    "LONG_POLL_MAX_PER_USER", _read("LONG_POLL_MAX_PER_USER", "int", default=4)
+)
+LONG_POLL_MAX_PER_PROCESS: int = _positive(
+    "LONG_POLL_MAX_PER_PROCESS", _read("LONG_POLL_MAX_PER_PROCESS", "int", default=8)
+)
 
 # ``asyncVideo: false`` holds a shot request open at most this long, then answers with the run.
 SHOT_SYNC_WAIT_SECONDS: int = _positive(

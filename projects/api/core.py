@@ -22,6 +22,7 @@ from projects.serializers import (
 )
 from projects.stages.publishing.services import youtube_connect_url, youtube_disconnect
 from vidflow.api.views import UUID_PATTERN, ApiViewSet
+from vidflow.longpoll import long_poll_slot
 
 
 @extend_schema(tags=["projects"])
@@ -168,14 +169,18 @@ class RunViewSet(ApiViewSet):
                 int,
                 description="Long poll: hold the answer up to this many seconds (at most 30) "
                 "until the run finishes or its progress moves. One request instead of dozens, "
-                "so polling clients stay far inside their rate tier.",
+                "so polling clients stay far inside their rate tier. A user's long polls beyond "
+                "LONG_POLL_MAX_PER_USER at once (4) answer at once.",
             )
         ]
     )
     def retrieve(self, request: Request, run_id: str) -> Response:
         wait = request.query_params.get("wait", "")
         seconds = min(int(wait), MAX_RUN_WAIT) if wait.isdigit() else 0
-        run = selectors.run_wait(user=self.user, run_id=run_id, seconds=seconds)
+        with long_poll_slot(self.user.pk, seconds=seconds) as may_wait:
+            run = selectors.run_wait(
+                user=self.user, run_id=run_id, seconds=seconds if may_wait else 0
+            )
         return Response(RunSerializer(run).data)
 
     @extend_schema(request=None, responses=RunSerializer)

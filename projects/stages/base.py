@@ -24,6 +24,7 @@ from projects.services import (
     project_advance,
     run_create,
     run_create_charged,
+    run_fail_unqueued,
 )
 from projects.tasks import run_task
 from vendors import registry
@@ -93,7 +94,7 @@ def run_launch(
         run = run_create(
             owner=actor, kind=kind, project=project, total=total, params=params, deadline=deadline
         )
-    enqueue_on_commit(run_task, str(run.pk))
+    enqueue_on_commit(run_task, str(run.pk), on_failure=lambda: run_fail_unqueued(run_id=run.pk))
     return run
 
 

@@ -18,6 +18,7 @@ from oauth2_provider.models import (
 
 from accounts.models import User
 from oauth_device.user_codes import ALPHABET, generate_user_code, normalize_user_code
+from tests.concurrency import http_for, in_threads
 from tests.oauth import (
     DEVICE_GRANT,
     approve,
@@ -25,6 +26,7 @@ from tests.oauth import (
     browser_for,
     expire_grant,
     form_post,
+    fresh_window,
     poll,
     start_device_flow,
 )
@@ -365,3 +367,24 @@ def test_the_poll_endpoint_is_paced_by_slow_down_not_by_a_rate_tier(public_clien
     for _ in range(12):
         backdate_last_poll(code, 100)
         assert poll(Client(), code).json()["error"] == "authorization_pending"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_wrong_codes_get_no_more_tries_than_the_limit(
+    public_clients: Any, user: User, live_server: Any
+) -> None:
+    """30 wrong codes at once from one user against a threaded server: each entry takes its try
+    before the code is looked up, so at most 5 are judged and the rest are refused."""
+    for key in (f"user:{user.pk}", "ip:127.0.0.1"):
+        fresh_window(key, margin=15)
+
+    def guess(i: int) -> int:
+        with http_for(live_server, user) as http:
+            return http.post(
+                "/device", data={"user_code": f"BBBB-{'BCDFGHJKLM'[i % 10]}BBB"}
+            ).status_code
+
+    answers = in_threads(30, guess)
+
+    assert sorted(set(answers)) == [400, 429], answers
+    assert answers.count(400) == 5

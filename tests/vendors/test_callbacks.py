@@ -457,3 +457,18 @@ def test_an_assemblyai_webhook_without_the_jobs_auth_header_is_rejected(
     assert_error(deliver(delivery), 403, "FORBIDDEN")
     assert snapshot(job) == before
     assert sim.requests("assemblyai", "/v2/transcript/") == []  # nothing fetched for a stranger
+
+
+def test_a_deeply_nested_callback_body_is_a_400_and_changes_nothing(
+    sim: Simulator, waits: Waits, tmp_path: Path, open_job: OpenJob, deliver: Deliver
+) -> None:
+    job = open_job("kie", "image")
+    submit_image(job, waits, tmp_path)
+    (delivery,) = sim.wait_for_callbacks(1)
+    before = snapshot(job)
+
+    response = deliver(delivery, body=b"[" * 3000 + b"]" * 3000)
+
+    assert_error(response, 400, "VALIDATION_ERROR")
+    assert "nested" in response.json()["error"]["message"]
+    assert snapshot(job) == before

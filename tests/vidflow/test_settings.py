@@ -94,3 +94,32 @@ def test_the_configured_limits_keep_celery_honest(settings: object) -> None:
 
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
+
+
+_IS_SECURE = (
+    "import django; django.setup(); from django.test import RequestFactory; "
+    "print(RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https').is_secure())"
+)
+
+
+@pytest.mark.parametrize(
+    ("behind_proxy", "secure"), [(None, "False"), ("0", "False"), ("1", "True")]
+)
+def test_x_forwarded_proto_is_believed_only_behind_a_declared_proxy(
+    behind_proxy: str | None, secure: str
+) -> None:
+    """Any client can send X-Forwarded-Proto: it says HTTPS only when BEHIND_TLS_PROXY=1."""
+    env = {k: v for k, v in os.environ.items() if k != "BEHIND_TLS_PROXY"}
+    if behind_proxy is not None:
+        env["BEHIND_TLS_PROXY"] = behind_proxy
+    result = subprocess.run(
+        [sys.executable, "-c", _IS_SECURE],
+        env={**env, "DJANGO_SETTINGS_MODULE": "vidflow.settings", "SECRET_KEY": "x", "DEBUG": "0"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.stdout.strip() == secure, result.stderr[-2000:]

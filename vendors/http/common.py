@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import time
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ from typing import Any
 from django.conf import settings
 
 from vendors.base import JobOutcome, MediaFile, ProviderError
+from vidflow.inputs import InputRefused, json_loads_checked
 
 from .client import Sleep, VendorClient
 
@@ -42,7 +42,9 @@ def lower_keys(headers: Mapping[str, str]) -> dict[str, str]:
 def json_object(body: bytes) -> dict[str, Any]:
     """The callback body as a JSON object, or CallbackInvalid."""
     try:
-        data = json.loads(body)
+        data = json_loads_checked(body)
+    except InputRefused as exc:
+        raise CallbackInvalid(str(exc)) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise CallbackInvalid("The body is not JSON.") from exc
     if not isinstance(data, dict):

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import base64
 import hmac
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -57,6 +56,7 @@ from vendors.base import (
     ProviderError,
     ProviderUnavailableError,
 )
+from vidflow.inputs import json_loads_checked
 
 from .client import VendorClient
 from .common import (
@@ -136,7 +136,7 @@ def market_outcome(data: Mapping[str, Any]) -> JobOutcome | None:
         return None
     if state == "success":
         try:
-            result = json.loads(data.get("resultJson") or "{}")
+            result = json_loads_checked(data.get("resultJson") or "{}")
             urls = tuple(str(u) for u in result.get("resultUrls") or ())
         except (TypeError, ValueError, AttributeError):
             return JobOutcome(succeeded=False, error="KIE returned an unreadable resultJson")

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework.response import Response
 
 from .renderers import EnvelopeJSONRenderer
@@ -29,8 +33,9 @@ class SchemaView(SpectacularAPIView):
         return super().finalize_response(request, response, *args, **kwargs)
 
 
-class SwaggerView(SpectacularSwaggerView):
-    """``GET /api/docs``: Swagger UI from our own static files."""
+class SwaggerView(SpectacularSwaggerSplitView):
+    """``GET /api/docs``: Swagger UI from our own static files, its start-up script served as a
+    file (``?script=``), so the page runs under the site's CSP (``vidflow.headers``)."""
 
 
 class RedocView(SpectacularRedocView):

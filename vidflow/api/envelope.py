@@ -24,7 +24,11 @@ logger = logging.getLogger("vidflow.api")
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"success": False, "error": {"code": code, "message": message, "details": details or {}}}
+    # A plain str: the schema's YAML renderer cannot represent the ErrorCode enum itself.
+    return {
+        "success": False,
+        "error": {"code": str(code), "message": message, "details": details or {}},
+    }
 
 
 def error_json_response(

@@ -15,8 +15,10 @@ import re
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from rest_framework.response import Response
+
+from vidflow.inputs import control_character_message, has_control_characters
 
 from .envelope import error_json_response
 from .error_codes import CODE_FOR_STATUS, ErrorCode
@@ -100,3 +102,53 @@ class ApiErrorMiddleware:
         if is_oauth_protocol_path(request.path):
             return oauth_error_response(500)
         return error_json_response(500, ErrorCode.INTERNAL_ERROR, _SERVER_ERROR)
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _refused_input(request: HttpRequest, message: str) -> HttpResponse:
+    """400 in the form the caller reads: the envelope, an RFC 6749 error, or a plain page."""
+    if is_oauth_protocol_path(request.path):
+        return JsonResponse(
+            {"error": "invalid_request", "error_description": message},
+            status=400,
+            headers={"Cache-Control": "no-store"},
+        )
+    if is_api_path(request.path):
+        return error_json_response(400, ErrorCode.VALIDATION_ERROR, message)
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+
+class ControlCharacterMiddleware:
+    """Refuse control characters (NUL first of all: PostgreSQL refuses it in text) in the path,
+    the query string and form fields of every request, pages and OAuth endpoints included, as a
+    400 before any view runs. JSON bodies are checked by the API's parser
+    (``vidflow.api.parsers``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        where = self._offending(request)
+        if where is not None:
+            return _refused_input(request, control_character_message(where))
+        return self.get_response(request)
+
+    @staticmethod
+    def _offending(request: HttpRequest) -> str | None:
+        if has_control_characters(request.path):
+            return "the path"
+        sources: list[tuple[str, QueryDict]] = [("query parameter", request.GET)]
+        if request.method not in ("GET", "HEAD", "OPTIONS") and request.content_type in _FORM_TYPES:
+            try:
+                sources.append(("form field", request.POST))
+            except Exception:  # a malformed or oversized body: the view answers it as before
+                return None
+        for kind, fields in sources:
+            for name, values in fields.lists():
+                if has_control_characters(name) or any(
+                    has_control_characters(value) for value in values
+                ):
+                    return f"{kind} {name!r}"
+        return None

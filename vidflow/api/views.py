@@ -3,15 +3,22 @@ apply the same way to every route."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Mapping
+from contextlib import ExitStack
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpResponse
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
 from vidflow import idempotency
+from vidflow.api.serializers import StrictSerializer
+from vidflow.errors import AppError, ValidationFailed
 from vidflow.ratelimit import RateTierMixin
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -27,10 +34,15 @@ class _Replay(Exception):
 class IdempotentPostMixin:
     """POSTs carrying ``Idempotency-Key`` run once; retries get the first answer back.
 
-    Checked after authentication (keys are per user), before the action runs.
+    Checked after authentication (keys are per user), before the action runs. A keyed POST runs
+    in one transaction with its key's record, committed only once its answer is stored beside
+    it (``vidflow.idempotency`` says why); the tasks it queued are sent after that commit. If a
+    send fails then (the broker is unreachable), the run was failed and refunded, the stored
+    answer is withdrawn and the client gets the retryable 503 instead.
     """
 
     _idempotency_claim: idempotency.Claim | None = None
+    _idempotency_transaction: ExitStack | None = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
@@ -38,16 +50,43 @@ class IdempotentPostMixin:
         if request.method != "POST" or key is None:
             return
         body = request._request.body
-        outcome = idempotency.idempotency_begin(
-            user=request.user,  # type: ignore[arg-type]
-            key=key,
-            print_=idempotency.fingerprint(
-                method="POST", path=request._request.get_full_path(), body=body
-            ),
-        )
+        scope = ExitStack()
+        scope.enter_context(transaction.atomic())
+        try:
+            outcome = idempotency.idempotency_begin(
+                user=request.user,  # type: ignore[arg-type]
+                key=key,
+                print_=idempotency.fingerprint(
+                    method="POST", path=request._request.get_full_path(), body=body
+                ),
+            )
+        except BaseException:
+            scope.__exit__(*sys.exc_info())
+            raise
         if isinstance(outcome, HttpResponse):
+            scope.close()
             raise _Replay(outcome)
+        self._idempotency_transaction = scope
         self._idempotency_claim = outcome
+
+    def commit_before_waiting(self, provisional: Response) -> None:
+        """For an action that waits on the work it queued (a worker must see it committed):
+        store ``provisional`` as the key's answer for now and commit. A retry after a crash
+        from here on gets it (the run that was started); the final answer replaces it."""
+        if self._idempotency_transaction is None:
+            return
+        self.finalize_response(self.request, provisional)  # type: ignore[attr-defined]
+        scope, self._idempotency_transaction = self._idempotency_transaction, None
+        try:
+            scope.close()
+        except AppError:
+            self._idempotency_withdraw()
+            raise
+
+    def _idempotency_withdraw(self) -> None:
+        claim, self._idempotency_claim = self._idempotency_claim, None
+        if claim is not None:
+            idempotency.idempotency_release(claim=claim)
 
     def handle_exception(self, exc: Exception) -> Any:
         if isinstance(exc, _Replay):
@@ -58,14 +97,105 @@ class IdempotentPostMixin:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         claim = self._idempotency_claim
         if claim is not None:
-            self._idempotency_claim = None
             if isinstance(response, Response):
                 response.render()
-            idempotency.idempotency_finish(claim=claim, response=response)
+            stored = idempotency.idempotency_finish(claim=claim, response=response)
+            if not stored and self._idempotency_transaction is not None:
+                transaction.set_rollback(True)  # nothing of a refused or failed request stays
+        return response
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        except BaseException:
+            scope, self._idempotency_transaction = self._idempotency_transaction, None
+            if scope is not None:
+                scope.__exit__(*sys.exc_info())  # roll back: nothing ran, nothing stored
+            raise
+        scope, self._idempotency_transaction = self._idempotency_transaction, None
+        if scope is None:
+            return response
+        try:
+            scope.close()  # commit the work with its answer; queued tasks are sent now
+        except AppError as exc:  # a send failed after the commit (vidflow.queue)
+            self._idempotency_withdraw()
+            response = self.finalize_response(self.request, self.handle_exception(exc))  # type: ignore[attr-defined]
         return response
 
 
-class ApiViewSet(IdempotentPostMixin, RateTierMixin, viewsets.GenericViewSet):
+class _NotDeclared(AutoSchema):
+    """Answers for an operation whose ``@extend_schema`` does not name its request body."""
+
+    def get_request_serializer(self) -> Any:
+        return _NOT_DECLARED
+
+
+_NOT_DECLARED = object()
+
+
+def declared_body(view: Any, request: Request) -> Any:
+    """The request body the view's action declares with ``@extend_schema(request=...)``: a
+    serializer (class or instance), ``None`` for no body, or ``_NOT_DECLARED``."""
+    handler = getattr(view, str(getattr(view, "action", "") or ""), None)
+    schema_class = getattr(handler, "kwargs", {}).get("schema")
+    if schema_class is None:
+        return _NOT_DECLARED
+    probe = type("Probe", (schema_class, _NotDeclared), {})()
+    probe.view = view
+    probe.method = request.method
+    return probe.get_request_serializer()
+
+
+class DeclaredBodyMixin:
+    """One rule for every write route, before anything runs (or is charged): the body holds only
+    the fields the route declares (``@extend_schema(request=...)``, the same declaration the
+    OpenAPI schema shows), and none when it declares none. An unknown field is a 400
+    ``VALIDATION_ERROR`` naming it, as ``StrictSerializer`` words it (routes that validate with a
+    ``StrictSerializer`` are left to it, which reports every field's error at once)."""
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # Checked as the action starts: after everything ``initial`` decides (authentication,
+        # scope, rate tier, the project of a stage route), before the action runs.
+        method = str(request.method).lower()
+        handler = getattr(self, method, None)
+        if handler is not None and method in ("post", "put", "patch"):
+
+            def checked(drf_request: Request, *a: Any, **kw: Any) -> Any:
+                self._refuse_undeclared_fields(drf_request)
+                return handler(drf_request, *a, **kw)
+
+            setattr(self, method, checked)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def _refuse_undeclared_fields(self, request: Request) -> None:
+        declared = declared_body(self, request)
+        strict = isinstance(declared, StrictSerializer) or (
+            isinstance(declared, type) and issubclass(declared, StrictSerializer)
+        )
+        if declared is _NOT_DECLARED or strict:
+            return  # a StrictSerializer refuses unknown fields itself, with the others' errors
+        data = request.data
+        if not data:
+            return
+        if not isinstance(data, Mapping):
+            raise ValidationFailed("The body must be a JSON object.")
+        if declared is None:
+            allowed: set[str] = set()
+        else:
+            serializer = declared() if isinstance(declared, type) else declared
+            fields = getattr(serializer, "fields", {})
+            allowed = {name for name, field in fields.items() if not field.read_only}
+        unknown = sorted(str(key) for key in data if key not in allowed)
+        if unknown:
+            message = (
+                "This route takes no body fields."
+                if declared is None
+                else "Invalid input: " + ", ".join(unknown) + "."
+            )
+            raise ValidationFailed(message, details={key: ["Unknown field."] for key in unknown})
+
+
+class ApiViewSet(IdempotentPostMixin, DeclaredBodyMixin, RateTierMixin, viewsets.GenericViewSet):
     """Thin viewsets: validate, call one service, serialize.
 
     Every request is authenticated (bearer token, then session), checked for its scope

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from billing.decorators import billable, queues_work
 from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
-from projects.models import Shot
+from projects.models import Run, Shot
 from projects.serializers import RunSerializer
 from vidflow.errors import NotFound
 
@@ -83,11 +83,14 @@ class ShotsViewSet(StageViewSet):
         body.is_valid(raise_exception=True)
         self._shot(shot_id)
         run = stage.shot_generate(project_id=self.project().pk, actor=self.user, shot_id=shot_id)
-        finished = False
-        if not body.validated_data["asyncVideo"]:
-            run, finished = stage.wait_for_run(run)
-        shot = self._shot(shot_id)
-        data = ShotSerializer(shot).data
+        if body.validated_data["asyncVideo"]:
+            return self._generated(run, shot_id, finished=False)
+        self.commit_before_waiting(self._generated(run, shot_id, finished=False))
+        run, finished = stage.wait_for_run(run)
+        return self._generated(run, shot_id, finished=finished)
+
+    def _generated(self, run: Run, shot_id: str, *, finished: bool) -> Response:
+        data = ShotSerializer(self._shot(shot_id)).data
         return Response(
             {
                 "runId": str(run.pk),

@@ -185,8 +185,7 @@ def shot_edit(*, project_id: Any, actor: User, shot_id: Any, changes: dict[str, 
             stale_shots(project=project, shot_ids=[shot.pk])
         elif "transition_in" in changed:
             stale_render(project=project)
-        shot.refresh_from_db()
-        return shot
+        return Shot.objects.get(pk=shot.pk)
 
 
 def shot_generate(*, project_id: Any, actor: User, shot_id: Any) -> Run:
@@ -199,7 +198,7 @@ def wait_for_run(run: Run, *, timeout: float | None = None) -> tuple[Run, bool]:
     limit = settings.SHOT_SYNC_WAIT_SECONDS if timeout is None else timeout
     deadline = time.monotonic() + limit
     while True:
-        run.refresh_from_db()
+        run = Run.objects.get(pk=run.pk)  # re-read: no shared state touched in a request
         if not run.is_active:
             return run, True
         if time.monotonic() >= deadline:

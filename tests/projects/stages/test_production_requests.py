@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
@@ -173,3 +174,28 @@ def test_shot_edit_validation_names_fields(api: APIClient, user: User) -> None:
 
     error = assert_error(response, 400, "VALIDATION_ERROR")
     assert set(error["details"]) == {"kind", "transitionIn", "state"}
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_keyed_shot_request_that_waits_sees_its_shot_done_and_replays_it(
+    api: APIClient, user: User, start_worker: Any
+) -> None:
+    """``asyncVideo: false`` with an Idempotency-Key: the run is committed and sent before the
+    request waits on it (a keyed request otherwise commits only with its answer)."""
+    start_worker()
+    project = _voiced(user)
+    Project.objects.filter(pk=project.pk).update(status=Stage.PRODUCTION)  # as if planned
+    shot = Shot.objects.create(project=project, position=0, start=0, end=5)
+    url = f"/api/projects/{project.pk}/timeline/shots/{shot.pk}/generate"
+
+    first = api.post(url, {"asyncVideo": False}, format="json", HTTP_IDEMPOTENCY_KEY="sync-1")
+    retry = api.post(url, {"asyncVideo": False}, format="json", HTTP_IDEMPOTENCY_KEY="sync-1")
+
+    assert first.status_code == 200, first.content
+    assert first.json()["data"]["finished"] is True
+    assert first.json()["data"]["shot"]["state"] == "ready"
+    assert retry.json() == first.json()
+    assert (
+        LedgerEntry.objects.filter(run_id=first.json()["data"]["runId"], amount__lt=0).count() == 2
+    )
