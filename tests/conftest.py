@@ -14,13 +14,14 @@ from accounts.models import User
 from billing.services import account_open
 from tests.factories import UserFactory
 
-pytest_plugins = ["tests.workers", "tests.oauth"]
+pytest_plugins = ["tests.isolation", "tests.workers", "tests.oauth"]
 
 
 @pytest.fixture(autouse=True)
 def _isolated_media(settings: Any, tmp_path: Path) -> None:
-    """Each test writes artifacts to its own directory."""
+    """Each test writes artifacts and scratch files to directories of its own."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.VIDFLOW_WORK_DIR = str(tmp_path / "work")
 
 
 @pytest.fixture(autouse=True)
