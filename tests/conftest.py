@@ -13,8 +13,13 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from billing.services import account_open
 from tests.factories import UserFactory
+from tests.hashers import use_quick_hasher
 
-pytest_plugins = ["tests.isolation", "tests.workers", "tests.oauth"]
+pytest_plugins = ["tests.isolation", "tests.media", "tests.workers", "tests.oauth"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    use_quick_hasher()
 
 
 @pytest.fixture(autouse=True)
