@@ -1,6 +1,7 @@
 # VidFlow — two commands do everything on a fresh machine:
 #   make run    create .venv, install, migrate, start the web server + a worker (embedded default)
-#   make test   create/update .venv, install, run the whole suite on PostgreSQL + Redis
+#   make test   create/update .venv, install, run the whole suite on PostgreSQL + Redis (with coverage)
+#   make test-fast   the same without the slow tests (real renders, speech, workers, browser, fuzz)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -18,11 +19,24 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # The broker gets its own Redis database: tests clear the cache between tests, never the queues.
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
 PYTEST_ARGS ?=
+# pytest-xdist workers. Each gets its own test database (test_<name>_gwN), its own pair of Redis
+# databases counted down from the two above (tests/isolation.py) and its own Celery queues.
+# Two fit a 2-core machine: the live servers and Celery workers the tests start are processes too.
+TEST_WORKERS ?= 2
+# The coverage floor `make test` (and so CI) enforces, a little under the measured figure.
+COVERAGE_FLOOR ?= 0
+TEST_ENV = DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+	REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)}" \
+	SECRET_KEY=test-only-not-secret DEBUG=0
+# worksteal: an idle worker takes queued tests from a busy one, so one long test (an end-to-end
+# render) does not leave the other core idle at the end.
+XDIST = -n $(TEST_WORKERS) --dist worksteal
 
-.PHONY: run test lint lint-js format bench install voices system-deps superuser migrate clean help simulator
+.PHONY: run test test-fast lint lint-js migrations-check format bench install voices system-deps superuser migrate clean help simulator
 
 help:
-	@echo "make run | make test | make lint | make bench | make superuser | make simulator | make clean"
+	@echo "make run | make test | make test-fast | make lint | make bench | make superuser | make simulator | make clean"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,14 +95,17 @@ simulator: install
 superuser: install $(VAR)/secret_key
 	SECRET_KEY="$$(cat $(VAR)/secret_key)" $(BIN)/python manage.py createsuperuser
 
+# The whole suite, slow tests included, with coverage (migrations excluded: pyproject.toml).
 test: install
-	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
-	REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
-	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)}" \
-	SECRET_KEY=test-only-not-secret DEBUG=0 OFFLINE_VOICE="$${OFFLINE_VOICE:-piper}" \
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) OFFLINE_VOICE="$${OFFLINE_VOICE:-piper}" $(BIN)/pytest $(XDIST) --cov \
+		--cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
 
-lint: install
+# The edit loop: everything not marked slow, no coverage.
+test-fast: install
+	$(TEST_ENV) OFFLINE_VOICE="$${OFFLINE_VOICE:-piper}" $(BIN)/pytest $(XDIST) -m "not slow" $(PYTEST_ARGS)
+
+# .pre-commit-config.yaml runs the same checks (`.venv/bin/pre-commit install` once per clone).
+lint: install migrations-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/mypy .
@@ -98,6 +115,12 @@ lint: install
 # ESLint on static/vidflow/ alone (node_modules/ from package-lock.json; needs node 20.19+).
 lint-js:
 	@scripts/eslint.sh
+
+# Every model change has its migration (fails naming the app otherwise). An in-memory database and
+# broker: nothing on disk or on a server is touched.
+migrations-check: install
+	DATABASE_URL=sqlite://:memory: CELERY_BROKER_URL=memory:// REDIS_URL= \
+	SECRET_KEY=check-only-not-secret DEBUG=0 $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install
 	$(BIN)/ruff format .

@@ -13,14 +13,20 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from billing.services import account_open
 from tests.factories import UserFactory
+from tests.hashers import use_quick_hasher
 
-pytest_plugins = ["tests.workers", "tests.oauth", "tests.live"]
+pytest_plugins = ["tests.isolation", "tests.media", "tests.workers", "tests.oauth", "tests.live"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    use_quick_hasher()
 
 
 @pytest.fixture(autouse=True)
 def _isolated_media(settings: Any, tmp_path: Path) -> None:
-    """Each test writes artifacts to its own directory."""
+    """Each test writes artifacts and scratch files to directories of its own."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.VIDFLOW_WORK_DIR = str(tmp_path / "work")
 
 
 @pytest.fixture(autouse=True)

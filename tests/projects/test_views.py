@@ -39,7 +39,8 @@ def _html(response: object) -> str:
     return response.content.decode()
 
 
-@pytest.mark.parametrize("path", ["/", f"/projects/{uuid.uuid4()}", "/runs"])
+# A fixed id: parallel workers must collect the same test names (pytest-xdist).
+@pytest.mark.parametrize("path", ["/", "/projects/6f1c2a3e-8d4b-4f7a-9c1e-2b3d4e5f6a7b", "/runs"])
 def test_pages_need_a_login(path: str) -> None:
     response = Client().get(path)
 

@@ -36,6 +36,7 @@ def test_the_pace_is_the_offline_voices_own_unless_set(voice_pace: int, settings
     assert narration_pace() == 170
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not piper_installed(), reason="the Piper voice is not installed")
 def test_a_minute_asked_for_is_about_a_minute_spoken(
     api: APIClient, user: User, voice_pace: int

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import math
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,15 +26,13 @@ from projects.models import (
     Thumbnail,
     Voiceover,
 )
-from projects.pipeline.artifacts import store
 from projects.stages.render.services import youtube_chapters
 from tests.factories import ChapterFactory, ProjectFactory, UserFactory
+from tests.media import SampleMedia
 from tests.vidflow.test_envelope import assert_error
-from vendors.base import ImageRequest, MediaFile
-from vendors.offline.image import PillowImages
 
 from .bible_helpers import open_image, perform, post_run
-from .render_helpers import planned_project
+from .render_helpers import staged_drawn_project, staged_planned_project
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +56,9 @@ def test_before_the_shot_plan_a_render_is_refused(api: APIClient, user: User) ->
 
 
 def test_shots_with_nothing_to_show_are_named_and_nothing_is_charged(
-    api: APIClient, user: User
+    api: APIClient, user: User, sample_media: SampleMedia
 ) -> None:
-    project = planned_project(api, user, music=False)
+    project = staged_planned_project(api, sample_media, user, music=False)
     shots = list(Shot.objects.filter(project=project).order_by("position"))
     balance = CreditAccount.objects.get(user=user).balance
 
@@ -77,26 +73,14 @@ def test_shots_with_nothing_to_show_are_named_and_nothing_is_charged(
     assert not Run.objects.filter(kind="render.final").exists()
 
 
-def _drawn(api: APIClient, user: User, **fields: Any) -> tuple[Project, list[Shot]]:
-    """A planned project whose shots have their images, as their image steps would leave them
-    (a render then shows each as a Ken Burns move)."""
-    project = planned_project(api, user, music=False, **fields)
-    width, height = project.size
-    shots = list(Shot.objects.filter(project=project).order_by("position"))
-    with tempfile.TemporaryDirectory() as into:
-        for shot in shots:
-            media = PillowImages().generate(
-                ImageRequest(prompt=shot.prompt or "a pier", width=width, height=height),
-                workdir=Path(into),
-            )
-            assert isinstance(media, MediaFile)
-            store(shot.image, media)
-            shot.save(update_fields=["image"])
-    return project, shots
+@pytest.fixture
+def drawn(api: APIClient, user: User, sample_media: SampleMedia) -> Any:
+    """``drawn(**project_fields)``: a planned project whose shots have their images."""
+    return lambda **fields: staged_drawn_project(api, sample_media, user, music=False, **fields)
 
 
-def test_out_of_credits_is_402_and_records_nothing(api: APIClient, user: User) -> None:
-    project, _ = _drawn(api, user)
+def test_out_of_credits_is_402_and_records_nothing(api: APIClient, user: User, drawn: Any) -> None:
+    project, _ = drawn()
     CreditAccount.objects.filter(user=user).update(balance=2)
 
     response = api.post(_url(project, "timeline/render"), {}, format="json")
@@ -106,8 +90,8 @@ def test_out_of_credits_is_402_and_records_nothing(api: APIClient, user: User) -
     assert not Run.objects.filter(kind="render.final").exists()
 
 
-def test_a_second_render_while_one_is_queued_is_refused(api: APIClient, user: User) -> None:
-    project, _ = _drawn(api, user)
+def test_a_second_render_while_one_is_queued_is_refused(api: APIClient, drawn: Any) -> None:
+    project, _ = drawn()
     first = api.post(_url(project, "timeline/render"), {}, format="json")
     assert first.status_code == 200
     assert first.json()["data"]["run"]["kind"] == "render.final"
@@ -169,8 +153,8 @@ def _jpeg(api: APIClient, url: str) -> tuple[Image.Image, int]:
     return image, len(data)
 
 
-def test_a_thumbnail_is_the_key_shot_with_the_selected_title(api: APIClient, user: User) -> None:
-    project, shots = _drawn(api, user, aspect_ratio="9:16")
+def test_a_thumbnail_is_the_key_shot_with_the_selected_title(api: APIClient, drawn: Any) -> None:
+    project, shots = drawn(aspect_ratio="9:16")
     mara = BibleEntry.objects.create(project=project, kind=BibleKind.CHARACTER, name="Mara")
     shots[-1].characters.add(mara)  # a face: the key shot
 
@@ -195,8 +179,8 @@ def test_a_thumbnail_is_the_key_shot_with_the_selected_title(api: APIClient, use
     assert api.get(_url(project, "publish-context")).json()["data"]["thumbnailUrl"]
 
 
-def test_a_thumbnail_from_a_chosen_shot_with_a_long_title(api: APIClient, user: User) -> None:
-    project, (shot, *_) = _drawn(api, user)
+def test_a_thumbnail_from_a_chosen_shot_with_a_long_title(api: APIClient, drawn: Any) -> None:
+    project, (shot, *_) = drawn()
     title = "The night the lighthouse went dark and the whole village " * 3
 
     run = perform(
@@ -212,8 +196,10 @@ def test_a_thumbnail_from_a_chosen_shot_with_a_long_title(api: APIClient, user: 
     assert image.size == (1280, 720)
 
 
-def test_a_thumbnail_needs_a_shot_with_an_image(api: APIClient, user: User) -> None:
-    project = planned_project(api, user, music=False)
+def test_a_thumbnail_needs_a_shot_with_an_image(
+    api: APIClient, user: User, sample_media: SampleMedia
+) -> None:
+    project = staged_planned_project(api, sample_media, user, music=False)
     shot = Shot.objects.filter(project=project).first()
     assert shot is not None
 
@@ -231,8 +217,8 @@ def test_a_thumbnail_needs_a_shot_with_an_image(api: APIClient, user: User) -> N
     assert not Run.objects.filter(kind="thumbnail.generate").exists()
 
 
-def test_a_thumbnail_out_of_credits_is_402(api: APIClient, user: User) -> None:
-    project, _ = _drawn(api, user)
+def test_a_thumbnail_out_of_credits_is_402(api: APIClient, user: User, drawn: Any) -> None:
+    project, _ = drawn()
     CreditAccount.objects.filter(user=user).update(balance=0)
 
     response = api.post(_url(project, "thumbnail/generate"), {}, format="json")

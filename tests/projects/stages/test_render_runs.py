@@ -16,12 +16,13 @@ from billing.models import CreditAccount, EntryKind, LedgerEntry
 from projects.models import Project, Render, Run, Script, Shot, Stage, Voiceover
 from projects.pipeline.artifacts import store
 from tests.factories import ProjectFactory
+from tests.media import SampleMedia
 from vendors.base import MediaFile
 from vendors.media import run_ffmpeg
 from vendors.render.probe import loudness, probe
 
 from .bible_helpers import perform, post_run
-from .render_helpers import download, generate_shots, planned_project, ready_project
+from .render_helpers import download, generate_shots, ready_project, staged_drawn_project
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,7 @@ def _srt_starts(text: str) -> list[float]:
     ]
 
 
+@pytest.mark.slow
 def test_a_render_lands_final_mp4_with_captions_and_moves_the_project_to_publish(
     api: APIClient, user: User, tmp_path: Path
 ) -> None:
@@ -138,12 +140,12 @@ def _black_clip(into: Path, seconds: float) -> MediaFile:
     return MediaFile(path=path, content_type="video/mp4", duration=seconds)
 
 
+@pytest.mark.slow
 def test_a_render_that_fails_its_quality_check_fails_the_run_and_is_refunded(
-    api: APIClient, user: User, tmp_path: Path
+    api: APIClient, user: User, tmp_path: Path, sample_media: SampleMedia
 ) -> None:
-    project = planned_project(api, user, music=False)
-    shots = generate_shots(api, project)
-    # a vendor delivered a black video for the longest shot
+    project, shots = staged_drawn_project(api, sample_media, user, music=False)
+    # a vendor delivered a black video for the longest shot (the others show their images)
     longest = max(shots, key=lambda s: s.duration)
     assert longest.duration > 3
     store(longest.video, _black_clip(tmp_path, longest.duration + 1))
@@ -166,8 +168,10 @@ def test_a_render_that_fails_its_quality_check_fails_the_run_and_is_refunded(
     assert Project.objects.get(pk=project.pk).status == Stage.PRODUCTION
 
 
-def test_a_render_cancelled_before_it_starts_lands_nothing(api: APIClient, user: User) -> None:
-    project = ready_project(api, user, music=False)
+def test_a_render_cancelled_before_it_starts_lands_nothing(
+    api: APIClient, user: User, sample_media: SampleMedia
+) -> None:
+    project, _ = staged_drawn_project(api, sample_media, user, music=False)
     run = post_run(api, f"/api/projects/{project.pk}/timeline/render")
     api.post(f"/api/runs/{run.pk}/cancel")
 

@@ -12,7 +12,10 @@ from accounts.models import User
 from projects.models import Music, Project, Run, Script, Shot, ShotState, Voiceover
 from projects.pipeline.runner import execute_run
 from tests.factories import ChapterFactory, ProjectFactory
+from tests.media import SampleMedia
 from tests.vidflow.test_envelope import assert_error
+
+from .render_helpers import staged_voiceover
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +60,7 @@ def test_an_unknown_voice_is_a_validation_error_before_any_charge(
     assert not Run.objects.exists()
 
 
+@pytest.mark.slow
 def test_the_voiceover_speaks_hook_and_chapters_with_word_timings(
     api: APIClient, user: User
 ) -> None:
@@ -86,9 +90,12 @@ def test_the_voiceover_speaks_hook_and_chapters_with_word_timings(
     assert "voiceover" in payload["completedStages"]
 
 
-def test_a_new_voiceover_marks_generated_shots_stale(api: APIClient, user: User) -> None:
+@pytest.mark.slow
+def test_a_new_voiceover_marks_generated_shots_stale(
+    api: APIClient, user: User, sample_media: SampleMedia
+) -> None:
     project = _scripted(user)
-    _run(api, f"/api/projects/{project.pk}/voiceover/generate", {"voiceId": PIPER})
+    staged_voiceover(project, sample_media)  # the voiceover the shots were generated under
     shot = Shot.objects.create(project=project, position=0, start=0, end=2)
     Shot.objects.filter(pk=shot.pk).update(state=ShotState.READY)
 
@@ -97,9 +104,11 @@ def test_a_new_voiceover_marks_generated_shots_stale(api: APIClient, user: User)
     assert Shot.objects.get(pk=shot.pk).stale is True
 
 
-def test_music_follows_the_narration_length(api: APIClient, user: User) -> None:
+def test_music_follows_the_narration_length(
+    api: APIClient, user: User, sample_media: SampleMedia
+) -> None:
     project = _scripted(user)
-    _run(api, f"/api/projects/{project.pk}/voiceover/generate", {"voiceId": PIPER})
+    staged_voiceover(project, sample_media)
 
     run = _run(
         api, f"/api/projects/{project.pk}/music/generate", {"mood": "inspiring", "tempo": 96}
