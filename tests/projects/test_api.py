@@ -270,7 +270,7 @@ def test_run_payload_and_filters(api: APIClient, user: User) -> None:
     assert [r["id"] for r in listed] == [str(run.pk)]
     assert detail["kind"] == "render"
     assert detail["status"] == "queued"
-    assert detail["progress"] == {"done": 0, "total": 4, "unit": "steps"}
+    assert detail["progress"] == {"done": 0, "total": 4, "unit": "steps", "stage": None}
     assert detail["projectId"] == str(project.pk)
     assert set(detail) == {
         "id",
@@ -340,7 +340,7 @@ def test_a_long_poll_answers_when_the_run_moves(user: User, client_for: Any) -> 
     data = client_for(user).get(f"/api/runs/{run.pk}?wait=20").json()["data"]
     timer.join()
 
-    assert data["progress"] == {"done": 2, "total": 4, "unit": "steps"}
+    assert data["progress"] == {"done": 2, "total": 4, "unit": "steps", "stage": None}
 
 
 def test_a_long_poll_of_a_finished_run_answers_at_once(api: APIClient, user: User) -> None:

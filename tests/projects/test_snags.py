@@ -202,5 +202,5 @@ def test_render_progress_names_its_unit(api: APIClient, user: User) -> None:
     progress = api.get(f"/api/runs/{run.pk}").json()["data"]["progress"]
     page = browser.get("/runs").content.decode()
 
-    assert progress == {"done": 24, "total": 66, "unit": "s"}
+    assert progress == {"done": 24, "total": 66, "unit": "s", "stage": None}
     assert "24 of 66 s" in page
