@@ -26,6 +26,7 @@ from bench import (  # noqa: E402
     offline_media,
     payload,
     pictures,
+    purchases,
     render,
     rerender,
     voices,
@@ -35,6 +36,7 @@ from bench import (  # noqa: E402
 FIGURES = {
     "payload": payload.run,
     "ledger": ledger.run,
+    "purchases": purchases.run,
     "api": api_overhead.run,
     "pictures": pictures.run,  # the offline pictures, time per picture
     "media": offline_media.run,

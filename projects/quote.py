@@ -73,15 +73,19 @@ def quote_steps(
 ) -> list[QuoteStep]:
     """The billable steps still between ``project`` and an up-to-date final.mp4, in order."""
     steps: list[QuoteStep] = []
-    chapters = list(project.chapters.all())
-    script = Script.objects.filter(project=project).first()
+    chapters = [n for (n,) in project.chapters.values_list("narration")]
+    # Only the columns the rule needs: the voiceover's word timings, the render's quality report
+    # and the like are never loaded.
+    hook, hook_stale = Script.objects.filter(project=project).values_list(
+        "hook", "hook_stale"
+    ).first() or ("", False)
     pace = narration_pace()
 
     if not chapters:
         steps.append(_step("outline", "Write the outline", "script.outline"))
-    if not (script and script.hook.strip()) or (script and script.hook_stale):
+    if not hook.strip() or hook_stale:
         steps.append(_step("hook", "Write the hook", "script.hook"))
-    unnarrated = [c for c in chapters if not c.narration.strip()]
+    unnarrated = [n for n in chapters if not n.strip()]
     if not chapters or len(unnarrated) == len(chapters):
         steps.append(_step("chapters", "Narrate the chapters", "script.chapters"))
     elif unnarrated:
@@ -90,11 +94,15 @@ def quote_steps(
         count = 1 if action == "script.chapters" else len(unnarrated)
         steps.append(_step("chapters", "Narrate the missing chapters", action, count))
 
-    bible_done = Run.objects.filter(
-        project=project, kind=BIBLE_RUN, status=RunStatus.SUCCEEDED
-    ).exists()
     before_bible = project.status in (Stage.IDEATION, Stage.SCRIPT)
-    if visual_bible and before_bible and not bible_done and not project.bible_entries.exists():
+    if (
+        visual_bible
+        and before_bible
+        and not project.bible_entries.exists()
+        and not Run.objects.filter(
+            project=project, kind=BIBLE_RUN, status=RunStatus.SUCCEEDED
+        ).exists()
+    ):
         slots = settings.VISUAL_BIBLE_MAX_CHARACTERS + settings.VISUAL_BIBLE_MAX_LOCATIONS
         steps.append(
             _step(
@@ -107,17 +115,19 @@ def quote_steps(
         )
 
     # Words of the narration as it will be spoken: what exists, else the target length.
-    words = sum(word_count(c.narration) for c in chapters)
-    words += word_count(script.hook) if script else 0
+    words = sum(word_count(n) for n in chapters)
+    words += word_count(hook)
     narration_estimated = not chapters or bool(unnarrated)
     if narration_estimated:
         words = max(words, round(project.target_seconds / 60 * pace))
-    voiceover = Voiceover.objects.filter(project=project).first()
+    voiced = (
+        Voiceover.objects.filter(project=project)
+        .exclude(words=[])
+        .values_list("duration", "stale")
+        .first()
+    )
     new_voiceover = (
-        voiceover is None
-        or not voiceover.words
-        or voiceover.stale
-        or any(s.step in ("hook", "chapters") for s in steps)
+        voiced is None or voiced[1] or any(s.step in ("hook", "chapters") for s in steps)
     )
     if new_voiceover:
         minutes = max(1, math.ceil(words / pace))
@@ -131,17 +141,14 @@ def quote_steps(
             )
         )
     if music:
-        current = Music.objects.filter(project=project).first()
-        if current is None or not current.audio or current.stale:
+        bed = Music.objects.filter(project=project).values_list("audio", "stale").first()
+        if bed is None or not bed[0] or bed[1]:
             steps.append(_step("music", "Compose the music", "music"))
 
-    shots = list(project.shots.all())
+    shots = list(project.shots.values_list("state", "stale", "kind"))
     if not shots:
-        seconds = (
-            voiceover.duration
-            if voiceover is not None and voiceover.duration and not new_voiceover
-            else words / pace * 60
-        )
+        seconds = voiced[0] if voiced is not None and voiced[0] and not new_voiceover else 0.0
+        seconds = seconds or words / pace * 60
         count = max(1, math.ceil(seconds / TARGET_SHOT_SECONDS))
         for action, label in (("shot.image", "Draw every shot"), ("shot.video", "Animate them")):
             steps.append(
@@ -157,21 +164,20 @@ def quote_steps(
             )
     else:
         todo = [
-            s
-            for s in shots
-            if s.state in (ShotState.PLANNED, ShotState.FAILED)
-            or (s.stale and s.state in REGENERABLE)
+            (state, kind)
+            for state, stale, kind in shots
+            if state in (ShotState.PLANNED, ShotState.FAILED) or (stale and state in REGENERABLE)
         ]
         if todo:
-            talking = sum(1 for s in todo if s.kind == ShotKind.TALKING_HEAD)
+            talking = sum(1 for _, kind in todo if kind == ShotKind.TALKING_HEAD)
             steps.append(_step("shots", "Draw the shots that need it", "shot.image", len(todo)))
             if len(todo) - talking:
                 steps.append(_step("shots", "Animate them", "shot.video", len(todo) - talking))
             if talking:
                 steps.append(_step("shots", "Make the talking heads", "shot.talking_head", talking))
 
-    render = Render.objects.filter(project=project).first()
-    if steps or render is None or not render.video or render.stale:
+    render = Render.objects.filter(project=project).values_list("video", "stale").first()
+    if steps or render is None or not render[0] or render[1]:
         steps.append(_step("render", "Render final.mp4", "render"))
     return steps
 
