@@ -1,5 +1,6 @@
 """The renderer, called directly on offline media: the file a player opens (streams, duration,
-loudness, faststart), the captions against the words' timings, sizes, and the quality check."""
+loudness, faststart), the captions against the words' timings, sizes, and the quality check.
+Every test that renders is slow; the plans and styles are checked without ffmpeg."""
 
 from __future__ import annotations
 
@@ -108,6 +109,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     return Rendered(result, shots, spoken.words, narration, progress)
 
 
+@pytest.mark.slow
 def test_the_file_is_h264_high_and_aac_48k_with_faststart(rendered: Rendered) -> None:
     info = probe(rendered.result.path)
 
@@ -126,6 +128,7 @@ def test_the_file_is_h264_high_and_aac_48k_with_faststart(rendered: Rendered) ->
     assert rendered.result.segments > 1  # joined from segments, without re-encoding
 
 
+@pytest.mark.slow
 def test_picture_and_sound_last_the_narration(rendered: Rendered) -> None:
     info = probe(rendered.result.path)
 
@@ -142,6 +145,7 @@ def test_picture_and_sound_last_the_narration(rendered: Rendered) -> None:
     assert abs(info.duration - rendered.narration) <= 0.05
 
 
+@pytest.mark.slow
 def test_the_mix_is_at_minus_14_lufs_without_clipping(rendered: Rendered) -> None:
     measured = loudness(rendered.result.path)
     samples, _ = decoded_audio(rendered.result.path)
@@ -151,6 +155,7 @@ def test_the_mix_is_at_minus_14_lufs_without_clipping(rendered: Rendered) -> Non
     assert np.abs(samples).max() < 1.0
 
 
+@pytest.mark.slow
 def test_progress_climbs_to_the_whole_duration(rendered: Rendered) -> None:
     done = [d for d, _ in rendered.progress]
 
@@ -160,6 +165,7 @@ def test_progress_climbs_to_the_whole_duration(rendered: Rendered) -> None:
     assert done[-1] == rendered.result.duration
 
 
+@pytest.mark.slow
 def test_the_quality_check_passes_a_good_render(rendered: Rendered) -> None:
     report = quality_check(rendered.result.path, narration=rendered.narration)
 
@@ -183,6 +189,7 @@ def _cue_times(text: str, separator: str) -> list[tuple[float, float]]:
     return times
 
 
+@pytest.mark.slow
 def test_srt_and_vtt_cues_start_on_their_first_word(rendered: Rendered) -> None:
     style = CaptionStyle()
     groups = cues(rendered.words, style)
@@ -209,6 +216,7 @@ def test_srt_and_vtt_cues_start_on_their_first_word(rendered: Rendered) -> None:
     assert f"<00:00:{second.start:06.3f}>{second.word}" in vtt
 
 
+@pytest.mark.slow
 def test_each_segments_ass_events_line_up_with_the_words(rendered: Rendered) -> None:
     """The segments' ASS files as the renderer writes them: shifted back by their segment's
     start, each event highlights the word being spoken when it begins, and each word lights up
@@ -255,6 +263,7 @@ def _frame_at(path: Path, seconds: float) -> np.ndarray:
     raise AssertionError(f"no frame at {seconds} s")
 
 
+@pytest.mark.slow
 def test_the_spoken_word_is_burned_in_highlighted(rendered: Rendered, tmp_path: Path) -> None:
     word = rendered.words[4]
     middle = (word.start + word.end) / 2
@@ -271,6 +280,7 @@ def test_the_spoken_word_is_burned_in_highlighted(rendered: Rendered, tmp_path: 
     assert _highlight_pixels(_frame_at(plain.path, 1.0), (0xFF, 0xD6, 0x0A)) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("width", "height"), [(720, 1280), (1920, 1080)])
 def test_portrait_and_1080p_renders(tmp_path: Path, width: int, height: int) -> None:
     shots = [
@@ -293,6 +303,7 @@ def test_portrait_and_1080p_renders(tmp_path: Path, width: int, height: int) -> 
     assert video.frames == 60
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lengths", [(31,), (34,), (31, 37, 41, 32)])
 def test_the_frame_rate_is_exactly_30_whatever_the_lengths(
     tmp_path: Path, lengths: tuple[int, ...]
@@ -329,6 +340,7 @@ def _clip(into: Path, seconds: float) -> Path:
     return media.path
 
 
+@pytest.mark.slow
 def test_a_clip_shorter_than_its_shot_holds_its_last_frame_on_purpose(tmp_path: Path) -> None:
     clip = _clip(tmp_path, 1.0)  # smaller than the frame too: it is scaled to cover it
     shots = [
@@ -352,6 +364,7 @@ def test_a_clip_shorter_than_its_shot_holds_its_last_frame_on_purpose(tmp_path: 
     assert any(f.startswith("frozen picture") for f in held.failures)
 
 
+@pytest.mark.slow
 def test_a_black_clip_and_silence_fail_the_quality_check(tmp_path: Path) -> None:
     black = tmp_path / "black.mp4"
     run_ffmpeg(
@@ -405,6 +418,7 @@ def _ffmpeg_children() -> list[int]:
     return found
 
 
+@pytest.mark.slow
 def test_a_failing_progress_callback_stops_every_ffmpeg(tmp_path: Path) -> None:
     shots = [
         TimelineShot(still(tmp_path, f"s{i}"), i * 3.0, (i + 1) * 3.0, seed=str(i))
