@@ -28,6 +28,7 @@ from bench import (  # noqa: E402
     pictures,
     render,
     rerender,
+    revision,
     voices,
     worker_scaling,
 )
@@ -43,6 +44,7 @@ FIGURES = {
     "rerender": rerender.run,  # the segment cache: a render again, and after a revision
     "workers": worker_scaling.run,
     "make": idea_to_final.run,  # the whole pipeline through the CLI, server and workers
+    "revise": revision.run,  # rewrite the last chapter: credits and time ÷ the first video
 }
 
 
