@@ -152,7 +152,7 @@ def test_a_word_too_short_for_a_shot_is_planned_with_its_neighbour() -> None:
     assert len(plan.slots) == len(shots)
 
 
-# --- through the API, with Piper and the offline pictures -------------------------------------
+# --- through the API, with Piper and the offline pictures (slow: they speak and draw for real) --
 
 PARTS = (
     "The lamp went dark one winter night.",
@@ -191,6 +191,7 @@ def _shots(project: Project) -> list[Shot]:
     return list(Shot.objects.filter(project=project).order_by("position"))
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_new_last_chapter_keeps_every_other_picture_and_restales_only_its_shots(
     api: APIClient, user: User, monkeypatch: pytest.MonkeyPatch
@@ -255,6 +256,7 @@ def test_a_new_last_chapter_keeps_every_other_picture_and_restales_only_its_shot
         assert redrawn[str(shot.pk)].image.name not in {s.image.name for s in before}
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_new_hook_moves_the_chapters_shots_and_keeps_their_pictures(
     api: APIClient, user: User, monkeypatch: pytest.MonkeyPatch
@@ -285,6 +287,7 @@ def test_a_new_hook_moves_the_chapters_shots_and_keeps_their_pictures(
     assert api.get(base).json()["data"]["stale"]["shots"] == [str(first[1].pk)]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_voiceover_refuses_to_replan_a_shot_that_is_generating(
     api: APIClient, user: User, monkeypatch: pytest.MonkeyPatch
