@@ -140,9 +140,8 @@ def _voiceover(run: Run) -> None:
             )
             if not words:
                 # The timings come later (a vendor); the shots are re-timed when they land.
-                Run.objects.filter(pk=run.pk).update(
-                    params={**run.params, "voiceChanged": voice_changed}
-                )
+                run.params = {**run.params, "voiceChanged": voice_changed}
+                Run.objects.filter(pk=run.pk).update(params=run.params)
             mark_delivered(run, "voiceover")
     if words:
         result: dict[str, Any] = {"duration": round(duration, 3), "words": len(words)}
