@@ -29,6 +29,7 @@ from bench import (  # noqa: E402
     purchases,
     render,
     rerender,
+    revision,
     voices,
     worker_scaling,
 )
@@ -45,6 +46,7 @@ FIGURES = {
     "rerender": rerender.run,  # the segment cache: a render again, and after a revision
     "workers": worker_scaling.run,
     "make": idea_to_final.run,  # the whole pipeline through the CLI, server and workers
+    "revise": revision.run,  # rewrite the last chapter: credits and time ÷ the first video
 }
 
 

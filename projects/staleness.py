@@ -3,9 +3,13 @@
 One place for the dependency graph between artifacts, so that every edit marks exactly what must
 be regenerated and nothing else:
 
-    outline ─▶ chapter narration ─▶ voiceover ─▶ shots covering it ─▶ render
+    outline ─▶ chapter narration ─▶ voiceover ─▶ shots whose words changed ─▶ render
        │              │    hook ──┘      └─▶ music (length)
        └─▶ hook       └─▶ analysis
+
+A new voiceover re-times the shots by their words (``production.runs.retime_apply``): a shot
+whose line it still speaks keeps its picture and only moves; the others are planned again and
+go stale. An edit marks, ahead of it, the shots whose line the new text no longer speaks.
     bible entry reference ─▶ shots showing it ─▶ render        selected title ─▶ thumbnail
     (an entry's selected variation, description or traits)
     channel visual style ─▶ shots, render, thumbnail           channel default voice ─▶ voiceover
@@ -16,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Q
+
+from vendors.text import speaks_line
 
 from .models import (
     BibleEntry,
@@ -54,20 +60,33 @@ def _stale_voiceover(project: Project) -> None:
         stale_render(project=project)
 
 
-def _shots_covering(project: Project, span_key: str) -> list[object]:
-    """Shots whose time range overlaps the voiceover's span for a chapter (or the hook)."""
+def _shots_covering(project: Project, span_key: str) -> list[Shot]:
+    """The shots that speak a chapter's (or the hook's) words: those starting within its span of
+    the voiceover (a shot never crosses a chapter, and starts at its first word)."""
     voiceover = Voiceover.objects.filter(project=project).first()
     if voiceover is None:
         return []
-    spans = [s for s in voiceover.chapter_spans if str(s.get("chapterId")) == span_key]
-    if not spans:
+    spans = sorted(voiceover.chapter_spans, key=lambda s: float(s["start"]))
+    keys = [str(s.get("chapterId")) for s in spans]
+    if span_key not in keys:
         return []
-    start, end = spans[0]["start"], spans[0]["end"]
-    return list(
-        Shot.objects.filter(project=project, start__lt=end, end__gt=start).values_list(
-            "pk", flat=True
-        )
-    )
+    i = keys.index(span_key)
+    shots = Shot.objects.filter(project=project)
+    if i > 0:
+        shots = shots.filter(start__gte=float(spans[i]["start"]) - _EDGE)
+    if i + 1 < len(spans):
+        shots = shots.filter(start__lt=float(spans[i + 1]["start"]) - _EDGE)
+    return list(shots)
+
+
+_EDGE = 0.01  # seconds: a shot starts at its first word, a hair after its span's start
+
+
+def _stale_changed_lines(project: Project, span_key: str, text: str) -> None:
+    """The shots of a chapter (or the hook) whose line the new text no longer speaks go stale;
+    the others will be re-timed, pictures kept, by the next voiceover."""
+    changed = [s.pk for s in _shots_covering(project, span_key) if not speaks_line(text, s.line)]
+    stale_shots(project=project, shot_ids=changed)
 
 
 def after_outline_change(*, project: Project, structural: bool) -> None:
@@ -90,21 +109,24 @@ def after_facts_edit(*, project: Project) -> None:
 
 
 def after_narration_edit(*, project: Project, chapter: Chapter) -> None:
-    """Chapter narration changed: its voiceover and the shots that cover it are out of date."""
+    """Chapter narration changed: its voiceover is out of date, and so are the shots of the
+    chapter whose words it no longer speaks."""
     _stale_analysis(project)
     _stale_voiceover(project)
-    stale_shots(project=project, shot_ids=_shots_covering(project, str(chapter.pk)))
+    _stale_changed_lines(project, str(chapter.pk), chapter.narration)
 
 
 def after_hook_edit(*, project: Project) -> None:
     _stale_analysis(project)
     _stale_voiceover(project)
-    stale_shots(project=project, shot_ids=_shots_covering(project, "hook"))
+    script = Script.objects.filter(project=project).first()
+    _stale_changed_lines(project, "hook", script.hook if script else "")
 
 
 def after_voiceover(*, project: Project, duration_changed: bool) -> None:
-    """A new voiceover: every shot's timing came from the old one; music length follows it."""
-    stale_shots(project=project)
+    """A new voiceover: the render is out of date, and the music's length when the narration's
+    changed. The shots are re-timed by the voiceover run itself (``production.runs.retime_apply``:
+    kept where their words are unchanged, planned again and stale where not)."""
     stale_render(project=project)
     if duration_changed:
         Music.objects.filter(project=project).update(stale=True)

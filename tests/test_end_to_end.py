@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 
+from projects.models import Shot, Voiceover
 from tests.live import Api, open_video
 from tests.workers import Worker
 from vendors.simulator import Simulator, start_simulator
@@ -197,3 +198,78 @@ def test_an_idea_becomes_a_video_through_the_vendors(
     assert made["voiceover"]["timingSource"] == "assemblyai"
     for vendor in ("openai", "kie", "wavespeed", "assemblyai"):
         assert simulator.requests(vendor), f"{vendor} was never called"
+
+
+NEW_LAST_CHAPTER = (
+    "Today both probes still whisper home across more than twenty billion kilometres. "
+    "Their radios are weaker than a fridge light, yet the great dishes on Earth still hear them. "
+    "Each year the power drops a little, and engineers switch off another heater to save it. "
+    "The golden records will keep travelling long after the signals end. "
+    "In forty thousand years one of them will pass a distant star."
+)
+
+
+def test_rewriting_the_last_chapter_costs_at_most_forty_percent_of_the_first_video(
+    api: Api, start_worker: Callable[..., Worker]
+) -> None:
+    """Issue 14: a revision costs what it changes. After a first video with three chapters, a
+    new last chapter brought up to date (voiceover, generate-all, render) costs at most 40 % of
+    the first video, and every shot of the untouched chapters keeps its picture."""
+    start_worker()
+    project = api.call(
+        "POST",
+        "/api/projects",
+        {
+            "title": "Voyager",
+            "idea": "How the Voyager probes left the solar system",
+            "targetSeconds": 45,
+        },
+    )
+    base = f"/api/projects/{project['id']}"
+    api.call("PATCH", base, {"selectedTitle": "Voyager: the long way out"})
+    for path, body in (
+        ("script/outline", {"chapters": 3}),
+        ("script/hook", {}),
+        ("script/chapters", {}),
+        ("visual-bible/generate", {}),
+        ("voiceover/generate", {}),
+        ("music/generate", {"mood": "inspiring", "tempo": 96}),
+        ("timeline/shots/plan", {}),
+        ("timeline/shots/generate-all", {}),
+        ("timeline/render", {}),
+    ):
+        assert api.run(f"{base}/{path}", body, timeout=400)["status"] == "succeeded", path
+    first = api.get(base)["creditsSpent"]
+    chapters = api.get(f"{base}/script/chapters")
+    assert len(chapters) == 3
+    boundary = float(Voiceover.objects.get(project_id=project["id"]).chapter_spans[-1]["start"])
+    untouched = {
+        str(s.pk): s.image.name
+        for s in Shot.objects.filter(project_id=project["id"], start__lt=boundary - 0.01)
+    }
+    assert untouched
+
+    api.call(
+        "PATCH",
+        f"{base}/script/chapters/{chapters[-1]['id']}",
+        {"narration": NEW_LAST_CHAPTER},
+    )
+    runs = {
+        path: api.run(f"{base}/{path}", timeout=400)
+        for path in ("voiceover/generate", "timeline/shots/generate-all", "timeline/render")
+    }
+
+    assert {p: r["status"] for p, r in runs.items()} == dict.fromkeys(runs, "succeeded")
+    revision = api.get(base)["creditsSpent"] - first
+    assert revision <= 0.40 * first, (revision, first)
+    after = {str(s.pk): s.image.name for s in Shot.objects.filter(project_id=project["id"])}
+    assert {pk: after.get(pk) for pk in untouched} == untouched
+    redrawn = runs["timeline/shots/generate-all"]["result"]["shots"]
+    assert not set(redrawn) & set(untouched)
+    shots = api.get(f"{base}/timeline/shots")
+    assert " ".join(s["line"] for s in shots if s["start"] >= boundary - 0.01) == NEW_LAST_CHAPTER
+    assert not any(s["stale"] for s in shots)
+    render = api.get(f"{base}/timeline/render")
+    assert render["render"]["stale"] is False
+    film = open_video(api.download(render["render"]["videoUrl"]))
+    assert abs(film["duration"] - api.get(f"{base}/voiceover")["duration"]) <= 0.5

@@ -22,3 +22,25 @@ def script_words(text: str) -> list[str]:
 
 def word_count(text: str) -> int:
     return len(script_words(text))
+
+
+def word_key(word: str) -> str:
+    """A word as lines are compared (a shot's line against new narration): case and the
+    punctuation around it do not count ("World," is "world")."""
+    folded = word.strip().casefold()
+    return "".join(c for c in folded if c.isalnum() or c in "'-").strip("'-") or folded
+
+
+def word_keys(text: str) -> list[str]:
+    return [word_key(w) for w in script_words(text)]
+
+
+def speaks_line(narration: str, line: str) -> bool:
+    """Whether ``narration`` still says ``line`` word for word and in one piece (punctuation and
+    case aside). An empty line is never said."""
+    wanted = word_keys(line)
+    if not wanted:
+        return False
+    have = word_keys(narration)
+    n = len(wanted)
+    return any(have[i : i + n] == wanted for i in range(len(have) - n + 1))

@@ -16,10 +16,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
 
 from billing.services import parts_delivered
 from projects.models import (
@@ -30,6 +33,7 @@ from projects.models import (
     RunKind,
     Shot,
     ShotKind,
+    ShotSource,
     ShotState,
     ShotTransition,
     Voiceover,
@@ -46,7 +50,7 @@ from projects.stages.base import (
     story_context,
 )
 from projects.stages.writing import checked_shot_ideas
-from projects.staleness import stale_render
+from projects.staleness import stale_render, stale_shots
 from projects.tasks import shot_task
 from vendors import registry
 from vendors.base import (
@@ -58,6 +62,7 @@ from vendors.base import (
     MediaFile,
     PendingJob,
     ProviderError,
+    ShotIdea,
     ShotSegment,
     TalkingHeadRequest,
     VisualRef,
@@ -67,7 +72,7 @@ from vendors.offline.kenburns import KenBurnsVideo
 from vidflow.api.error_codes import ErrorCode
 from vidflow.errors import InvalidTransition
 
-from .services import segment_narration
+from .services import MAX_SHOTS, Segment, retime_plan, segment_narration
 
 logger = logging.getLogger(__name__)
 
@@ -428,24 +433,17 @@ def shot_job_finished(job: VendorJob) -> None:
     advance_shot(run_id=job.run_id, shot_id=job.target_id)
 
 
-@run_kind(RunKind.SHOTS_PLAN)
-def _plan(run: Run) -> None:
-    project = run_project(run, "channel")
-    voiceover = Voiceover.objects.filter(project=project).first()
-    if voiceover is None or not voiceover.words:
-        raise InvalidTransition("Planning shots needs a voiceover with word timings.")
-    chapters = list(project.chapters.all())
-    order = {str(c.pk): c.position for c in chapters}
-    chapter_starts = [
-        float(s["start"]) for s in voiceover.chapter_spans if str(s.get("chapterId")) in order
-    ]
-    segments = segment_narration(
-        voiceover.words, duration=voiceover.duration, chapter_starts=chapter_starts
-    )
+def _ideas(project: Project, segments: list[Segment], wanted: list[int]) -> dict[int, ShotIdea]:
+    """The text provider's ideas (kind, prompt, who and where, transition) for the segments at
+    ``wanted``. The provider sees them with their neighbours from the shot before the first to
+    the last, so a chapter's first shot is planned as one (its transition, its location)."""
+    if not wanted:
+        return {}
+    first, last = max(0, min(wanted) - 1), max(wanted)
     entries = list(BibleEntry.objects.filter(project=project))
     shot_segments = tuple(
         ShotSegment(index=i, text=s.text, start=s.start, end=s.end, chapter_index=s.chapter_index)
-        for i, s in enumerate(segments)
+        for i, s in enumerate(segments[first : last + 1], start=first)
     )
     ideas = registry.provider("text").shot_ideas(
         story_context(project),
@@ -463,42 +461,227 @@ def _plan(run: Run) -> None:
     )
     # Crossfades where chapters start, at most a third of expensive shots: whoever planned them.
     ideas = checked_shot_ideas(ideas, shot_segments)
-    by_name = {(e.kind, e.name.casefold()): e for e in entries}
+    return {i: ideas[i - first] for i in wanted if 0 <= i - first < len(ideas)}
+
+
+def _planned_fields(
+    segment: Segment, idea: ShotIdea | None, entries: dict[tuple[str, str], BibleEntry]
+) -> tuple[dict[str, Any], list[BibleEntry]]:
+    """A planned shot's fields from its segment and the provider's idea (without one: a still
+    of the line), and the characters it shows."""
+    kind = idea.kind if idea and idea.kind in ShotKind.values else ShotKind.IMAGE
+    if kind == ShotKind.TALKING_HEAD and not (idea and idea.characters):
+        kind = ShotKind.IMAGE  # a talking head needs someone to talk
+    transition = (
+        idea.transition if idea and idea.transition in ShotTransition.values else ShotTransition.CUT
+    )
+    fields = {
+        "kind": kind,
+        "prompt": (idea.prompt if idea else segment.text)[:2000],
+        "line": segment.text,
+        "start": segment.start,
+        "end": segment.end,
+        "transition_in": transition,
+        "location": entries.get(("location", (idea.location if idea else "").casefold())),
+    }
+    characters = [
+        entries[("character", n.casefold())]
+        for n in (idea.characters if idea else ())
+        if ("character", n.casefold()) in entries
+    ]
+    return fields, characters
+
+
+def _entries_by_name(project: Project) -> dict[tuple[str, str], BibleEntry]:
+    return {(e.kind, e.name.casefold()): e for e in BibleEntry.objects.filter(project=project)}
+
+
+@run_kind(RunKind.SHOTS_PLAN)
+def _plan(run: Run) -> None:
+    project = run_project(run, "channel")
+    voiceover = Voiceover.objects.filter(project=project).first()
+    if voiceover is None or not voiceover.words:
+        raise InvalidTransition("Planning shots needs a voiceover with word timings.")
+    chapters = {str(c.pk) for c in project.chapters.all()}
+    chapter_starts = [
+        float(s["start"]) for s in voiceover.chapter_spans if str(s.get("chapterId")) in chapters
+    ]
+    segments = segment_narration(
+        voiceover.words, duration=voiceover.duration, chapter_starts=chapter_starts
+    )
+    ideas = _ideas(project, segments, list(range(len(segments))))
     with transaction.atomic():
         locked = locked_active_run(run)
         if locked is None:
             return
+        entries = _entries_by_name(locked)
         Shot.objects.filter(project=locked).delete()
         for i, segment in enumerate(segments):
-            idea = ideas[i] if i < len(ideas) else None
-            kind = idea.kind if idea and idea.kind in ShotKind.values else ShotKind.IMAGE
-            has_characters = bool(idea and idea.characters)
-            if kind == ShotKind.TALKING_HEAD and not has_characters:
-                kind = ShotKind.IMAGE  # a talking head needs someone to talk
-            transition = (
-                idea.transition
-                if idea and idea.transition in ShotTransition.values
-                else ShotTransition.CUT
-            )
-            shot = Shot.objects.create(
-                project=locked,
-                position=i,
-                kind=kind,
-                prompt=(idea.prompt if idea else segment.text)[:2000],
-                line=segment.text,
-                start=segment.start,
-                end=segment.end,
-                transition_in=transition,
-                location=by_name.get(("location", (idea.location if idea else "").casefold())),
-            )
-            if idea and idea.characters:
-                shot.characters.set(
-                    [
-                        by_name[("character", n.casefold())]
-                        for n in idea.characters
-                        if ("character", n.casefold()) in by_name
-                    ]
-                )
+            fields, characters = _planned_fields(segment, ideas.get(i), entries)
+            shot = Shot.objects.create(project=locked, position=i, **fields)
+            if characters:
+                shot.characters.set(characters)
         stale_render(project=locked)
         mark_delivered(run, "plan")
         run_succeed(run_id=run.pk, result={"shots": len(segments)})
+
+
+# --- re-timing: a new voiceover moves the shots whose words it still speaks -----------------
+
+# A kept talking head whose line now lasts this much longer or shorter no longer fits its clip.
+TALKING_HEAD_DRIFT = 0.3
+
+_GENERATING = (ShotState.GENERATING_IMAGE, ShotState.GENERATING_VIDEO)
+
+
+@dataclass(frozen=True)
+class RetimeDraft:
+    """What a new voiceover will do to the shots, worked out before its landing transaction
+    (the text provider is called here, never while rows are locked)."""
+
+    words: list[dict[str, Any]]
+    duration: float
+    chapter_starts: list[float]
+    ideas: dict[tuple[float, str], ShotIdea]  # by the replanned segment's (start, line)
+
+
+def retime_draft(
+    project: Project, *, words: list[dict[str, Any]], duration: float, chapter_spans: list[Any]
+) -> RetimeDraft | None:
+    """Prepare re-timing the project's shots to new word timings; None when there is nothing
+    to re-time (no shots yet: planning them is the creator's step) or no word timings."""
+    shots = list(
+        Shot.objects.filter(project=project).order_by("position").values_list("pk", "line")
+    )
+    if not shots or not words:
+        return None
+    starts = [float(s["start"]) for s in chapter_spans]
+    plan = retime_plan(shots, words, duration=duration, chapter_starts=starts)
+    segments = [slot.segment for slot in plan.slots]
+    try:
+        ideas = _ideas(project, segments, plan.replanned)
+    except ProviderError:
+        # The voiceover is made; shots planned without an idea show their line as a still.
+        logger.warning("no shot ideas for re-timed project %s", project.pk, exc_info=True)
+        ideas = {}
+    return RetimeDraft(
+        words=words,
+        duration=duration,
+        chapter_starts=starts,
+        ideas={(segments[i].start, segments[i].text): idea for i, idea in ideas.items()},
+    )
+
+
+def retime_apply(*, project: Project, draft: RetimeDraft, voice_changed: bool) -> dict[str, int]:
+    """Inside the voiceover's landing transaction (``project`` locked): move every kept shot to
+    its words' new place (its picture and footage stay), plan again the shots whose words
+    changed (they go stale), create the shots the new narration needs more, drop the ones it
+    needs fewer. Free. Returns the counts, for the run's result.
+
+    The plan is worked out again on the locked rows, so a shot changed since the draft is seen
+    as it is now; a segment the draft has no idea for is planned as a still of its line. A shot
+    that would be planned again or dropped while it is generating stops the voiceover (409,
+    refunded): its run would land a picture of the old words.
+    """
+    shots = {
+        str(s.pk): s
+        for s in Shot.objects.select_for_update().filter(project=project).order_by("position")
+    }
+    ordered = sorted(shots.values(), key=lambda s: s.position)
+    plan = retime_plan(
+        [(s.pk, s.line) for s in ordered],
+        draft.words,
+        duration=draft.duration,
+        chapter_starts=draft.chapter_starts,
+    )
+    touched = [str(slot.shot_id) for slot in plan.slots if not slot.kept and slot.shot_id]
+    busy = [
+        shots[pk] for pk in [*touched, *map(str, plan.dropped)] if shots[pk].state in _GENERATING
+    ]
+    if busy:
+        raise InvalidTransition(
+            f"Shot {busy[0].position + 1} is generating and its words changed; wait for it or "
+            "cancel its run, then generate the voiceover again."
+        )
+    entries = _entries_by_name(project)
+    gone: list[str] = []
+    for pk in map(str, plan.dropped):
+        shot = shots.pop(pk)
+        gone += _files(shot, "image", "animated", "video", "line_audio")
+        shot.delete()
+    # Positions are unique per project: move everyone out of the way first.
+    Shot.objects.filter(project=project).update(position=F("position") + MAX_SHOTS + len(ordered))
+    restale: list[Any] = []
+    counts = {"kept": 0, "moved": 0, "replanned": 0, "added": 0, "dropped": len(plan.dropped)}
+    for position, slot in enumerate(plan.slots):
+        segment = slot.segment
+        shot = shots.get(str(slot.shot_id)) if slot.shot_id is not None else None
+        if shot is not None and slot.kept:
+            counts["kept"] += 1
+            moved = (shot.start, shot.end) != (segment.start, segment.end)
+            counts["moved"] += moved
+            if shot.kind == ShotKind.TALKING_HEAD and (
+                voice_changed
+                or abs(shot.duration - (segment.end - segment.start)) > TALKING_HEAD_DRIFT
+            ):
+                # Its lips follow the old line's sound: it is drawn again (its picture stays
+                # until then).
+                gone += _files(shot, "line_audio")
+                restale.append(shot.pk)
+            shot.position, shot.start, shot.end, shot.line = (
+                position,
+                segment.start,
+                segment.end,
+                segment.text,
+            )
+            shot.save(
+                update_fields=["position", "start", "end", "line", "line_audio", "updated_at"]
+            )
+            continue
+        fields, characters = _planned_fields(
+            segment, draft.ideas.get((segment.start, segment.text)), entries
+        )
+        if shot is None:
+            counts["added"] += 1
+            shot = Shot.objects.create(project=project, position=position, **fields)
+        elif shot.source == ShotSource.UPLOAD:
+            # The creator's own picture or footage is never drawn over: it moves to the new
+            # words, stale (generate-all leaves it be) until they upload another or keep it.
+            counts["replanned"] += 1
+            shot.position, shot.start, shot.end, shot.line = (
+                position,
+                segment.start,
+                segment.end,
+                segment.text,
+            )
+            shot.save(update_fields=["position", "start", "end", "line", "updated_at"])
+            restale.append(shot.pk)
+            continue
+        else:
+            # Planned again: the old picture stays on show (stale) until it is drawn again; the
+            # old footage and line sound belong to the old words, the subjects the creator
+            # chose to the old prompt.
+            counts["replanned"] += 1
+            gone += _files(shot, "video", "line_audio")
+            for name, value in fields.items():
+                setattr(shot, name, value)
+            shot.position = position
+            shot.chosen_subjects = []
+            shot.save()
+            restale.append(shot.pk)
+        shot.characters.set(characters)
+    stale_shots(project=project, shot_ids=restale)
+    for name in gone:
+        transaction.on_commit(lambda name=name: default_storage.delete(name))
+    return counts
+
+
+def _files(shot: Shot, *fields: str) -> list[str]:
+    """Empty these file fields of ``shot`` (saved by the caller); the names to delete."""
+    names = []
+    for field in fields:
+        file = getattr(shot, field)
+        if file:
+            names.append(str(file.name))
+            setattr(shot, field, "")
+    return names

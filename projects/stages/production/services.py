@@ -4,8 +4,9 @@ generating shots (one, or all that need it)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from projects.stages.base import (
 )
 from projects.staleness import stale_render, stale_shots
 from vendors.offline.pictures import icon_index
+from vendors.text import word_key, word_keys
 from vidflow.errors import InvalidTransition, NotFound, ValidationFailed
 
 TARGET_SHOT_SECONDS = 5.0
@@ -68,22 +70,49 @@ def segment_narration(
     last ends at ``duration``."""
     if not words:
         return [Segment(0.0, max(duration, MIN_SHOT_SECONDS), "", 0)] if duration > 0 else []
+    chapter_of = _chapter_index(chapter_starts)
+    groups = [
+        group
+        for span in _split_by(words, chapter_of)
+        for group in _group_words(span, target=target)
+    ]
+    return _tile(groups, duration=duration, chapter_of=chapter_of)[:MAX_SHOTS]
+
+
+def _chapter_index(chapter_starts: Sequence[float]) -> Callable[[float], int]:
     boundaries = sorted(s for s in chapter_starts if s > 0)
 
     def chapter_of(t: float) -> int:
         return sum(1 for b in boundaries if b <= t + 1e-6)
 
+    return chapter_of
+
+
+def _split_by(
+    words: Sequence[dict[str, Any]], chapter_of: Callable[[float], int]
+) -> list[list[dict[str, Any]]]:
+    """Consecutive words grouped by the chapter they are spoken in."""
+    runs: list[list[dict[str, Any]]] = []
+    for word in words:
+        if not runs or chapter_of(float(word["start"])) != chapter_of(float(runs[-1][0]["start"])):
+            runs.append([])
+        runs[-1].append(word)
+    return runs
+
+
+def _group_words(
+    words: Sequence[dict[str, Any]], *, target: float = TARGET_SHOT_SECONDS
+) -> list[list[dict[str, Any]]]:
+    """One chapter's words (or a stretch of them) cut into shots: at a sentence end once a shot
+    is ``target`` long, at a clause end a little later, hard at the maximum; a too-short tail is
+    folded into the shot before it."""
     groups: list[list[dict[str, Any]]] = [[]]
     for i, word in enumerate(words):
         current = groups[-1]
-        if current and chapter_of(float(word["start"])) != chapter_of(float(current[0]["start"])):
-            groups.append([])
-            current = groups[-1]
         current.append(word)
         length = float(word["end"]) - float(current[0]["start"])
         text = str(word["word"]).strip()
-        is_last = i == len(words) - 1
-        if is_last:
+        if i == len(words) - 1:
             break
         if (
             (length >= target and text.endswith(_SENTENCE_END))
@@ -91,31 +120,217 @@ def segment_narration(
             or length >= MAX_SHOT_SECONDS
         ):
             groups.append([])
-    groups = [g for g in groups if g]
-    # Fold a too-short tail into its neighbour within the same chapter.
     merged: list[list[dict[str, Any]]] = []
-    for group in groups:
-        short = float(group[-1]["end"]) - float(group[0]["start"]) < MIN_SHOT_SECONDS
-        same_chapter = merged and chapter_of(float(merged[-1][0]["start"])) == chapter_of(
-            float(group[0]["start"])
-        )
-        if short and same_chapter:
+    for group in (g for g in groups if g):
+        if merged and float(group[-1]["end"]) - float(group[0]["start"]) < MIN_SHOT_SECONDS:
             merged[-1].extend(group)
         else:
             merged.append(group)
+    return merged
+
+
+def _tile(
+    groups: Sequence[Sequence[dict[str, Any]]],
+    *,
+    duration: float,
+    chapter_of: Callable[[float], int],
+) -> list[Segment]:
+    """Groups of words as segments that tile the voiceover: each from its first word to the
+    next one's first word, the first from 0, the last to ``duration``."""
     segments = []
-    for i, group in enumerate(merged):
+    for i, group in enumerate(groups):
         start = 0.0 if i == 0 else float(group[0]["start"])
-        end = duration if i == len(merged) - 1 else float(merged[i + 1][0]["start"])
+        end = duration if i == len(groups) - 1 else float(groups[i + 1][0]["start"])
         segments.append(
             Segment(
                 start=round(start, 3),
                 end=round(max(end, start + 0.5), 3),
-                text=" ".join(str(w["word"]).strip() for w in group),
+                text=_line(group),
                 chapter_index=chapter_of(float(group[0]["start"])),
             )
         )
-    return segments[:MAX_SHOTS]
+    return segments
+
+
+def _line(words: Iterable[dict[str, Any]]) -> str:
+    return " ".join(str(w["word"]).strip() for w in words)
+
+
+# --- re-timing: a new voiceover moves the shots whose words it still speaks ------------------
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A shot of the re-timed plan: ``shot_id`` is the existing shot it goes to (None: a new
+    one); ``kept`` says that shot's words are unchanged, so only its timing moves."""
+
+    segment: Segment
+    shot_id: Any
+    kept: bool
+
+
+@dataclass(frozen=True)
+class Retiming:
+    slots: list[Slot]
+    dropped: list[Any]  # existing shots the new narration has no place for
+
+    @property
+    def replanned(self) -> list[int]:
+        return [i for i, slot in enumerate(self.slots) if not slot.kept]
+
+
+def retime_plan(
+    shots: Sequence[tuple[Any, str]],
+    words: Sequence[dict[str, Any]],
+    *,
+    duration: float,
+    chapter_starts: Sequence[float] = (),
+    target: float = TARGET_SHOT_SECONDS,
+) -> Retiming:
+    """The existing shots (``(id, line)`` in order) re-timed to a new voiceover's words.
+
+    A shot whose line the new narration still speaks word for word, in one piece and within one
+    chapter (or the hook), is kept: it moves to where those words are spoken now. The words no
+    kept shot covers are cut into new segments the way a plan cuts them; a stretch too short for
+    a shot of its own takes in a kept neighbour of its chapter, which is planned again with it.
+    Existing shots that are not kept are reused, in order, for the new segments between the same
+    kept shots (they are planned again: new line, prompt and timing); the rest are dropped.
+    Without words this is a plan from scratch (every existing shot planned again or dropped).
+    """
+    if not words:
+        fresh = segment_narration(words, duration=duration, chapter_starts=chapter_starts)
+        ids = [shot_id for shot_id, _ in shots]
+        slots = [Slot(seg, ids[i] if i < len(ids) else None, False) for i, seg in enumerate(fresh)]
+        return Retiming(slots, ids[len(fresh) :])
+    chapter_of = _chapter_index(chapter_starts)
+    new_tokens = [word_key(str(w["word"])) for w in words]
+    chapters = [chapter_of(float(w["start"])) for w in words]
+    old_tokens: list[str] = []
+    ranges: list[tuple[int, int]] = []
+    for _, line in shots:
+        tokens = word_keys(line)
+        ranges.append((len(old_tokens), len(old_tokens) + len(tokens)))
+        old_tokens += tokens
+    blocks = SequenceMatcher(None, old_tokens, new_tokens, autojunk=False).get_matching_blocks()
+    # Each kept shot: (index among the shots, first word, word after the last) in the new words.
+    kept: list[tuple[int, int, int]] = []
+    for index, (a0, a1) in enumerate(ranges):
+        if a0 == a1:
+            continue
+        block = next((b for b in blocks if b.a <= a0 and a1 <= b.a + b.size), None)
+        if block is None:
+            continue
+        b0, b1 = block.b + a0 - block.a, block.b + a1 - block.a
+        if len(set(chapters[b0:b1])) == 1:
+            kept.append((index, b0, b1))
+    items = _cover(kept, chapters)
+    items = _fold_short_gaps(items, words, chapters)
+    return _assign(items, shots, words, duration=duration, chapter_of=chapter_of, target=target)
+
+
+# An item of the re-timed plan: a kept shot's index, or None for a stretch to plan anew, with its
+# word range [first, stop) in the new words.
+_Item = tuple[int | None, int, int]
+
+
+def _cover(kept: list[tuple[int, int, int]], chapters: Sequence[int]) -> list[_Item]:
+    """The new words as a sequence of kept shots and the gaps between them; a gap never
+    crosses a chapter."""
+    items: list[_Item] = []
+    position = 0
+
+    def gap(first: int, stop: int) -> None:
+        while first < stop:
+            end = first
+            while end < stop and chapters[end] == chapters[first]:
+                end += 1
+            items.append((None, first, end))
+            first = end
+
+    for index, b0, b1 in kept:
+        gap(position, b0)
+        items.append((index, b0, b1))
+        position = b1
+    gap(position, len(chapters))
+    return items
+
+
+def _fold_short_gaps(
+    items: list[_Item], words: Sequence[dict[str, Any]], chapters: Sequence[int]
+) -> list[_Item]:
+    """A gap too short to be a shot of its own is planned together with a kept neighbour in
+    its chapter (the one before it, else the one after)."""
+
+    def seconds(item: _Item) -> float:
+        return float(words[item[2] - 1]["end"]) - float(words[item[1]]["start"])
+
+    changed = True
+    while changed:
+        changed = False
+        for i, (shot, first, _) in enumerate(items):
+            if shot is not None or seconds(items[i]) >= MIN_SHOT_SECONDS:
+                continue
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(items) and chapters[items[j][1]] == chapters[first]:
+                    a, b = sorted((i, j))
+                    items[a : b + 1] = [(None, items[a][1], items[b][2])]
+                    changed = True
+                    break
+            if changed:
+                break
+        # two gaps side by side in one chapter are one gap
+        for i in range(len(items) - 1):
+            left, right = items[i], items[i + 1]
+            if left[0] is None and right[0] is None and chapters[left[1]] == chapters[right[1]]:
+                items[i : i + 2] = [(None, left[1], right[2])]
+                changed = True
+                break
+    return items
+
+
+def _assign(
+    items: list[_Item],
+    shots: Sequence[tuple[Any, str]],
+    words: Sequence[dict[str, Any]],
+    *,
+    duration: float,
+    chapter_of: Callable[[float], int],
+    target: float,
+) -> Retiming:
+    groups: list[list[dict[str, Any]]] = []
+    owners: list[int | None] = []  # the kept shot's index for each group, None if planned anew
+    for shot, first, stop in items:
+        if shot is None:
+            for group in _group_words(words[first:stop], target=target):
+                groups.append(group)
+                owners.append(None)
+        else:
+            groups.append(list(words[first:stop]))
+            owners.append(shot)
+    segments = _tile(groups, duration=duration, chapter_of=chapter_of)
+    kept_at = [i for i in owners if i is not None]
+    # Shots not kept are reused in order for the new segments between the same kept shots.
+    spare: list[list[Any]] = [[] for _ in range(len(kept_at) + 1)]
+    bucket = 0
+    kept_set = set(kept_at)
+    for index, (shot_id, _) in enumerate(shots):
+        if index in kept_set:
+            bucket += 1
+        else:
+            spare[bucket].append(shot_id)
+    slots: list[Slot] = []
+    bucket = 0
+    for segment, owner in zip(segments, owners, strict=True):
+        if owner is not None:
+            slots.append(Slot(segment, shots[owner][0], True))
+            bucket += 1
+        else:
+            reuse = spare[bucket].pop(0) if spare[bucket] else None
+            slots.append(Slot(segment, reuse, False))
+    dropped = [shot_id for left in spare for shot_id in left]
+    return Retiming(
+        slots[:MAX_SHOTS], dropped + [s.shot_id for s in slots[MAX_SHOTS:] if s.shot_id]
+    )
 
 
 def shots_plan(*, project_id: Any, actor: User, replace: bool = False) -> Run:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -25,6 +26,7 @@ from projects.models import (
     Run,
     RunKind,
     Shot,
+    ShotKind,
     ShotTransition,
     Stage,
     Thumbnail,
@@ -36,6 +38,8 @@ from projects.stages.base import (
     lock_project,
     run_launch,
 )
+from vendors.base import ProviderError
+from vendors.media import media_duration
 from vendors.render import (
     TimelineShot,
 )
@@ -65,6 +69,10 @@ MIN_CHAPTER_SECONDS = 10.0  # YouTube's chapter rules: 00:00 first, at least 3, 
 
 MIN_CHAPTERS = 3
 
+
+HOLD_TOLERANCE = (
+    0.5  # seconds an animated still may fall short of its shot before the image is used
+)
 
 OVERLAP = 0.5  # seconds a bad stretch must share with a shot to be blamed on it (fades blur edges)
 
@@ -173,9 +181,11 @@ def timeline_of(shots: list[Shot], *, narration: float, into: Any) -> list[Place
         if end - start < 1 / 30:
             continue  # covered by its neighbours (or past the narration's end)
         fade = shot.transition_in == ShotTransition.CROSSFADE and bool(placed)
-        source = shot.video or shot.animated or shot.image
+        source = input_file(shot.video or shot.animated or shot.image, into).path
+        if _still_runs_short(shot, source, end - start):
+            source = input_file(shot.image, into).path
         piece = TimelineShot(
-            source=input_file(source, into).path,
+            source=source,
             start=start,
             end=end,
             crossfade=CROSSFADE_SECONDS if fade else 0.0,
@@ -183,6 +193,19 @@ def timeline_of(shots: list[Shot], *, narration: float, into: Any) -> list[Place
         )
         placed.append(Placed(shot, piece))
     return placed
+
+
+def _still_runs_short(shot: Shot, source: Path, seconds: float) -> bool:
+    """A shot re-timed longer than the animated still made for it: the renderer moves over its
+    image for the whole new length instead of holding the still's last frame (the picture is
+    the same; only the move is made anew). Footage (a vendor video, a talking head) is cut and
+    held as it is."""
+    if shot.video or not shot.animated or not shot.image or shot.kind == ShotKind.TALKING_HEAD:
+        return False
+    try:
+        return media_duration(source) < seconds - HOLD_TOLERANCE
+    except ProviderError:
+        return True
 
 
 Artifact = TypeVar("Artifact", Render, Thumbnail)

@@ -24,7 +24,8 @@ from projects.stages.base import (
     mark_delivered,
     run_project,
 )
-from projects.staleness import after_voiceover, stale_render
+from projects.stages.production.runs import retime_apply, retime_draft
+from projects.staleness import after_voiceover, stale_render, stale_shots
 from vendors import registry
 from vendors.base import (
     AlignRequest,
@@ -109,12 +110,16 @@ def _voiceover(run: Run) -> None:
                     for w in part_words
                 ]
         media = MediaFile(path=joined, content_type="audio/wav", duration=duration)
+        draft = retime_draft(
+            project, words=words, duration=round(duration, 3), chapter_spans=chapter_spans
+        )
         with transaction.atomic():
             locked = locked_active_run(run)
             if locked is None:
                 return
             previous = Voiceover.objects.filter(project=locked).first()
             voiceover = previous or Voiceover(project=locked)
+            voice_changed = previous is not None and previous.voice_id != (voice or speech.name)
             store(voiceover.audio, media)
             voiceover.voice_id = voice or speech.name
             voiceover.duration = round(duration, 3)
@@ -128,9 +133,19 @@ def _voiceover(run: Run) -> None:
                 project=locked,
                 duration_changed=previous is None or abs(previous.duration - duration) > 0.5,
             )
+            shots = (
+                retime_apply(project=locked, draft=draft, voice_changed=voice_changed)
+                if draft is not None
+                else None
+            )
+            if not words:
+                # The timings come later (a vendor); the shots are re-timed when they land.
+                run.params = {**run.params, "voiceChanged": voice_changed}
+                Run.objects.filter(pk=run.pk).update(params=run.params)
             mark_delivered(run, "voiceover")
     if words:
-        run_succeed(run_id=run.pk, result={"duration": round(duration, 3), "words": len(words)})
+        result: dict[str, Any] = {"duration": round(duration, 3), "words": len(words)}
+        run_succeed(run_id=run.pk, result={**result, **({"shots": shots} if shots else {})})
         return
     _align(run, project)
 
@@ -160,14 +175,36 @@ def _align(run: Run, project: Project) -> None:
 
 def _land_timings(run: Run, project: Project, words: list[dict[str, Any]], *, source: str) -> None:
     if not words:
-        run_fail(run_id=run.pk, code=ErrorCode.VENDOR_ERROR, message="No word timings were found.")
+        _timings_failed(run, project, "No word timings were found.")
         return
+    voiceover = Voiceover.objects.get(project=project)
+    draft = retime_draft(
+        project, words=words, duration=voiceover.duration, chapter_spans=voiceover.chapter_spans
+    )
     with transaction.atomic():
-        if locked_active_run(run) is None:
+        locked = locked_active_run(run)
+        if locked is None:
             return
         Voiceover.objects.filter(project=project).update(words=words, timing_source=source)
+        shots = (
+            retime_apply(
+                project=locked, draft=draft, voice_changed=bool(run.params.get("voiceChanged"))
+            )
+            if draft is not None
+            else None
+        )
         mark_delivered(run, "timings")
-        run_succeed(run_id=run.pk, result={"words": len(words)})
+        result: dict[str, Any] = {"words": len(words)}
+        run_succeed(run_id=run.pk, result={**result, **({"shots": shots} if shots else {})})
+
+
+def _timings_failed(run: Run, project: Project, message: str) -> None:
+    """The new audio has no word timings: the shots cannot be re-timed to it, so every drawn
+    shot is out of date (as before re-timing existed)."""
+    with transaction.atomic():
+        if locked_active_run(run) is not None:
+            stale_shots(project=project)
+    run_fail(run_id=run.pk, code=ErrorCode.VENDOR_ERROR, message=message)
 
 
 @job_handler("voiceover.timings")
@@ -176,10 +213,8 @@ def _timings_job_landed(job: VendorJob) -> None:
     project = Project.objects.get(pk=job.target_id)
     outcome = job.outcome or {}
     if job.status != "succeeded":
-        run_fail(
-            run_id=run.pk,
-            code=ErrorCode.VENDOR_ERROR,
-            message=f"{job.vendor}: {outcome.get('error') or 'transcription failed'}",
+        _timings_failed(
+            run, project, f"{job.vendor}: {outcome.get('error') or 'transcription failed'}"
         )
         return
     _land_timings(run, project, list(outcome.get("data", {}).get("words", [])), source=job.vendor)

@@ -91,9 +91,11 @@ def test_the_voiceover_speaks_hook_and_chapters_with_word_timings(
 
 
 @pytest.mark.slow
-def test_a_new_voiceover_marks_generated_shots_stale(
+def test_a_new_voiceover_marks_a_shot_whose_words_it_does_not_speak_stale(
     api: APIClient, user: User, sample_media: SampleMedia
 ) -> None:
+    """(A shot whose line it still speaks keeps its picture: tests/projects/stages/
+    test_retiming.py.)"""
     project = _scripted(user)
     staged_voiceover(project, sample_media)  # the voiceover the shots were generated under
     shot = Shot.objects.create(project=project, position=0, start=0, end=2)
