@@ -21,7 +21,17 @@ from django.test import Client
 
 from accounts.models import User
 from billing.services import account_open
-from projects.models import Project, Shot
+from projects.models import (
+    BibleEntry,
+    BibleKind,
+    Music,
+    Project,
+    Render,
+    Shot,
+    Thumbnail,
+    Variation,
+    Voiceover,
+)
 
 
 def bench_user(prefix: str = "bench") -> User:
@@ -32,11 +42,55 @@ def bench_user(prefix: str = "bench") -> User:
     return user
 
 
-def project_with_shots(user: User, n: int) -> Project:
+def project_with_shots(user: User, n: int, *, finished: bool = False) -> Project:
+    """A project with ``n`` shots; ``finished``: as a finished video's project is, every shot
+    with its image, animated still and video, two bible entries with their pictures, a
+    voiceover, music, a render and a thumbnail (stored names only: links are built from names)."""
     project = Project.objects.create(owner=user, title=f"{n} shots", selected_title="Bench")
+
+    def name(kind: str, ext: str) -> str:
+        return f"projects/{project.pk}/{kind}/{uuid.uuid4().hex}.{ext}"
+
+    files = {"image": "png", "animated": "mp4", "video": "mp4"} if finished else {}
     Shot.objects.bulk_create(
-        Shot(project=project, position=i, start=i * 5.0, end=i * 5.0 + 5.0) for i in range(n)
+        Shot(
+            project=project,
+            position=i,
+            start=i * 5.0,
+            end=i * 5.0 + 5.0,
+            **{field: name("shots", ext) for field, ext in files.items()},
+        )
+        for i in range(n)
     )
+    if finished:
+        for kind, entry_name in ((BibleKind.CHARACTER, "Mira"), (BibleKind.LOCATION, "Harbor")):
+            entry = BibleEntry.objects.create(project=project, kind=kind, name=entry_name)
+            entry.selected_variation = Variation.objects.create(
+                entry=entry, prompt=entry_name, image=name("bible", "png")
+            )
+            entry.save()
+        seconds = 5.0 * n
+        words = [{"word": "hi", "start": 0, "end": 0.3}]
+        Voiceover.objects.create(
+            project=project,
+            voice_id="joe",
+            audio=name("voice", "wav"),
+            duration=seconds,
+            words=words,
+        )
+        Music.objects.create(
+            project=project, mood="calm", audio=name("music", "wav"), duration=seconds
+        )
+        Render.objects.create(
+            project=project,
+            video=name("render", "mp4"),
+            srt=name("render", "srt"),
+            vtt=name("render", "vtt"),
+            duration=seconds,
+            width=1280,
+            height=720,
+        )
+        Thumbnail.objects.create(project=project, image=name("thumbnail", "jpg"), title="Bench")
     return project
 
 

@@ -74,7 +74,9 @@ class ShotSerializer(serializers.Serializer):
         return self._url(shot, "video")
 
     def _job(self, shot: Shot) -> VendorJob | None:
-        jobs: dict[str, VendorJob] = self.context.get("jobs") or _task_ids([shot])
+        jobs: dict[str, VendorJob] | None = self.context.get("jobs")
+        if jobs is None:  # one shot on its own; a list brings every shot's jobs (maybe none)
+            jobs = _task_ids([shot])
         return jobs.get(str(shot.pk))
 
     def get_videoTaskId(self, shot: Shot) -> str | None:
