@@ -17,6 +17,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -606,9 +607,9 @@ def retime_apply(*, project: Project, draft: RetimeDraft, voice_changed: bool) -
     entries = _entries_by_name(project)
     gone: list[str] = []
     for pk in map(str, plan.dropped):
-        shot = shots.pop(pk)
-        gone += _files(shot, "image", "animated", "video", "line_audio")
-        shot.delete()
+        dropped = shots.pop(pk)
+        gone += _files(dropped, "image", "animated", "video", "line_audio")
+        dropped.delete()
     # Positions are unique per project: move everyone out of the way first.
     Shot.objects.filter(project=project).update(position=F("position") + MAX_SHOTS + len(ordered))
     restale: list[Any] = []
@@ -672,7 +673,7 @@ def retime_apply(*, project: Project, draft: RetimeDraft, voice_changed: bool) -
         shot.characters.set(characters)
     stale_shots(project=project, shot_ids=restale)
     for name in gone:
-        transaction.on_commit(lambda name=name: default_storage.delete(name))
+        transaction.on_commit(partial(default_storage.delete, name))
     return counts
 
 

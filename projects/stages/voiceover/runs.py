@@ -144,8 +144,8 @@ def _voiceover(run: Run) -> None:
                 Run.objects.filter(pk=run.pk).update(params=run.params)
             mark_delivered(run, "voiceover")
     if words:
-        result: dict[str, Any] = {"duration": round(duration, 3), "words": len(words)}
-        run_succeed(run_id=run.pk, result={**result, **({"shots": shots} if shots else {})})
+        outcome: dict[str, Any] = {"duration": round(duration, 3), "words": len(words)}
+        run_succeed(run_id=run.pk, result={**outcome, **({"shots": shots} if shots else {})})
         return
     _align(run, project)
 
