@@ -1,4 +1,5 @@
-"""Idea to final.mp4: ``vidflow make`` with the offline providers, wall time ÷ the video's
+"""Idea to final.mp4: ``vidflow make`` (client-driven) and ``vidflow make --on-server`` (the
+one-call make, quick mode) with the offline providers, wall time ÷ the video's
 duration (performance.md: ≤ 1.0, a 1-minute video in under a minute, end to end).
 
 Everything a user runs, as separate processes: the production server (gunicorn) and two Celery
@@ -64,23 +65,26 @@ def run() -> Iterator[str]:
         try:
             processes.append(start_server(port, env))
             time.sleep(8)  # let the workers connect before the clock starts
-            out = Path(tmp) / "final.mp4"
-            started = time.perf_counter()
-            made = subprocess.run(
-                [_vidflow(), "make", IDEA, "--length", str(SECONDS), "--out", str(out)],
-                cwd=ROOT,
-                env={**env, "VIDFLOW_URL": base, "VIDFLOW_TOKEN": token},
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            elapsed = time.perf_counter() - started
+            figures: dict[str, tuple[float, float]] = {}
+            for way, extra in (("client-driven", []), ("one-call make", ["--on-server"])):
+                out = Path(tmp) / f"final-{len(figures)}.mp4"
+                started = time.perf_counter()
+                made = subprocess.run(
+                    [_vidflow(), "make", IDEA, "--length", str(SECONDS), "--out", str(out), *extra],
+                    cwd=ROOT,
+                    env={**env, "VIDFLOW_URL": base, "VIDFLOW_TOKEN": token},
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                elapsed = time.perf_counter() - started
+                if made.returncode != 0:
+                    raise RuntimeError(f"vidflow make {way} failed: {made.stderr[-2000:]}")
+                figures[way] = (elapsed, probe(out).duration)
         finally:
             stop(processes)
-        if made.returncode != 0:
-            raise RuntimeError(f"vidflow make failed: {made.stderr[-2000:]}")
-        duration = probe(out).duration
-    yield (
-        f"idea to final.mp4 (vidflow make, offline, {WORKERS} workers): {elapsed:.1f} s for a "
-        f"{duration:.1f} s video = {elapsed / duration:.2f} (goal <= 1.0)"
-    )
+    for way, (elapsed, duration) in figures.items():
+        yield (
+            f"idea to final.mp4 ({way}, offline, {WORKERS} workers): {elapsed:.1f} s for a "
+            f"{duration:.1f} s video = {elapsed / duration:.2f} (goal <= 0.5)"
+        )
