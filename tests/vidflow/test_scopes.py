@@ -38,6 +38,8 @@ SCOPE_BY_PREFIX = {
     "/api/files": ("projects:read", "projects:read"),
     "/api/voices": ("projects:read", "projects:read"),
     "/api/prices": ("projects:read", "projects:read"),
+    "/api/icons": ("projects:read", "projects:read"),
+    "/api/make": ("projects:read", "generate"),
 }
 # /api/ routes that are not scope-protected, and why.
 NOT_SCOPED = {
@@ -73,7 +75,7 @@ def _template(pattern: Any) -> str:
     if isinstance(pattern, RoutePattern):
         return _CONVERTER.sub(r"{\1}", str(pattern))
     assert isinstance(pattern, RegexPattern)
-    text = str(pattern).removeprefix("^").removesuffix("$").replace("/?", "")
+    text = str(pattern).removeprefix("^").removesuffix("$").replace("/?", "").replace("\\.", ".")
     return _GROUP.sub(r"{\1}", text)
 
 

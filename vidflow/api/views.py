@@ -179,12 +179,14 @@ class DeclaredBodyMixin:
             return
         if not isinstance(data, Mapping):
             raise ValidationFailed("The body must be a JSON object.")
-        if declared is None:
-            allowed: set[str] = set()
-        else:
-            serializer = declared() if isinstance(declared, type) else declared
+        allowed: set[str] = set()
+        # One serializer, or one per media type ({"multipart/form-data": Serializer, ...}).
+        for option in declared.values() if isinstance(declared, dict) else [declared]:
+            if option is None or not hasattr(option, "fields"):
+                continue
+            serializer = option() if isinstance(option, type) else option
             fields = getattr(serializer, "fields", {})
-            allowed = {name for name, field in fields.items() if not field.read_only}
+            allowed |= {name for name, field in fields.items() if not field.read_only}
         unknown = sorted(str(key) for key in data if key not in allowed)
         if unknown:
             message = (

@@ -46,7 +46,16 @@ def test_title_ideas_list_marks_the_selected_one(api: APIClient, user: User) -> 
         ("Voyager: the long goodbye", True),
         ("Two probes, one golden record", False),
     ]
-    assert set(ideas[0]) == {"id", "text", "angle", "score", "source", "selected", "createdAt"}
+    assert set(ideas[0]) == {
+        "id",
+        "text",
+        "angle",
+        "score",
+        "source",
+        "selected",
+        "createdAt",
+        "writtenBy",
+    }
 
 
 def test_selecting_a_title_sets_it_and_marks_the_thumbnail_stale(
