@@ -182,6 +182,9 @@ class DeclaredBodyMixin:
         allowed: set[str] = set()
         # One serializer, or one per media type ({"multipart/form-data": Serializer, ...}).
         for option in declared.values() if isinstance(declared, dict) else [declared]:
+            if isinstance(option, dict):  # a raw JSON schema: {"type": "object", "properties"}
+                allowed |= set(option.get("properties") or {})
+                continue
             if option is None or not hasattr(option, "fields"):
                 continue
             serializer = option() if isinstance(option, type) else option
