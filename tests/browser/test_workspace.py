@@ -39,10 +39,11 @@ def test_from_sign_up_to_an_outline_and_a_stale_voiceover(browsing: Browsing) ->
     expect(page.locator("#credits-badge")).to_have_text("50 credits")
 
     # a new project opens its workspace
-    page.get_by_label("Title").fill("Voyager")
-    page.get_by_label("Idea").fill("How two probes left the solar system")
-    page.get_by_label("Length").select_option(label="30 seconds")
-    page.get_by_role("button", name="Create project").click()
+    new = page.get_by_role("region", name="New project")  # (quick mode has an idea box too)
+    new.get_by_label("Title").fill("Voyager")
+    new.get_by_label("Idea").fill("How two probes left the solar system")
+    new.get_by_label("Length").select_option(label="30 seconds")
+    new.get_by_role("button", name="Create project").click()
     project = Project.objects.get(owner__username="ada")
     expect(page).to_have_url(f"{browsing.url}/projects/{project.pk}")
     expect(page.get_by_role("heading", name="Voyager", level=1)).to_be_visible()

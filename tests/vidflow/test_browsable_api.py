@@ -20,7 +20,10 @@ pytestmark = pytest.mark.django_db
 
 _PARAM = re.compile(r"\(\?P<(\w+)>[^)]*\)|<(?:\w+:)?(\w+)>")
 # Not pages of the browsable API: the schema and its viewer, files, vendor callbacks.
-_SKIP = re.compile(r"^/api/(schema|docs|files/|kie/|wavespeed/|assemblyai/|oauth/)")
+# Files (a download, not a DRF page): artifact links and the script as a Fountain file.
+_SKIP = re.compile(
+    r"^/api/(schema|docs|redoc|files/|kie/|wavespeed/|assemblyai/|oauth/)|.*/script\.fountain$"
+)
 
 
 def _routes() -> list[str]:
