@@ -22,7 +22,7 @@ _PARAM = re.compile(r"\(\?P<(\w+)>[^)]*\)|<(?:\w+:)?(\w+)>")
 # Not pages of the browsable API: the schema and its viewer, files, vendor callbacks.
 # Files (a download, not a DRF page): artifact links and the script as a Fountain file.
 _SKIP = re.compile(
-    r"^/api/(schema|docs|redoc|files/|kie/|wavespeed/|assemblyai/|oauth/)|.*/script\.fountain$"
+    r"^/api/(schema|docs|redoc|files/|kie/|wavespeed/|assemblyai/|stripe/|oauth/)|.*/script\.fountain$"
 )
 
 

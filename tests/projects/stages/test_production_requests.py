@@ -196,6 +196,5 @@ def test_a_keyed_shot_request_that_waits_sees_its_shot_done_and_replays_it(
     assert first.json()["data"]["finished"] is True
     assert first.json()["data"]["shot"]["state"] == "ready"
     assert retry.json() == first.json()
-    assert (
-        LedgerEntry.objects.filter(run_id=first.json()["data"]["runId"], amount__lt=0).count() == 2
-    )
+    charges = LedgerEntry.objects.filter(reference=first.json()["data"]["runId"], amount__lt=0)
+    assert charges.count() == 2
