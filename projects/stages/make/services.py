@@ -150,7 +150,7 @@ def make_from_idea(
 
 def _title_from(idea: str) -> str:
     words = idea.split()
-    title = " ".join(words[:10])
+    title = " ".join(words[:10])[:200]  # a project title holds 200 characters
     return (title[:1].upper() + title[1:]).rstrip(".?!") or "Untitled video"
 
 
