@@ -165,7 +165,7 @@ def test_the_voice_picker_offers_the_channel_languages_voices(browsing: Browsing
     expect(picker.locator("option").nth(1)).to_have_text("Dora · es · kokoro")
     expect(page.locator("#voice-language")).to_contain_text("the channel's language, es")
     picker.select_option("kokoro:ef_dora")
-    expect(page.get_by_label("Sample of the chosen voice")).to_have_attribute(
+    expect(page.locator("#voice-sample")).to_have_attribute(
         "src", re.compile(r"/api/voices/kokoro:ef_dora/sample$")
     )
     page.locator("#voiceover").screenshot(path="/tmp/voice-picker-es.png")
