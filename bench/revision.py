@@ -54,12 +54,14 @@ REWRITE = (
 
 
 def _rewrite(words: int) -> str:
-    """Sentences of REWRITE up to about ``words`` words."""
+    """Whole sentences of REWRITE while they fit in about ``words`` words (at least one): a
+    rewrite about as long as the chapter it replaces."""
     out: list[str] = []
     for sentence in REWRITE.split(". "):
-        if out and sum(len(s.split()) for s in out) >= words:
+        sentence = sentence.rstrip(".") + "."
+        if out and len(" ".join([*out, sentence]).split()) > words + 5:
             break
-        out.append(sentence.rstrip(".") + ".")
+        out.append(sentence)
     return " ".join(out)
 
 

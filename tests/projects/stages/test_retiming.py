@@ -193,11 +193,6 @@ def _shots(project: Project) -> list[Shot]:
 
 @pytest.mark.slow
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect after merging the words branch: the rewritten last chapter's new shots "
-    "come back without their lines; the untouched chapters' checks above it pass (stop 9 note)",
-)
 def test_a_new_last_chapter_keeps_every_other_picture_and_restales_only_its_shots(
     api: APIClient, user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -241,7 +236,10 @@ def test_a_new_last_chapter_keeps_every_other_picture_and_restales_only_its_shot
         assert kept.start == pytest.approx(old.start, abs=0.3)
         assert kept.position == 0 or kept.start in word_starts
         assert (kept.state, kept.stale) == (ShotState.READY, False)
-    new = [s for s in after.values() if s.start >= boundary - 0.01]
+    # (not by time: a voice's timing varies a little from one reading to the next, so the
+    # chapter may start a hair earlier than it did)
+    kept_ids = {str(s.pk) for s in untouched}
+    new = [s for pk, s in after.items() if pk not in kept_ids]
     assert " ".join(s.line for s in sorted(new, key=lambda s: s.position)) == NEW_ENDING
     assert all(s.stale or s.state == ShotState.PLANNED for s in new)
     payload = api.get(base).json()["data"]
