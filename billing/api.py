@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.http.request import RawPostDataException
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -14,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from vidflow.api.exceptions import ValidationFailed
 from vidflow.api.views import ApiViewSet
 
 from . import payments
@@ -145,9 +147,12 @@ class StripeWebhookView(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
+        try:
+            payload = request._request.body
+        except RawPostDataException:  # a form body, already parsed: Stripe sends JSON
+            raise ValidationFailed("Unreadable Stripe event: Stripe sends a JSON body.") from None
         return Response(
             payments.webhook_handle(
-                payload=request._request.body,
-                signature=request.headers.get("Stripe-Signature"),
+                payload=payload, signature=request.headers.get("Stripe-Signature")
             )
         )

@@ -287,6 +287,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    "DEFAULT_METADATA_CLASS": "vidflow.api.metadata.RouteMetadata",
     "DEFAULT_PAGINATION_CLASS": "vidflow.api.pagination.CreatedCursorPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "vidflow.api.envelope.exception_handler",

@@ -12,7 +12,14 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from billing.models import CreditAccount, EntryKind, LedgerEntry, Purchase, PurchaseStatus
+from billing.models import (
+    CreditAccount,
+    EntryKind,
+    LedgerEntry,
+    Purchase,
+    PurchaseStatus,
+    StripeEvent,
+)
 from billing.payments import purchase_refund
 from billing.services import ledger_disagreements
 from tests.factories import UserFactory
@@ -242,6 +249,16 @@ def test_garbage_is_a_400_never_a_500(stripe_sim: Simulator) -> None:
         400,
         "VALIDATION_ERROR",
     )
+    # a form body (read as form fields before the view runs), signed or not
+    for content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        form = Client().post(
+            "/api/stripe/webhook",
+            data=b"a=1",
+            content_type=content_type,
+            headers={"Stripe-Signature": header},
+        )
+        assert_error(form, 400, "VALIDATION_ERROR")
+    assert not StripeEvent.objects.exists()
 
 
 def test_other_events_are_acknowledged_and_ignored(stripe_sim: Simulator) -> None:

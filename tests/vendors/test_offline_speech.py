@@ -14,6 +14,8 @@ from rest_framework.test import APIClient
 from tests.vendors.media_checks import rms_dbfs
 from vendors.base import ProviderError, SpeechProvider, SpeechRequest, SpeechResult
 from vendors.media import read_wav_mono
+from vendors.offline import speech
+from vendors.offline.kokoro import kokoro_installed
 from vendors.offline.speech import PIPER_VOICE_ID, LocalSpeech
 from vendors.offline.words import script_words
 
@@ -92,6 +94,23 @@ def test_a_german_script_gets_a_german_voice_with_engine_timings(tmp_path: Path)
     text = "Der Leuchtturmwärter zählte jedes Schiff, und das letzte kam nach Hause."
 
     result = speak(tmp_path, text, language="de", voice_id="")
+
+    assert_audible_and_timed(result, text)
+
+
+@needs_espeak
+@pytest.mark.skipif(not kokoro_installed(), reason="Kokoro is not installed")
+def test_espeak_keeps_its_timings_after_kokoro_spoke_in_the_same_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kokoro's phonemiser loads a copy of libespeak-ng of its own; eSpeak NG's voices must not
+    pick that copy up (it fails to start, and the words came back untimed)."""
+    monkeypatch.setattr(speech, "_ESPEAK", {})  # as in a fresh worker
+    kokoro_voice = next(v.id for v in LocalSpeech().voices() if v.engine == "kokoro")
+    speak(tmp_path, "A first line.", voice_id=kokoro_voice)
+    text = "Der Leuchtturmwärter zählte jedes Schiff."
+
+    result = speak(tmp_path, text, voice_id="espeak-ng:de")
 
     assert_audible_and_timed(result, text)
 

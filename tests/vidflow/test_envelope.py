@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -151,3 +152,29 @@ def test_unhandled_error_outside_drf_is_500_internal_error(api: APIClient) -> No
 
     assert_error(response, 500, "INTERNAL_ERROR")
     assert "secret internal detail" not in response.content.decode()
+
+
+def test_options_describes_every_route_without_touching_its_objects(
+    api: APIClient, user: User
+) -> None:
+    """OPTIONS on each route of the schema (path ids pointed at a real project of the user's):
+    200 in the envelope, the route's methods in ``Allow``, its media types, never a 500."""
+    project = ProjectFactory(owner=user)
+    paths = api.get("/api/schema", {"format": "json"}).json()["paths"]
+    assert len(paths) > 50
+    for template in paths:
+        if template.startswith(("/api/oauth/", "/api/kie/", "/api/wavespeed/", "/api/assemblyai/")):
+            continue
+        path = template.replace("{project_id}", str(project.pk))
+        path = re.sub(r"\{[a-z_]+\}", "00000000-0000-0000-0000-000000000000", path)
+
+        response = api.options(path)
+
+        assert response.status_code in (200, 404), (path, response.content)
+        body = response.json()
+        if response.status_code == 404:  # the inner object does not exist: said, not described
+            assert body["error"]["code"] == "NOT_FOUND", path
+            continue
+        assert body["success"] is True, path
+        assert "application/json" in body["data"]["renders"], path
+        assert "OPTIONS" in response["Allow"], path

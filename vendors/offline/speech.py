@@ -33,6 +33,7 @@ import logging
 import re
 import shutil
 import subprocess
+import sysconfig
 import threading
 import uuid
 from collections.abc import Sequence
@@ -414,12 +415,24 @@ _SYNTH_CALLBACK = ctypes.CFUNCTYPE(
 )
 
 
+def _espeak_library_path() -> str:
+    """The system's libespeak-ng by its full path. A bare soname would resolve to whichever copy
+    the process already holds, and Kokoro's phonemiser loads one of its own (espeakng-loader's,
+    built with another data path, on which initialisation fails: no word timings)."""
+    soname = ctypes.util.find_library("espeak-ng") or "libespeak-ng.so.1"
+    multiarch = sysconfig.get_config_var("MULTIARCH") or ""
+    for folder in (f"/usr/lib/{multiarch}", f"/lib/{multiarch}", "/usr/local/lib", "/usr/lib"):
+        candidate = Path(folder) / soname
+        if candidate.is_file():
+            return str(candidate)
+    return soname
+
+
 def _espeak_library() -> tuple[Any, int] | None:
     """libespeak-ng in synchronous mode, initialised once; None when it is not installed."""
     if "lib" not in _ESPEAK:
-        name = ctypes.util.find_library("espeak-ng") or "libespeak-ng.so.1"
         try:
-            lib = ctypes.CDLL(name)
+            lib = ctypes.CDLL(_espeak_library_path())
         except OSError:
             _ESPEAK["lib"] = None
             return None
