@@ -441,6 +441,9 @@ CELERY_TASK_TIME_LIMIT: int = _positive(
 CELERY_BROKER_URL: str = (
     _read("CELERY_BROKER_URL", "str", default="") or REDIS_URL or "filesystem://"
 )
+# How long the broker (Redis) waits before handing a task its worker never acknowledged to another
+# worker. Only a backstop: leases (below) requeue a dead worker's work far sooner. It must exceed
+# the hard time limit, or a slow task would be delivered twice while it still runs.
 CELERY_BROKER_VISIBILITY_TIMEOUT: int = _read(
     "CELERY_BROKER_VISIBILITY_TIMEOUT", "int", default=900
 )
@@ -476,8 +479,31 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Worker leases (projects/pipeline/leases.py): a task at work on a run refreshes its lease every
+# RUN_HEARTBEAT_SECONDS; the reaper, every RUN_REAPER_SECONDS, sends again the work of any lease
+# not refreshed for RUN_LEASE_SECONDS (its worker is gone). A killed worker's work is noticed
+# within lease + reaper (40 + 15 s) and the re-sent task reaches a free worker within seconds:
+# RUN_RECOVERY_SECONDS (60 s by default) is the figure the README states and
+# tests/projects/test_worker_lost.py holds it to. Work started RUN_WORKER_ATTEMPTS times without
+# finishing (it keeps killing its worker) fails instead, and is refunded.
+RUN_HEARTBEAT_SECONDS: int = _positive(
+    "RUN_HEARTBEAT_SECONDS", _read("RUN_HEARTBEAT_SECONDS", "int", default=10)
+)
+RUN_LEASE_SECONDS: int = _positive(
+    "RUN_LEASE_SECONDS", _read("RUN_LEASE_SECONDS", "int", default=40)
+)
+RUN_REAPER_SECONDS: int = _positive(
+    "RUN_REAPER_SECONDS", _read("RUN_REAPER_SECONDS", "int", default=15)
+)
+RUN_WORKER_ATTEMPTS: int = _positive(
+    "RUN_WORKER_ATTEMPTS", _read("RUN_WORKER_ATTEMPTS", "int", default=3)
+)
+RUN_RECOVERY_SECONDS: int = RUN_LEASE_SECONDS + RUN_REAPER_SECONDS + 5
 CELERY_BEAT_SCHEDULE = {
-    "reap-overdue-runs": {"task": "projects.tasks.reap_runs_task", "schedule": 60.0},
+    "reap-overdue-runs": {
+        "task": "projects.tasks.reap_runs_task",
+        "schedule": float(RUN_REAPER_SECONDS),
+    },
     "poll-overdue-vendor-jobs": {"task": "projects.tasks.poll_vendor_jobs_task", "schedule": 60.0},
     "purge-idempotency-keys": {"task": "projects.tasks.purge_idempotency_task", "schedule": 3600.0},
     "sweep-device-grants": {
@@ -499,6 +525,17 @@ if CELERY_BROKER_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured(
         "CELERY_BROKER_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT, or a slow task is "
         f"delivered twice ({CELERY_BROKER_VISIBILITY_TIMEOUT} <= {CELERY_TASK_TIME_LIMIT})"
+    )
+if RUN_LEASE_SECONDS < 3 * RUN_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "RUN_LEASE_SECONDS must be at least three RUN_HEARTBEAT_SECONDS, or a worker that is only "
+        f"slow loses its work ({RUN_LEASE_SECONDS} < 3 x {RUN_HEARTBEAT_SECONDS})"
+    )
+if RUN_RECOVERY_SECONDS >= CELERY_BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "RUN_LEASE_SECONDS + RUN_REAPER_SECONDS (+ 5) must stay below "
+        "CELERY_BROKER_VISIBILITY_TIMEOUT: leases are the quick recovery, the broker the backstop "
+        f"({RUN_RECOVERY_SECONDS} >= {CELERY_BROKER_VISIBILITY_TIMEOUT})"
     )
 
 # --- logging --------------------------------------------------------------------------------
