@@ -152,7 +152,7 @@ def test_footage_search_brings_back_a_clip_that_covers_the_frame_and_its_credit(
     assert probed.duration >= 4.0
     credit = media.details["credit"]
     assert credit["text"].startswith("Video by ")
-    assert ("on Pexels" if vendor == "pexels" else "on Pixabay") in credit["text"]
+    assert ("on Pexels" if vendor == "pexels" else "from Pixabay") in credit["text"]
     assert credit["url"].startswith("https://")
     (sent,) = [r for r in sim.requests(vendor) if "videos" in r.path]
     if vendor == "pexels":

@@ -141,17 +141,26 @@ class _StockImages:
             return MediaFile(
                 drawn.path, drawn.content_type, details={**drawn.details, "fallback": self.name}
             )
-        credit = {
-            "library": self.library,
-            "author": hit.author,
-            "authorUrl": hit.author_url,
-            "url": hit.page_url,
-            "text": self.credit_line(hit),
-        }
+        credit = _credit(self.library, hit, self.credit_line(hit))
         return MediaFile(path, content_type, details={"subjects": [], "credit": credit})
 
     def credit_line(self, hit: Hit) -> str:
         raise NotImplementedError
+
+
+def _credit(library: str, hit: Hit, text: str) -> dict[str, str]:
+    """What the shot keeps of a stock result: the library, its author and the credit line."""
+    return {
+        "library": library,
+        "author": hit.author,
+        "authorUrl": hit.author_url,
+        "url": hit.page_url,
+        "text": text,
+    }
+
+
+def _unexpected(vendor: str, exc: Exception) -> ProviderError:
+    return ProviderError(f"{vendor} answered an unexpected search result: {exc}", vendor=vendor)
 
 
 def _orientation(width: int, height: int) -> str:
@@ -176,16 +185,14 @@ class PexelsImages(_StockImages):
             sleep=self._sleep,
         )
 
+    @staticmethod
+    def query(client: VendorClient, path: str, words: str, width: int, height: int) -> Any:
+        """One search of Pexels' photos (``/v1/search``) or videos (``/videos/search``)."""
+        params = {"query": words, "orientation": _orientation(width, height), "per_page": "15"}
+        return client.json("GET", path, params=params)
+
     def search(self, client: VendorClient, words: str, request: ImageRequest) -> list[Hit]:
-        data: Any = client.json(
-            "GET",
-            "/v1/search",
-            params={
-                "query": words,
-                "orientation": _orientation(request.width, request.height),
-                "per_page": "15",
-            },
-        )
+        data = self.query(client, "/v1/search", words, request.width, request.height)
         try:
             return [
                 Hit(
@@ -199,7 +206,7 @@ class PexelsImages(_StockImages):
                 for p in data.get("photos", [])
             ]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ProviderError(f"pexels answered an unexpected search result: {exc}") from exc
+            raise _unexpected(self.name, exc) from exc
 
     def credit_line(self, hit: Hit) -> str:
         return f"Photo by {hit.author} on Pexels: {hit.page_url}"
@@ -249,7 +256,7 @@ class PixabayImages(_StockImages):
                 for h in data.get("hits", [])
             ]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ProviderError(f"pixabay answered an unexpected search result: {exc}") from exc
+            raise _unexpected(self.name, exc) from exc
 
     def credit_line(self, hit: Hit) -> str:
         return f"Image by {hit.author} from Pixabay: {hit.page_url}"
@@ -298,18 +305,9 @@ class _StockVideos:
             moved = KenBurnsVideo().animate(request, workdir=workdir)
             assert isinstance(moved, MediaFile)
             return MediaFile(moved.path, moved.content_type, details={"fallback": self.name})
-        credit = {
-            "library": self.library,
-            "author": clip.author,
-            "authorUrl": clip.author_url,
-            "url": clip.page_url,
-            "text": f"Video by {clip.author} on {self.library}: {clip.page_url}",
-        }
-        return MediaFile(path, content_type, details={"credit": credit})
-
-
-def _unexpected(vendor: str, exc: Exception) -> ProviderError:
-    return ProviderError(f"{vendor} answered an unexpected search result: {exc}", vendor=vendor)
+        preposition = "on" if self.library == "Pexels" else "from"  # as each library asks
+        text = f"Video by {clip.author} {preposition} {self.library}: {clip.page_url}"
+        return MediaFile(path, content_type, details={"credit": _credit(self.library, clip, text)})
 
 
 class PexelsVideos(_StockVideos):
@@ -318,15 +316,7 @@ class PexelsVideos(_StockVideos):
     images = PexelsImages
 
     def search(self, client: VendorClient, words: str, request: AnimateRequest) -> list[Clip]:
-        data: Any = client.json(
-            "GET",
-            "/videos/search",
-            params={
-                "query": words,
-                "orientation": _orientation(request.width, request.height),
-                "per_page": "15",
-            },
-        )
+        data = PexelsImages.query(client, "/videos/search", words, request.width, request.height)
         try:
             return [
                 Clip(
