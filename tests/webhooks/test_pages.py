@@ -3,6 +3,7 @@ read the delivery log, redeliver, and the notice when failures turned one off.""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -15,6 +16,14 @@ from webhooks.services import delivery_attempt
 from .conftest import Answer, Receiver, finished_run
 
 pytestmark = pytest.mark.django_db
+
+
+def form_action(page: str, ending: str) -> str:
+    """The action of the page's form whose action ends with ``ending`` (what its button posts to),
+    so a test follows the page's own links, as a user clicking would."""
+    actions = re.findall(r'<form method="post" action="([^"]+)"', page)
+    (action,) = [a for a in actions if a.endswith(ending)]
+    return action
 
 
 @pytest.fixture
@@ -72,9 +81,10 @@ def test_the_delivery_log_and_redelivery(
     assert "HTTP 502" in page
     assert "bad gateway upstream" in page
 
-    response = browser.post(f"/webhooks/{endpoint.pk}/deliveries/{failed.pk}/redeliver")
+    response = browser.post(form_action(page, "/redeliver"))
 
     assert response.status_code == 302
+    assert response["Location"] == f"/webhooks/{endpoint.pk}"
     redelivery = Delivery.objects.exclude(pk=failed.pk).get()
     assert redelivery.trigger == DeliveryTrigger.REDELIVERY
     assert redelivery.message_id == failed.message_id
@@ -87,8 +97,10 @@ def test_rotate_shows_the_new_secret_and_delete_removes_the_webhook(
 ) -> None:
     endpoint = endpoint_for(user)
 
-    rotated = browser.post(f"/webhooks/{endpoint.pk}/rotate").content.decode()
-    deleted = browser.post(f"/webhooks/{endpoint.pk}/delete")
+    page = browser.get(f"/webhooks/{endpoint.pk}").content.decode()
+
+    rotated = browser.post(form_action(page, "/rotate")).content.decode()
+    deleted = browser.post(form_action(page, "/delete"))
 
     assert 'id="new-secret"' in rotated
     assert "whsec_" in rotated
@@ -123,3 +135,27 @@ def test_the_failure_notice_shows_on_every_page_until_dismissed(
     assert 'id="webhook-notice"' not in browser.get("/").content.decode()
     endpoint.refresh_from_db()
     assert not endpoint.enabled  # dismissing the notice does not turn it back on
+
+
+def test_send_a_test_and_turn_off_and_on_from_the_page(
+    browser: Client, user: User, receiver: Receiver, endpoint_for: Any
+) -> None:
+    endpoint = endpoint_for(user)
+    page = browser.get(f"/webhooks/{endpoint.pk}").content.decode()
+
+    tested = browser.post(form_action(page, "/test"))
+    ping = Delivery.objects.get()
+    delivery_attempt(delivery_id=ping.pk)
+    turned_off = browser.post(form_action(page, "/toggle"), {"enabled": "0"})
+    off_page = browser.get(f"/webhooks/{endpoint.pk}").content.decode()
+
+    assert tested.status_code == 302
+    assert ping.trigger == DeliveryTrigger.TEST
+    assert receiver.received[0].payload["type"] == "webhook.test"
+    assert turned_off.status_code == 302
+    endpoint.refresh_from_db()
+    assert not endpoint.enabled
+    assert "Turn on" in off_page
+    browser.post(form_action(off_page, "/toggle"), {"enabled": "1"})
+    endpoint.refresh_from_db()
+    assert endpoint.enabled
