@@ -347,7 +347,9 @@ def _send(delivery: Delivery, endpoint: Endpoint) -> Outcome:
             chunks = b""
             for chunk in response.iter_bytes():
                 chunks += chunk
-                if len(chunks) >= 4 * EXCERPT_CHARS:
+                # Enough for the excerpt; and a body trickling in never holds the worker past
+                # the attempt's time (httpx's timeouts are per read).
+                if len(chunks) >= 4 * EXCERPT_CHARS or time.monotonic() - started > timeout:
                     break
             excerpt = chunks.decode("utf-8", errors="replace")
             error = ""
