@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "projects",
     "billing",
     "oauth_device",
+    "webhooks",
     "vendors",
 ]
 
@@ -158,6 +159,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "billing.context_processors.credits",
+                "webhooks.context_processors.notices",
             ],
         },
     },
@@ -514,7 +516,37 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oauth_device.tasks.clear_expired_tokens_task",
         "schedule": 86400.0,
     },
+    # Webhook attempts due later than a countdown may wait (WEBHOOKS_COUNTDOWN_LIMIT).
+    "dispatch-due-webhooks": {
+        "task": "webhooks.tasks.webhooks_dispatch_due_task",
+        "schedule": 30.0,
+    },
+    "purge-webhook-deliveries": {"task": "webhooks.tasks.webhooks_purge_task", "schedule": 86400.0},
 }
+
+# --- outbound webhooks (webhooks/) -----------------------------------------------------------
+# Destinations on private, loopback, link-local or reserved addresses are refused, when an
+# endpoint is saved and at every attempt; WEBHOOKS_ALLOW_PRIVATE=1 allows them (local development
+# and the tests, whose receiver listens on 127.0.0.1). Never in production.
+WEBHOOKS_ALLOW_PRIVATE: bool = _bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+# Seconds an attempt may take (connecting at most 5 of them).
+WEBHOOKS_TIMEOUT: float = _read("WEBHOOKS_TIMEOUT", "float", default=10.0)
+# Attempts per message, and the first retry's wait in seconds (each later one waits 4x longer, at
+# most 12 h, +-20 % jitter): 9 and 10 spread them over about 27 hours (README, "Webhooks").
+WEBHOOKS_MAX_ATTEMPTS: int = _positive(
+    "WEBHOOKS_MAX_ATTEMPTS", _read("WEBHOOKS_MAX_ATTEMPTS", "int", default=9)
+)
+WEBHOOKS_RETRY_BASE_SECONDS: float = _read("WEBHOOKS_RETRY_BASE_SECONDS", "float", default=10.0)
+# Deliveries in a row failing every attempt before the endpoint is turned off (with a notice).
+WEBHOOKS_DISABLE_AFTER: int = _positive(
+    "WEBHOOKS_DISABLE_AFTER", _read("WEBHOOKS_DISABLE_AFTER", "int", default=3)
+)
+if WEBHOOKS_TIMEOUT <= 0 or WEBHOOKS_RETRY_BASE_SECONDS <= 0:
+    raise ImproperlyConfigured("WEBHOOKS_TIMEOUT and WEBHOOKS_RETRY_BASE_SECONDS must be > 0")
+# A retry due within this many seconds is queued with a countdown; a later one waits in the
+# database for the periodic sweep (a countdown longer than the broker's visibility timeout would
+# be delivered again and again by Redis).
+WEBHOOKS_COUNTDOWN_LIMIT: int = min(300, CELERY_BROKER_VISIBILITY_TIMEOUT // 2)
 
 if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured(
