@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vendors.offline.pictures import icon_index
+from vidflow.api.pagination import WholeListPagination, whole_list
 from vidflow.api.views import ApiViewSet
 from vidflow.errors import NotFound, ValidationFailed
 
@@ -26,7 +27,7 @@ class IconsViewSet(ApiViewSet):
     """Icons of the offline pictures (Fluent Emoji Flat, MIT), searched by name and keyword."""
 
     serializer_class = IconSerializer
-    pagination_class = None
+    pagination_class = WholeListPagination
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str, description="words to look for", required=True)],
@@ -38,7 +39,7 @@ class IconsViewSet(ApiViewSet):
             raise ValidationFailed(
                 "Search for a word or two.", details={"q": ["1 to 80 characters."]}
             )
-        return Response(
+        return whole_list(
             [
                 {
                     "name": icon.name,
@@ -52,6 +53,7 @@ class IconsViewSet(ApiViewSet):
 
     @extend_schema(responses={(200, "image/svg+xml"): bytes})
     def svg(self, request: Request, name: str) -> HttpResponse:
+        """One icon's picture (SVG), by the name ``GET /api/icons`` gives."""
         icon = icon_index().icons.get(name)
         if icon is None:
             raise NotFound("No such icon.")

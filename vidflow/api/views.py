@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from vidflow import idempotency
+from vidflow.api.etags import ETagMixin
 from vidflow.api.serializers import StrictSerializer
 from vidflow.errors import AppError, ValidationFailed
 from vidflow.ratelimit import RateTierMixin
@@ -200,13 +201,16 @@ class DeclaredBodyMixin:
             raise ValidationFailed(message, details={key: ["Unknown field."] for key in unknown})
 
 
-class ApiViewSet(IdempotentPostMixin, DeclaredBodyMixin, RateTierMixin, viewsets.GenericViewSet):
+class ApiViewSet(
+    IdempotentPostMixin, DeclaredBodyMixin, ETagMixin, RateTierMixin, viewsets.GenericViewSet
+):
     """Thin viewsets: validate, call one service, serialize.
 
     Every request is authenticated (bearer token, then session), checked for its scope
     (``read_scope``/``write_scope`` or the action's ``required_scope``), counted against its rate
     tier (the action's ``rate_tier``, else ``api``/``oauth_bearer``), and only then looks at its
-    ``Idempotency-Key``, so a refused request never claims a key.
+    ``Idempotency-Key``, so a refused request never claims a key. Objects a viewset names in
+    ``etag_reads``/``etag_writes`` carry an ETag (``vidflow.api.etags``).
     """
 
     # Policy marks, read per request by ``vidflow.api.permissions.route_attr``: on a handler

@@ -17,7 +17,8 @@ from rest_framework.response import Response
 from billing.decorators import billable
 from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
 from projects.models import Script
-from vidflow.errors import ValidationFailed
+from vidflow.api.pagination import WholeListPagination, whole_list
+from vidflow.errors import NotFound, ValidationFailed
 
 from . import fountain
 from . import services as stage
@@ -58,6 +59,9 @@ def _script(project_id: UUID) -> Script | None:
 @extend_schema(tags=["script"], parameters=[PROJECT_ID])
 class ScriptViewSet(StageViewSet):
     serializer_class = ChapterSerializer
+    pagination_class = WholeListPagination
+    etag_reads = frozenset({"chapter"})
+    etag_writes = {"edit_chapter": "chapter"}
 
     @extend_schema(responses=OutlineSerializer)
     def outline(self, request: Request, project_id: str) -> Response:
@@ -131,7 +135,7 @@ class ScriptViewSet(StageViewSet):
 
     @extend_schema(responses=ChapterSerializer(many=True))
     def chapters(self, request: Request, project_id: str) -> Response:
-        return Response(ChapterSerializer(self.project().chapters.all(), many=True).data)
+        return whole_list(ChapterSerializer(self.project().chapters.all(), many=True).data)
 
     @extend_schema(request=ChaptersRequestSerializer, responses=AcceptedRunSerializer)
     @billable
@@ -144,6 +148,14 @@ class ScriptViewSet(StageViewSet):
             chapter_id=body.validated_data.get("chapterId"),
         )
         return accepted(run)
+
+    @extend_schema(responses=ChapterSerializer)
+    def chapter(self, request: Request, project_id: str, chapter_id: str) -> Response:
+        """One chapter of the script: its title, beats, narration and stale marks."""
+        found = self.project().chapters.filter(pk=chapter_id).first()
+        if found is None:
+            raise NotFound("Chapter not found.")
+        return Response(ChapterSerializer(found).data)
 
     @extend_schema(request=ChapterEditSerializer, responses=ChapterSerializer)
     def edit_chapter(self, request: Request, project_id: str, chapter_id: str) -> Response:

@@ -16,6 +16,7 @@ from projects.pipeline.artifacts import workdir
 from vendors import registry
 from vendors.base import SpeechRequest, Voice
 from vendors.voices import LANGUAGE_TAG, sample_text, voice_quality, voices_for_language
+from vidflow.api.pagination import WholeListPagination, whole_list
 from vidflow.api.views import ApiViewSet
 from vidflow.errors import NotFound, ValidationFailed
 
@@ -81,7 +82,7 @@ class VoicesViewSet(ApiViewSet):
     NG speaks gets those voices, each saying so in ``note``; a language nothing speaks, []."""
 
     serializer_class = VoiceSerializer
-    pagination_class = None
+    pagination_class = WholeListPagination
 
     @extend_schema(
         parameters=[
@@ -102,7 +103,9 @@ class VoicesViewSet(ApiViewSet):
         if language:
             voices = voices_for_language(voices, language)
         only_robotic = bool(voices) and all(voice_quality(v) == "low" for v in voices)
-        return Response([self._voice(request, v, only_robotic and bool(language)) for v in voices])
+        return whole_list(
+            [self._voice(request, v, only_robotic and bool(language)) for v in voices]
+        )
 
     @staticmethod
     def _voice(request: Request, v: Voice, robotic_only: bool) -> dict[str, object]:

@@ -40,7 +40,7 @@ def test_title_ideas_list_marks_the_selected_one(api: APIClient, user: User) -> 
     _idea(project, "Voyager: the long goodbye")
     _idea(project, "Two probes, one golden record")
 
-    ideas = api.get(f"/api/projects/{project.pk}/titles").json()["data"]
+    ideas = api.get(f"/api/projects/{project.pk}/titles").json()["data"]["results"]
 
     assert [(i["text"], i["selected"]) for i in ideas] == [
         ("Voyager: the long goodbye", True),
@@ -200,7 +200,7 @@ def test_outliers_list_best_first_and_delete(api: APIClient, user: User) -> None
     api.post(url, _outlier_body(url="", views=1000, channelMedianViews=1000), format="json")
     best = api.post(url, _outlier_body(), format="json").json()["data"]
 
-    listed = api.get(url).json()["data"]
+    listed = api.get(url).json()["data"]["results"]
     deleted = api.delete(f"{url}/{best['id']}")
 
     assert [v["outlierScore"] for v in listed] == [15.0, 1.0]
