@@ -321,6 +321,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "vidflow.api.schema.strip_trailing_slashes",
         "vidflow.api.schema.wrap_in_envelope",
+        "vidflow.api.schema.close_request_bodies",
     ],
 }
 

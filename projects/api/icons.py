@@ -30,12 +30,20 @@ class IconsViewSet(ApiViewSet):
     pagination_class = WholeListPagination
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="words to look for", required=True)],
+        parameters=[
+            OpenApiParameter(
+                "q",
+                {"type": "string", "minLength": 1, "maxLength": 80, "pattern": r"\S"},
+                description="words to look for (1 to 80 characters)",
+                required=True,
+            )
+        ],
         responses=IconSerializer(many=True),
     )
     def list(self, request: Request) -> Response:
-        query = str(request.query_params.get("q", "")).strip()
-        if not query or len(query) > 80:
+        raw = str(request.query_params.get("q", ""))
+        query = raw.strip()
+        if not query or len(raw) > 80:
             raise ValidationFailed(
                 "Search for a word or two.", details={"q": ["1 to 80 characters."]}
             )

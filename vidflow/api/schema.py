@@ -408,6 +408,24 @@ def wrap_in_envelope(result: dict[str, Any], **_: Any) -> dict[str, Any]:
     return result
 
 
+def close_request_bodies(result: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """A body field a route does not declare is refused (``DeclaredBodyMixin``,
+    ``StrictSerializer``): the request schemas say so (``additionalProperties: false``), so a
+    generated client offers no free-form extras the server would refuse."""
+    components = result.get("components", {}).get("schemas", {})
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method.startswith("x-") or not isinstance(operation, dict):
+                continue
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                schema = media.get("schema", {})
+                if "$ref" in schema:
+                    schema = components.get(schema["$ref"].rsplit("/", 1)[1], {})
+                if schema.get("type") == "object":
+                    schema["additionalProperties"] = False
+    return result
+
+
 def strip_trailing_slashes(result: dict[str, Any], **_: Any) -> dict[str, Any]:
     """Routes answer with or without a slash; document them the way product.md writes them."""
     result["paths"] = {

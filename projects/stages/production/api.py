@@ -116,6 +116,7 @@ class ShotsViewSet(StageViewSet):
             "multipart/form-data": {
                 "type": "object",
                 "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
             }
         },
         responses=ShotSerializer,

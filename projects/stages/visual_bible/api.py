@@ -143,6 +143,7 @@ class BibleEntryViewSet(StageViewSet):
             "multipart/form-data": {
                 "type": "object",
                 "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
             }
         },
         responses=EntrySerializer,

@@ -87,13 +87,15 @@ class VoicesViewSet(ApiViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "language", str, description="BCP 47 (en, es, pt-BR, ...): only its voices"
+                "language",
+                {"type": "string", "pattern": r"^([A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*)?$"},
+                description="BCP 47 (en, es, pt-BR, ...): only its voices",
             )
         ],
         responses=VoiceSerializer(many=True),
     )
     def list(self, request: Request) -> Response:
-        language = request.query_params.get("language", "").strip()
+        language = request.query_params.get("language", "")
         if language and not LANGUAGE_TAG.match(language):
             raise ValidationFailed(
                 "Invalid language.",

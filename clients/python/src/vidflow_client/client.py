@@ -508,6 +508,7 @@ class VidflowClient:
         finishes or its progress moves, or after ``wait`` seconds."""
         if not wait:
             return self._get(f"/api/runs/{run_id}", Run)
+        wait = min(int(wait), 30)  # the server refuses more (400)
         timeout = httpx.Timeout(self._timeout, read=wait + 30.0)
         data = self.request("GET", f"/api/runs/{run_id}", params={"wait": wait}, timeout=timeout)
         return Run.from_api(data)
