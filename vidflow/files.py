@@ -28,6 +28,7 @@ FILE_MEDIA_TYPES = (
     "audio/x-wav",
     "audio/mpeg",
     "text/vtt",
+    "application/x-subrip",
     "application/octet-stream",
 )
 
