@@ -322,6 +322,7 @@ SPECTACULAR_SETTINGS = {
         "vidflow.api.schema.strip_trailing_slashes",
         "vidflow.api.schema.wrap_in_envelope",
         "vidflow.api.schema.close_request_bodies",
+        "vidflow.api.schema.declare_input_rules",
     ],
 }
 

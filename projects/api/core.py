@@ -50,6 +50,7 @@ class ProjectViewSet(ApiViewSet):
         return self.get_paginated_response(ProjectSerializer(page, many=True).data)
 
     @extend_schema(request=ProjectSerializer, responses={201: ProjectDetailSerializer})
+    @also_answers(404)  # a channelId that names no channel of yours
     def create(self, request: Request) -> Response:
         serializer = ProjectSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -149,6 +150,7 @@ class ChannelViewSet(ApiViewSet):
         description="Disconnects the channel from YouTube (its stored Google credentials "
         "are removed).",
     )
+    @also_answers(503)  # YouTube is not set up on this server (no Google client)
     @action(detail=True, methods=["post", "delete"], url_path="youtube")
     def youtube(self, request: Request, channel_id: str) -> Response:
         channel = selectors.channel_get(user=self.user, channel_id=channel_id)

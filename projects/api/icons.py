@@ -22,6 +22,10 @@ class IconSerializer(serializers.Serializer):
     svgUrl = serializers.CharField()
 
 
+_TEXT = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_SOME_WORD = rf"^{_TEXT}*[^\s\x00-\x1f\x7f-\x9f]{_TEXT}*$"  # no control character, not blank
+
+
 @extend_schema(tags=["production"])
 class IconsViewSet(ApiViewSet):
     """Icons of the offline pictures (Fluent Emoji Flat, MIT), searched by name and keyword."""
@@ -33,7 +37,7 @@ class IconsViewSet(ApiViewSet):
         parameters=[
             OpenApiParameter(
                 "q",
-                {"type": "string", "minLength": 1, "maxLength": 80, "pattern": r"\S"},
+                {"type": "string", "minLength": 1, "maxLength": 80, "pattern": _SOME_WORD},
                 description="words to look for (1 to 80 characters)",
                 required=True,
             )

@@ -167,7 +167,6 @@ def test_statuses_and_headers_are_documented_per_route(schema: dict[str, Any]) -
         "pageSize=2.67e-156",
         "pageSize=0",
         "pageSize=101",
-        "cursor=not-a-cursor",
         "status=sleeping",
         "kind=knitting",
         "projectId=not-a-uuid",
@@ -177,6 +176,21 @@ def test_bad_list_queries_are_400(api: APIClient, query: str) -> None:
     name = query.split("=")[0]
     details = assert_error(api.get(f"/api/runs?{query}"), 400, "VALIDATION_ERROR")["details"]
     assert name in details
+
+
+def test_a_cursor_that_names_no_page_is_404(api: APIClient) -> None:
+    assert_error(api.get("/api/runs?cursor=not-a-cursor"), 404, "NOT_FOUND")
+
+
+def test_a_body_value_of_another_type_is_400_and_changes_nothing(
+    api: APIClient, user: User
+) -> None:
+    project, urls = _world(user)
+
+    response = api.patch(urls["chapter"], {"narration": 0})
+
+    assert "narration" in assert_error(response, 400, "VALIDATION_ERROR")["details"]
+    assert Chapter.objects.get(project=project).narration != "0"
 
 
 @pytest.mark.parametrize("wait", ["abc", "-1", "31", "1.5"])

@@ -22,7 +22,7 @@ from urllib import parse
 
 from django.conf import settings
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination, Cursor, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -83,10 +83,8 @@ class CreatedCursorPagination(CursorPagination):
     def decode_cursor(self, request: Request) -> Cursor | None:
         try:
             return super().decode_cursor(request)
-        except NotFound:  # DRF's answer for a cursor it cannot read: it is bad input
-            raise ValidationError(
-                {"cursor": ["Invalid cursor: use a next or previous link."]}
-            ) from None
+        except NotFound:  # a cursor is an opaque name of a page: an unknown one names none
+            raise NotFound("No such page: use a next or previous link as it is.") from None
 
     def encode_cursor(self, cursor: Cursor) -> str:
         # DRF builds on request.build_absolute_uri() (the Host header); ours is PUBLIC_BASE_URL.

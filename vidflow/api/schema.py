@@ -282,17 +282,30 @@ class VidflowAutoSchema(AutoSchema):
         machine = path.startswith(_MACHINE_PREFIXES)
         statuses = self._error_statuses(path, machine)
         responses = operation.setdefault("responses", {})
+        self._nullable_answer(responses)
         for status in sorted(statuses):
             responses.setdefault(str(status), {"description": _ERROR_DESCRIPTIONS[str(status)]})
         self._headers(operation, responses, machine)
         return operation
 
+    def _nullable_answer(self, responses: dict[str, Any]) -> None:
+        """``responses=Serializer(allow_null=True)``: the answer may be ``null`` (nothing yet)."""
+        serializer = self.get_response_serializers()
+        if not getattr(serializer, "allow_null", False):
+            return
+        for status, response in responses.items():
+            media = response.get("content", {}).get("application/json")
+            if status.startswith("2") and media and "$ref" in media.get("schema", {}):
+                media["schema"] = {"allOf": [media["schema"]], "nullable": True}
+
     def _error_statuses(self, path: str, machine: bool) -> set[int]:
         method = self.method
         writes = method in ("POST", "PUT", "PATCH", "DELETE")
         statuses = {400}
-        if "{" in path:
-            statuses.add(404)
+        if "{" in path or any(
+            p.get("name") == "cursor" for p in self._get_pagination_parameters() or []
+        ):
+            statuses.add(404)  # no such object; or a cursor that names no page
         if machine:  # signed: a bad body, signature or job is refused; a vendor's fault is 502
             return statuses | {403, 404, 502}
         statuses |= {401, 403, 406}
@@ -423,6 +436,65 @@ def close_request_bodies(result: dict[str, Any], **_: Any) -> dict[str, Any]:
                     schema = components.get(schema["$ref"].rsplit("/", 1)[1], {})
                 if schema.get("type") == "object":
                     schema["additionalProperties"] = False
+    return result
+
+
+# vidflow.inputs refuses these in every string of a request (README: "Text is text").
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+_UUID_PARAMETERS = {
+    "project_id",
+    "channel_id",
+    "run_id",
+    "chapter_id",
+    "entry_id",
+    "shot_id",
+    "title_id",
+    "outlier_id",
+    "variation_id",
+}
+
+
+def _text_rule(schema: dict[str, Any], components: dict[str, Any], seen: set[str]) -> None:
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        if name not in seen:
+            seen.add(name)
+            _text_rule(components.get(name, {}), components, seen)
+        return
+    for key in ("allOf", "oneOf", "anyOf"):
+        for part in schema.get(key, []):
+            _text_rule(part, components, seen)
+    if schema.get("type") == "string" and not (
+        {"format", "enum", "pattern"} & set(schema) or schema.get("readOnly")
+    ):
+        schema["pattern"] = TEXT_PATTERN
+    for prop in schema.get("properties", {}).values():
+        _text_rule(prop, components, seen)
+    if isinstance(schema.get("items"), dict):
+        _text_rule(schema["items"], components, seen)
+    if isinstance(schema.get("additionalProperties"), dict):
+        _text_rule(schema["additionalProperties"], components, seen)
+
+
+def declare_input_rules(result: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """What every route checks of its input, said in the schema: no control characters in any
+    string of a body, a query or a path; ids in paths are UUIDs (anything else is a 404)."""
+    components = result.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method.startswith("x-") or not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.setdefault("schema", {})
+                if parameter.get("in") == "path" and parameter.get("name") in _UUID_PARAMETERS:
+                    schema.clear()
+                    schema.update({"type": "string", "format": "uuid"})
+                elif parameter.get("in") in ("path", "query"):
+                    _text_rule(schema, components, seen)
+            for media_type, media in operation.get("requestBody", {}).get("content", {}).items():
+                if media_type == "application/json":
+                    _text_rule(media.get("schema", {}), components, seen)
     return result
 
 

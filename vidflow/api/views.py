@@ -3,6 +3,7 @@ apply the same way to every route."""
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections.abc import Mapping
 from contextlib import ExitStack
@@ -10,19 +11,40 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpResponse
+from django.http.request import RawPostDataException
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import viewsets
+from rest_framework.exceptions import UnsupportedMediaType
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.mediatypes import media_type_matches
 
 from accounts.models import User
 from vidflow import idempotency
 from vidflow.api.etags import ETagMixin
-from vidflow.api.serializers import StrictSerializer
+from vidflow.api.serializers import StrictSerializer, wrong_types
 from vidflow.errors import AppError, ValidationFailed
 from vidflow.ratelimit import RateTierMixin
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
+def _body_for_fingerprint(request: Request) -> bytes:
+    """The raw body; for a form the middleware already parsed (its stream is read), its fields
+    and its files' digests instead (``vidflow.api.middleware.ControlCharacterMiddleware``)."""
+    django_request = request._request
+    try:
+        return django_request.body
+    except RawPostDataException:
+        digest = hashlib.sha256()
+        for name, values in sorted(django_request.POST.lists()):
+            digest.update(repr((name, values)).encode())
+        for name, upload in sorted(django_request.FILES.items()):
+            digest.update(repr((name, upload.name, upload.size)).encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+        return b"form:" + digest.hexdigest().encode()
 
 
 class _Replay(Exception):
@@ -50,7 +72,7 @@ class IdempotentPostMixin:
         key = request.headers.get(idempotency.HEADER)
         if request.method != "POST" or key is None:
             return
-        body = request._request.body
+        body = _body_for_fingerprint(request)
         scope = ExitStack()
         scope.enter_context(transaction.atomic())
         try:
@@ -154,6 +176,24 @@ class DeclaredBodyMixin:
     ``VALIDATION_ERROR`` naming it, as ``StrictSerializer`` words it (routes that validate with a
     ``StrictSerializer`` are left to it, which reports every field's error at once)."""
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        self._refuse_unread_media_type(request)
+
+    def _refuse_unread_media_type(self, request: Request) -> None:
+        """A body in a media type the route does not read is a 415, before anything runs
+        (DRF would only notice when the body is parsed, and reads a form it cannot parse as
+        empty). A body-less write may carry any Content-Type."""
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return
+        content_type = request.content_type or ""
+        has_body = int(request.META.get("CONTENT_LENGTH") or 0) > 0
+        if not content_type or not (has_body or content_type.startswith("multipart/")):
+            return
+        parsers = self.get_parsers()  # type: ignore[attr-defined]
+        if not any(media_type_matches(p.media_type, content_type) for p in parsers):
+            raise UnsupportedMediaType(content_type)
+
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         # Checked as the action starts: after everything ``initial`` decides (authentication,
         # scope, rate tier, the project of a stage route), before the action runs.
@@ -168,12 +208,36 @@ class DeclaredBodyMixin:
             setattr(self, method, checked)
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
+    def _refuse_wrong_types(self, declared: Any, request: Request) -> None:
+        """JSON values of another type than declared (0 for a string or a boolean): 400."""
+        option = declared.get("application/json") if isinstance(declared, dict) else declared
+        if (
+            option is None
+            or not (isinstance(option, type) or hasattr(option, "fields"))
+            or not str(request.content_type or "").startswith("application/json")
+        ):
+            return
+        try:
+            serializer = option() if isinstance(option, type) else option
+        except Exception:
+            return
+        if not hasattr(serializer, "fields"):
+            return
+        errors = wrong_types(serializer, request.data)
+        if errors:
+            raise ValidationFailed(
+                "Invalid input: " + ", ".join(sorted(errors)) + ".", details=errors
+            )
+
     def _refuse_undeclared_fields(self, request: Request) -> None:
         declared = declared_body(self, request)
+        if declared is _NOT_DECLARED:
+            return
+        self._refuse_wrong_types(declared, request)
         strict = isinstance(declared, StrictSerializer) or (
             isinstance(declared, type) and issubclass(declared, StrictSerializer)
         )
-        if declared is _NOT_DECLARED or strict:
+        if strict:
             return  # a StrictSerializer refuses unknown fields itself, with the others' errors
         data = request.data
         if not data:
