@@ -7,7 +7,6 @@ from typing import Any
 from rest_framework import serializers
 
 from vidflow.api.serializers import StrictSerializer
-from vidflow.errors import NotFound
 
 from .models import AspectRatio, Channel, Resolution, RunStatus, ShotState, Stage
 
@@ -76,8 +75,8 @@ class ProjectSerializer(StrictSerializer):
             return None
         request = self.context["request"]
         channel = Channel.objects.filter(pk=value, owner=request.user).first()
-        if channel is None:  # none, or another user's: 404, as for any object not yours
-            raise NotFound("No such channel.", details={"channelId": ["No such channel."]})
+        if channel is None:
+            raise serializers.ValidationError("No such channel.")
         return channel
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:

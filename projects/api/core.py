@@ -23,6 +23,7 @@ from projects.serializers import (
 )
 from projects.stages.publishing.services import youtube_connect_url, youtube_disconnect
 from vidflow.api.schema import also_answers
+from vidflow.api.serializers import QuerySerializer
 from vidflow.api.views import UUID_PATTERN, ApiViewSet
 from vidflow.longpoll import long_poll_slot
 
@@ -50,7 +51,6 @@ class ProjectViewSet(ApiViewSet):
         return self.get_paginated_response(ProjectSerializer(page, many=True).data)
 
     @extend_schema(request=ProjectSerializer, responses={201: ProjectDetailSerializer})
-    @also_answers(404)  # a channelId that names no channel of yours
     def create(self, request: Request) -> Response:
         serializer = ProjectSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -103,7 +103,7 @@ class ChannelViewSet(ApiViewSet):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ChannelSerializer(page, many=True).data)
 
-    @extend_schema(responses={201: ChannelSerializer})
+    @extend_schema(request=ChannelSerializer, responses={201: ChannelSerializer})
     def create(self, request: Request) -> Response:
         serializer = ChannelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -114,6 +114,7 @@ class ChannelViewSet(ApiViewSet):
         channel = selectors.channel_get(user=self.user, channel_id=channel_id)
         return Response(ChannelSerializer(channel).data)
 
+    @extend_schema(request=ChannelSerializer, responses=ChannelSerializer)
     def partial_update(self, request: Request, channel_id: str) -> Response:
         selectors.channel_get(user=self.user, channel_id=channel_id)
         serializer = ChannelSerializer(data=request.data, partial=True)
@@ -166,7 +167,7 @@ class ChannelViewSet(ApiViewSet):
 MAX_RUN_WAIT = 30
 
 
-class RunsQuerySerializer(serializers.Serializer):
+class RunsQuerySerializer(QuerySerializer):
     """``GET /api/runs``'s filters; a value outside them is a 400, never ignored."""
 
     projectId = serializers.UUIDField(required=False, help_text="Only this project's runs.")
@@ -174,7 +175,7 @@ class RunsQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RunKind.choices, required=False)
 
 
-class RunWaitQuerySerializer(serializers.Serializer):
+class RunWaitQuerySerializer(QuerySerializer):
     wait = serializers.IntegerField(
         min_value=0,
         max_value=MAX_RUN_WAIT,

@@ -27,6 +27,8 @@ from rest_framework.pagination import BasePagination, Cursor, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from .serializers import QuerySerializer
+
 MAX_PAGE_SIZE = 100
 
 
@@ -64,7 +66,7 @@ class WholeListPagination(BasePagination):
         return []
 
 
-class PageQuerySerializer(serializers.Serializer):
+class PageQuerySerializer(QuerySerializer):
     pageSize = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
     cursor = serializers.CharField(required=False, max_length=400)
 

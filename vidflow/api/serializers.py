@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 
-def _type_error(field: serializers.Field, value: Any) -> Any:
+def _type_error(field: Any, value: Any) -> Any:
     """What is wrong with a JSON value's type for ``field`` (None when nothing is): DRF would
     coerce 0 into "0" or into False, where the schema (and a typed client) says string or
     boolean; such a body is a 400, as the schema promises."""
@@ -59,6 +59,21 @@ def wrong_types(serializer: Any, data: Any) -> dict[str, Any]:
             if error:
                 errors[name] = error
     return errors
+
+
+class QuerySerializer(serializers.Serializer):
+    """A route's query parameters: a parameter given empty (``?status=``) is refused like any
+    other value outside its rule, not taken as left out."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        empty: dict[str, Any] = {
+            str(name): ["May not be empty: leave the parameter out instead."]
+            for name in self.fields
+            if hasattr(data, "get") and name in data and data.get(name) == ""
+        }
+        if empty:
+            raise serializers.ValidationError(empty)
+        return super().to_internal_value(data)
 
 
 class StrictSerializer(serializers.Serializer):

@@ -21,6 +21,7 @@ from rest_framework.utils.mediatypes import media_type_matches
 
 from accounts.models import User
 from vidflow import idempotency
+from vidflow.api.envelope import _validation_details
 from vidflow.api.etags import ETagMixin
 from vidflow.api.serializers import StrictSerializer, wrong_types
 from vidflow.errors import AppError, ValidationFailed
@@ -39,11 +40,12 @@ def _body_for_fingerprint(request: Request) -> bytes:
         digest = hashlib.sha256()
         for name, values in sorted(django_request.POST.lists()):
             digest.update(repr((name, values)).encode())
-        for name, upload in sorted(django_request.FILES.items()):
-            digest.update(repr((name, upload.name, upload.size)).encode())
-            for chunk in upload.chunks():
+        for name in sorted(django_request.FILES):
+            upload = django_request.FILES[name]
+            digest.update(repr((name, upload.name, upload.size)).encode())  # type: ignore[union-attr]
+            for chunk in upload.chunks():  # type: ignore[union-attr]
                 digest.update(chunk)
-            upload.seek(0)
+            upload.seek(0)  # type: ignore[union-attr]
         return b"form:" + digest.hexdigest().encode()
 
 
@@ -191,8 +193,16 @@ class DeclaredBodyMixin:
         if not content_type or not (has_body or content_type.startswith("multipart/")):
             return
         parsers = self.get_parsers()  # type: ignore[attr-defined]
-        if not any(media_type_matches(p.media_type, content_type) for p in parsers):
-            raise UnsupportedMediaType(content_type)
+        if any(media_type_matches(p.media_type, content_type) for p in parsers):
+            return
+        if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+            try:  # an empty form (what some clients send for "no body") is no body
+                django_request = request._request
+                if not django_request.POST and not django_request.FILES:
+                    return
+            except Exception:  # noqa: S110 - unreadable (no boundary): refused below
+                pass
+        raise UnsupportedMediaType(content_type)
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         # Checked as the action starts: after everything ``initial`` decides (authentication,
@@ -209,7 +219,8 @@ class DeclaredBodyMixin:
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
     def _refuse_wrong_types(self, declared: Any, request: Request) -> None:
-        """JSON values of another type than declared (0 for a string or a boolean): 400."""
+        """JSON values of another type than declared (0 for a string or a boolean): 400, with
+        the serializer's own errors for the other fields."""
         option = declared.get("application/json") if isinstance(declared, dict) else declared
         if (
             option is None
@@ -224,10 +235,19 @@ class DeclaredBodyMixin:
         if not hasattr(serializer, "fields"):
             return
         errors = wrong_types(serializer, request.data)
-        if errors:
-            raise ValidationFailed(
-                "Invalid input: " + ", ".join(sorted(errors)) + ".", details=errors
+        if not errors:
+            return
+        try:
+            full = type(serializer)(
+                data=request.data,
+                partial=request.method == "PATCH",
+                context={"request": request, "view": self},
             )
+            if not full.is_valid():
+                errors = {**_validation_details(full.errors), **errors}
+        except Exception:  # noqa: S110 - its own errors come when the route runs it
+            pass
+        raise ValidationFailed("Invalid input: " + ", ".join(sorted(errors)) + ".", details=errors)
 
     def _refuse_undeclared_fields(self, request: Request) -> None:
         declared = declared_body(self, request)

@@ -107,10 +107,10 @@ class ScriptViewSet(StageViewSet):
     def edit_hook(self, request: Request, project_id: str) -> Response:
         """Changes the hook's text (``{hook}``); a body without it changes nothing and answers
         the hook as it is."""
-        body = HookSerializer(data=request.data, partial=True)
-        body.is_valid(raise_exception=True)
-        if "hook" not in body.validated_data:
+        if "hook" not in request.data:
             return self.hook(request, project_id)
+        body = HookSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         script = stage.hook_edit(
             project_id=self.project().pk, actor=self.user, hook=body.validated_data["hook"]
         )
@@ -131,10 +131,10 @@ class ScriptViewSet(StageViewSet):
     @extend_schema(request=FactsSerializer, responses=FactsSerializer)
     def edit_facts(self, request: Request, project_id: str) -> Response:
         """Replaces the facts to check (``{facts}``); a body without them changes nothing."""
-        body = FactsSerializer(data=request.data, partial=True)
-        body.is_valid(raise_exception=True)
-        if "facts" not in body.validated_data:
+        if "facts" not in request.data:
             return self.facts(request, project_id)
+        body = FactsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         script = stage.facts_edit(
             project_id=self.project().pk, actor=self.user, facts=body.validated_data["facts"]
         )

@@ -205,7 +205,7 @@ def test_outliers_list_best_first_and_delete(api: APIClient, user: User) -> None
 
     assert [v["outlierScore"] for v in listed] == [15.0, 1.0]
     assert deleted.json()["data"] == {"id": best["id"], "deleted": True}
-    assert [v["outlierScore"] for v in api.get(url).json()["data"]] == [1.0]
+    assert [v["outlierScore"] for v in api.get(url).json()["data"]["results"]] == [1.0]
 
 
 def test_searching_without_a_research_provider_says_how_to_enable_it(

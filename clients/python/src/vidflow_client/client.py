@@ -394,7 +394,9 @@ class VidflowClient:
         return items
 
     def _page(self, path: str, model: type[M], page_size: int | None, **params: Any) -> Page[M]:
-        data = self.request("GET", path, params={"pageSize": page_size, **params})
+        given = {"pageSize": page_size, **params}
+        query = {name: value for name, value in given.items() if value is not None}
+        data = self.request("GET", path, params=query)
         return Page(
             results=[model.from_api(item) for item in data["results"]],
             next_url=data.get("next"),
