@@ -21,7 +21,11 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.config._checks import NotAServerErrorConfig
+from schemathesis.config._checks import (
+    POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES,
+    NotAServerErrorConfig,
+    PositiveDataAcceptanceConfig,
+)
 
 from accounts.models import User
 from projects.models import BibleEntry, Shot, TitleIdea
@@ -40,6 +44,10 @@ schema = schemathesis.openapi.from_wsgi("/api/schema", application).exclude(
 # Stripe settings, an outlier search without a research provider); a 500 is always a bug.
 schema.config.checks.not_a_server_error = NotAServerErrorConfig(
     expected_statuses=["2xx", "3xx", "4xx", "502", "503"]
+)
+# A well-formed request refused for want of credits (402 INSUFFICIENT_CREDITS) is right too.
+schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
+    expected_statuses=[*POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES, "402"]
 )
 
 

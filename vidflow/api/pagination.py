@@ -111,7 +111,7 @@ class CreatedCursorPagination(CursorPagination):
                 "required": False,
                 "in": "query",
                 "description": "Where a page starts: copy it from a next or previous link.",
-                "schema": {"type": "string", "maxLength": 400},
+                "schema": {"type": "string", "minLength": 1, "maxLength": 400},
             },
             {
                 "name": self.page_size_query_param,

@@ -107,7 +107,7 @@ class ScriptViewSet(StageViewSet):
     def edit_hook(self, request: Request, project_id: str) -> Response:
         """Changes the hook's text (``{hook}``); a body without it changes nothing and answers
         the hook as it is."""
-        if "hook" not in request.data:
+        if isinstance(request.data, dict) and "hook" not in request.data:
             return self.hook(request, project_id)
         body = HookSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -131,7 +131,7 @@ class ScriptViewSet(StageViewSet):
     @extend_schema(request=FactsSerializer, responses=FactsSerializer)
     def edit_facts(self, request: Request, project_id: str) -> Response:
         """Replaces the facts to check (``{facts}``); a body without them changes nothing."""
-        if "facts" not in request.data:
+        if isinstance(request.data, dict) and "facts" not in request.data:
             return self.facts(request, project_id)
         body = FactsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
