@@ -123,6 +123,8 @@ SEMANTIC_400 = {
     "POST /api/projects/{project_id}/visual-bible/locations/{entry_id}/variations/upload": "a "
     "real picture",
     "POST /api/projects/{project_id}/visual-bible/generate": "at least one entry to draw",
+    "POST /api/webhooks": "url must resolve to a public address",
+    "PATCH /api/webhooks/{endpoint_id}": "url must resolve to a public address",
 }
 
 
