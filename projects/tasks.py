@@ -1,49 +1,110 @@
 """Celery tasks that drive generation. Thin: they take ids, load fresh rows and call the pipeline;
-each is safe to run twice (acks_late + reject_on_worker_lost redeliver after a crash)."""
+each is safe to run twice (acks_late + reject_on_worker_lost redeliver after a crash).
+
+Each task that works for a user first takes one of that user's worker slots (vidflow/slots.py:
+at most ``VIDFLOW_USER_SLOTS`` at once across all workers). When the user holds them all, the
+task is sent again ``VIDFLOW_USER_SLOT_WAIT`` seconds later (to the same queue) and this delivery
+ends without doing anything: the work waits its turn, and the worker takes the next task, often
+another user's. Nothing is charged by a task (charges are made when a run is asked for), so a
+task sent again is never charged twice; and since the new message is sent before this one is
+acknowledged, it is never lost either (a crash in between delivers it twice, which every task
+tolerates). Every log line of a task's work carries its run's id (vidflow/logs.py).
+"""
 
 from __future__ import annotations
 
 import logging
+import random
+from collections.abc import Callable
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.exceptions import Reject
+from django.conf import settings
+from kombu.exceptions import OperationalError as BrokerError
+
+from vidflow.logs import bound_run
+from vidflow.slots import user_slot
 
 logger = logging.getLogger(__name__)
 
 
+def _owner_of(run_id: Any) -> Any:
+    from projects.models import Run
+
+    return Run.objects.filter(pk=run_id).values_list("owner_id", flat=True).first()
+
+
+def _wait_turn(task: Task, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Send the task again a little later (its owner's slots are all taken)."""
+    wait = float(settings.VIDFLOW_USER_SLOT_WAIT)
+    countdown = wait + random.uniform(0, wait / 2)
+    try:
+        task.apply_async(args=args, kwargs=kwargs, countdown=countdown)
+    except (BrokerError, OSError) as exc:
+        # Not sent: hand this delivery back to the broker rather than acknowledge it.
+        raise Reject(exc, requeue=True) from exc
+
+
+def _perform(
+    task: Task,
+    run_id: Any,
+    work: Callable[[], None],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any] | None = None,
+) -> None:
+    """Do ``work`` for the run's owner in one of their worker slots, or wait for one."""
+    with bound_run(run_id):
+        owner = _owner_of(run_id) if run_id is not None else None
+        if owner is None:  # gone, or never was: the work itself decides what that means
+            work()
+            return
+        with user_slot(owner) as taken:
+            if not taken:
+                logger.info("user %s holds every worker slot; %s waits", owner, task.name)
+                _wait_turn(task, args, kwargs or {})
+                return
+            work()
+
+
 # Acknowledged only when done, requeued when its worker dies.
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def run_task(run_id: str) -> None:
-    """Perform one run (its kind decides what that means)."""
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_task(self: Task, run_id: str, kind: str = "") -> None:
+    """Perform one run (its kind decides what that means). ``kind`` only routes the task to its
+    workload's queue (projects/queues.py)."""
     from projects.pipeline.runner import execute_run
 
-    execute_run(run_id=run_id)
+    kwargs = {"kind": kind} if kind else {}
+    _perform(self, run_id, lambda: execute_run(run_id=run_id), (run_id,), kwargs)
 
 
 # Acknowledged only when done, requeued when its worker dies.
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def shot_task(run_id: str, shot_id: str) -> None:
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def shot_task(self: Task, run_id: str, shot_id: str) -> None:
     """Advance one shot of a run: its image step, then its video step."""
     from projects.stages.production.runs import advance_shot
 
-    advance_shot(run_id=run_id, shot_id=shot_id)
+    _perform(self, run_id, lambda: advance_shot(run_id=run_id, shot_id=shot_id), (run_id, shot_id))
 
 
 # Acknowledged only when done, requeued when its worker dies.
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def vendor_job_finished_task(job_id: str) -> None:
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def vendor_job_finished_task(self: Task, job_id: str) -> None:
     """A vendor reported a job's outcome (callback or poll): continue the pipeline."""
     from projects.pipeline.jobs import job_continue
+    from projects.pipeline.models import VendorJob
 
-    job_continue(job_id=job_id)
+    run_id = VendorJob.objects.filter(pk=job_id).values_list("run_id", flat=True).first()
+    _perform(self, run_id, lambda: job_continue(job_id=job_id), (job_id,))
 
 
 # Acknowledged only when done, requeued when its worker dies.
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def make_continue_task(run_id: str) -> None:
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def make_continue_task(self: Task, run_id: str) -> None:
     """A step of a make ended: launch the next one, or finish the make."""
     from projects.stages.make.runs import make_advance
 
-    make_advance(run_id=run_id)
+    _perform(self, run_id, lambda: make_advance(run_id=run_id), (run_id,))
 
 
 @shared_task(ignore_result=True)
