@@ -196,6 +196,10 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+    # django-ratelimit knows supported backends by class path; ours is Django's RedisCache with
+    # a cheaper client (vidflow/cache.py: same atomic INCR), so its "not officially supported"
+    # warning does not apply.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # The embedded default is one web process, whose local memory holds the counters correctly.

@@ -61,7 +61,11 @@ def _python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 def _base_env() -> dict[str, str]:
     keep = ("PATH", "HOME", "LANG", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")
-    return {k: v for k, v in os.environ.items() if k in keep}
+    return {
+        **{k: v for k, v in os.environ.items() if k in keep},
+        "DJANGO_SETTINGS_MODULE": "vidflow.settings",
+        "PYTHONPATH": str(ROOT),
+    }
 
 
 def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
