@@ -207,21 +207,37 @@ def deployment(
             process.stop()
 
 
-def _mid_shot(worker: Process, project_id: str) -> bool:
-    """The worker has taken a shot task it has not finished, after finishing at least one, and
-    shots remain to do."""
-    received = done = 0
+def _shot_tasks(worker: Process) -> tuple[list[str], set[str]]:
+    """The ids of the shot tasks a worker received (in order) and of those it finished, from its
+    log (Celery's own lines, as JSON)."""
+    received: list[str] = []
+    done: set[str] = set()
     for line in worker.log().splitlines():
         if not line.startswith("{"):
             continue
         message = json.loads(line).get("message", "")
         if message.startswith("Task projects.tasks.shot_task["):
-            received += message.endswith("received")
-            done += " succeeded in " in message
+            task_id = message.split("[", 1)[1].split("]", 1)[0]
+            if message.endswith("received"):
+                received.append(task_id)
+            elif " succeeded in " in message:
+                done.add(task_id)
+    return received, done
+
+
+def _unfinished_shot_tasks(worker: Process) -> list[str]:
+    received, done = _shot_tasks(worker)
+    return [task_id for task_id in received if task_id not in done]
+
+
+def _mid_shot(worker: Process, project_id: str) -> bool:
+    """The worker has taken a shot task it has not finished, after finishing at least one, and
+    shots remain to do."""
+    received, done = _shot_tasks(worker)
     unsettled = Shot.objects.filter(project_id=project_id).exclude(
         state__in=(ShotState.READY, ShotState.FAILED)
     )
-    return done >= 1 and received > done and unsettled.count() >= 2
+    return len(done) >= 1 and len(received) > len(done) and unsettled.count() >= 2
 
 
 def _data(response: httpx.Response) -> Any:
@@ -249,6 +265,8 @@ def test_a_make_survives_a_killed_worker_on_a_cluster_without_shared_disk(
         assert make.is_active, make.error
         time.sleep(0.1)
     media.kill()
+    killed_mid_task = _unfinished_shot_tasks(media)
+    assert len(killed_mid_task) == 1, killed_mid_task
     replacement = deployment["start"]("worker_media", "-replacement")
     replacement.wait_for_log(" ready.")
 
@@ -286,8 +304,11 @@ def test_a_make_survives_a_killed_worker_on_a_cluster_without_shared_disk(
     call_command("check_ledger", stdout=out)
     assert "Every balance equals the sum of its ledger." in out.getvalue()
 
-    # The killed worker's shot was done again by its replacement: its log names the shots run,
-    # on every line of that run's work (LOG_FORMAT=json).
+    # The shot task the killed worker held was delivered again, to its replacement, and done.
+    received, done = _shot_tasks(replacement)
+    assert killed_mid_task[0] in received
+    assert killed_mid_task[0] in done
+    # Its log names the shots run on the lines of that run's work (LOG_FORMAT=json).
     shots_run = Run.objects.get(params__parent=make_id, kind="shots.generate")
     lines = [json.loads(line) for line in replacement.log().splitlines() if line.startswith("{")]
     assert any(line.get("run_id") == str(shots_run.pk) for line in lines)
