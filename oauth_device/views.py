@@ -277,20 +277,28 @@ _REJECTIONS = {
 _WRONG_CODE_GROUP = "auth:user-code"
 
 
-def _wrong_code_counters(request: HttpRequest, *, increment: bool) -> list[ratelimit.RateResult]:
+_WRONG_CODE_KEYS = (ratelimit.key_user, ratelimit.key_ip)
+
+
+def _wrong_code_counters(
+    request: HttpRequest, *, increment: bool
+) -> list[tuple[ratelimit.Key, ratelimit.RateResult]]:
     """Wrong codes are counted per user and per address (auth tier); right ones are free."""
-    results = [
-        ratelimit.check_rate(
-            request, tier="auth", key=key, group=_WRONG_CODE_GROUP, increment=increment
+    counted = [
+        (
+            key,
+            ratelimit.check_rate(
+                request, tier="auth", key=key, group=_WRONG_CODE_GROUP, increment=increment
+            ),
         )
-        for key in (ratelimit.key_user, ratelimit.key_ip)
+        for key in _WRONG_CODE_KEYS
     ]
-    return [result for result in results if result is not None]
+    return [(key, result) for key, result in counted if result is not None]
 
 
 def _give_back_try(request: HttpRequest) -> None:
     """Only wrong codes count: the try a right (or expired, or used) code took is returned."""
-    for key in (ratelimit.key_user, ratelimit.key_ip):
+    for key in _WRONG_CODE_KEYS:
         ratelimit.uncount(request, tier="auth", key=key, group=_WRONG_CODE_GROUP)
 
 
@@ -313,8 +321,14 @@ def device_page(request: HttpRequest) -> HttpResponse:
     # Every entry takes a try first, atomically, and a right code gives it back: counting only
     # after the lookup let 30 concurrent wrong codes all pass a limit of 5.
     counted = _wrong_code_counters(request, increment=True)
-    exhausted = [r for r in counted if r.limited]
+    exhausted = [result for _, result in counted if result.limited]
     if exhausted:
+        # A refused entry takes no try: it gives back what it took from the counter that still
+        # had room (else concurrent entries, each refused by the other counter, spend the
+        # user's tries without one being judged).
+        for key, result in counted:
+            if not result.limited:
+                ratelimit.uncount(request, tier="auth", key=key, group=_WRONG_CODE_GROUP)
         result = max(exhausted, key=lambda r: r.reset)
         result.limited = True
         response = render(
@@ -342,7 +356,8 @@ def device_page(request: HttpRequest) -> HttpResponse:
         )
         if rejected.reason == services.UserCodeRejected.INVALID:
             if counted:
-                ratelimit.set_headers(response, min(counted, key=lambda r: r.remaining))
+                results = [result for _, result in counted]
+                ratelimit.set_headers(response, min(results, key=lambda r: r.remaining))
         else:
             _give_back_try(request)
         return response

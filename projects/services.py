@@ -21,6 +21,7 @@ from billing.services import ChargePart, credits_charge, credits_refund_unused, 
 from projects.tasks import make_continue_task, run_task
 from vidflow.api.error_codes import ErrorCode
 from vidflow.errors import Forbidden, InvalidTransition, NotFound
+from vidflow.events import EventType, event_emit
 from vidflow.fsm import apply_transition
 from vidflow.queue import enqueue_on_commit
 from vidflow.storage import delete_prefix, project_prefix
@@ -39,6 +40,7 @@ from .models import (
     ShotState,
     Stage,
 )
+from .serializers import RunSerializer
 from .staleness import after_channel_change, after_project_change
 
 logger = logging.getLogger(__name__)
@@ -348,6 +350,7 @@ def run_succeed(*, run_id: Any, result: dict[str, Any] | None = None) -> Run | N
     transition_apply(
         instance=run, name="succeed", update_fields=["result", "finished_at", "progress_done"]
     )
+    _emit_run_event(run, EventType.RUN_SUCCEEDED)
     _continue_parent(run)
     return run
 
@@ -364,6 +367,7 @@ def run_fail(*, run_id: Any, code: str, message: str, refund: bool = True) -> Ru
     _release_shots(run, reason=message)
     if refund:
         _refund_unused(run)
+    _emit_run_event(run, EventType.RUN_FAILED)
     _continue_parent(run)
     return run
 
@@ -394,6 +398,11 @@ def run_cancel(*, run_id: Any, actor: User | None = None, reason: str = "cancell
         run_cancel(run_id=child.pk, actor=actor, reason=reason)
     _continue_parent(run)
     return run
+
+
+def _emit_run_event(run: Run, event_type: EventType) -> None:
+    """Outbound events (webhooks) carry the run as ``GET /api/runs/{id}`` shows it."""
+    event_emit(owner_id=run.owner_id, event_type=event_type, data={"run": RunSerializer(run).data})
 
 
 def _continue_parent(run: Run) -> None:

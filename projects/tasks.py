@@ -1,14 +1,18 @@
 """Celery tasks that drive generation. Thin: they take ids, load fresh rows and call the pipeline;
-each is safe to run twice (acks_late + reject_on_worker_lost redeliver after a crash).
+each is safe to run twice. A worker that dies mid-task is noticed by its lease going silent and
+the task is sent again within RUN_RECOVERY_SECONDS (``projects.pipeline.leases``); acks_late +
+reject_on_worker_lost also redeliver it (at once when a pool process dies, after the broker's
+visibility timeout when the whole worker does).
 
 Each task that works for a user first takes one of that user's worker slots (vidflow/slots.py:
-at most ``VIDFLOW_USER_SLOTS`` at once across all workers). When the user holds them all, the
-task is sent again ``VIDFLOW_USER_SLOT_WAIT`` seconds later (to the same queue) and this delivery
-ends without doing anything: the work waits its turn, and the worker takes the next task, often
-another user's. Nothing is charged by a task (charges are made when a run is asked for), so a
-task sent again is never charged twice; and since the new message is sent before this one is
-acknowledged, it is never lost either (a crash in between delivers it twice, which every task
-tolerates). Every log line of a task's work carries its run's id (vidflow/logs.py).
+at most ``VIDFLOW_USER_SLOTS`` at once across all workers), then its lease. When the user holds
+every slot, the task is sent again ``VIDFLOW_USER_SLOT_WAIT`` seconds later (to the same queue,
+under the same id, so its lease counts its starts on) and this delivery ends without doing
+anything: the work waits its turn, and the worker takes the next task, often another user's.
+Nothing is charged by a task (charges are made when a run is asked for), so a task sent again is
+never charged twice; and since the new message is sent before this one is acknowledged, it is
+never lost either (a crash in between delivers it twice, which every task tolerates). Every log
+line of a task's work carries its run's id (vidflow/logs.py).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ def _wait_turn(task: Task, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Non
     wait = float(settings.VIDFLOW_USER_SLOT_WAIT)
     countdown = wait + random.uniform(0, wait / 2)
     try:
-        task.apply_async(args=args, kwargs=kwargs, countdown=countdown)
+        task.apply_async(args=args, kwargs=kwargs, countdown=countdown, task_id=task.request.id)
     except (BrokerError, OSError) as exc:
         # Not sent: hand this delivery back to the broker rather than acknowledge it.
         raise Reject(exc, requeue=True) from exc
@@ -53,18 +57,21 @@ def _perform(
     args: tuple[Any, ...],
     kwargs: dict[str, Any] | None = None,
 ) -> None:
-    """Do ``work`` for the run's owner in one of their worker slots, or wait for one."""
+    """Do ``work`` for the run's owner in one of their worker slots (under a lease on the run),
+    or wait for one."""
+    from projects.pipeline.leases import leased
+
     with bound_run(run_id):
         owner = _owner_of(run_id) if run_id is not None else None
         if owner is None:  # gone, or never was: the work itself decides what that means
-            work()
+            leased(task, run_id=run_id, work=work)
             return
         with user_slot(owner) as taken:
             if not taken:
                 logger.info("user %s holds every worker slot; %s waits", owner, task.name)
                 _wait_turn(task, args, kwargs or {})
                 return
-            work()
+            leased(task, run_id=run_id, work=work)
 
 
 # Acknowledged only when done, requeued when its worker dies.
@@ -92,10 +99,9 @@ def shot_task(self: Task, run_id: str, shot_id: str) -> None:
 def vendor_job_finished_task(self: Task, job_id: str) -> None:
     """A vendor reported a job's outcome (callback or poll): continue the pipeline."""
     from projects.pipeline.jobs import job_continue
-    from projects.pipeline.models import VendorJob
+    from projects.pipeline.vendor_jobs import job_run_id
 
-    run_id = VendorJob.objects.filter(pk=job_id).values_list("run_id", flat=True).first()
-    _perform(self, run_id, lambda: job_continue(job_id=job_id), (job_id,))
+    _perform(self, job_run_id(job_id=job_id), lambda: job_continue(job_id=job_id), (job_id,))
 
 
 # Acknowledged only when done, requeued when its worker dies.
@@ -107,12 +113,21 @@ def make_continue_task(self: Task, run_id: str) -> None:
     _perform(self, run_id, lambda: make_advance(run_id=run_id), (run_id,))
 
 
+# The tasks that hold a lease on their run while they work, by name: the reaper sends these again
+# when their worker is gone.
+LEASED_TASKS: dict[str, Task] = {
+    task.name: task for task in (run_task, shot_task, vendor_job_finished_task, make_continue_task)
+}
+
+
 @shared_task(ignore_result=True)
 def reap_runs_task() -> int:
-    """Periodic: fail and refund runs past their deadline."""
+    """Periodic (every RUN_REAPER_SECONDS): fail and refund runs past their deadline, then send
+    again the work of workers that died (on runs still active)."""
     from projects.pipeline.jobs import reap_runs
+    from projects.pipeline.leases import leases_reclaim
 
-    return reap_runs()
+    return reap_runs() + leases_reclaim()
 
 
 @shared_task(ignore_result=True)

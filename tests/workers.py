@@ -31,16 +31,21 @@ QUEUE = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
 class Worker:
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, *, beat: bool = False) -> None:
+        self.env = dict(env)
+        env = dict(env)
         self.queue = env["CELERY_QUEUE"]
         self.log_path = log
         self._log = log.open("wb")
+        # With beat, the periodic tasks (the reaper among them) run inside this worker, at the
+        # intervals the settings give, and are sent to its queue.
+        periodic = ["--beat", "--schedule", str(log.parent / "celerybeat-schedule")] if beat else []
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "vidflow", "worker",
                 "-Q", ",".join(all_queues(self.queue)),
                 "--pool", "prefork", "--concurrency", env.pop("CONCURRENCY", "2"),
-                "--without-mingle", "--without-gossip", "--loglevel", "INFO",
+                "--without-mingle", "--without-gossip", "--loglevel", "INFO", *periodic,
             ],
             cwd=ROOT,
             env=env,
@@ -78,6 +83,16 @@ class Worker:
         for pid in killed:
             os.kill(pid, signal.SIGKILL)
         return killed
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker, its main process and pool at once, as a lost machine would:
+        nothing acknowledges or requeues the tasks it held."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def another(self, log: Path, *, beat: bool = False) -> Worker:
+        """A second worker with this one's settings, on its queue; the caller stops it."""
+        return Worker(self.env, log, beat=beat)
 
     def stop(self) -> None:
         if self.process.poll() is None:

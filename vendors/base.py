@@ -125,6 +125,8 @@ class AnimateRequest:
     fps: int = 30
     seed: int = 0
     prompt: str = ""
+    line: str = ""  # the narration the shot covers (stock footage: what to search for)
+    subjects: tuple[str, ...] = ()  # what the shot's picture shows (icon names), in order
 
 
 @dataclass(frozen=True)

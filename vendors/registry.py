@@ -28,6 +28,8 @@ PROVIDER_CLASSES: dict[str, dict[str, str]] = {
     },
     "video": {
         "offline": "vendors.offline.kenburns.KenBurnsVideo",
+        "pexels": "vendors.http.stock.PexelsVideos",
+        "pixabay": "vendors.http.stock.PixabayVideos",
         "kie": "vendors.http.kie.KieVideo",
     },
     "talking_head": {

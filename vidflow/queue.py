@@ -49,9 +49,11 @@ def enqueue_on_commit(
     *args: Any,
     countdown: float = 0,
     on_failure: Callable[[], Any] | None = None,
+    task_id: str | None = None,
     **kwargs: Any,
 ) -> None:
     """Send ``task(*args, **kwargs)`` after the current transaction commits (now, if none).
+    ``task_id`` sends it under a given id (the reaper re-sends lost work under its own id).
 
     When the broker cannot take it, ``on_failure()`` runs (in a transaction of its own) and
     :class:`QueueUnavailable` is raised to whoever committed.
@@ -59,7 +61,7 @@ def enqueue_on_commit(
 
     def send() -> None:
         try:
-            task.apply_async(args=args, kwargs=kwargs, countdown=countdown)
+            task.apply_async(args=args, kwargs=kwargs, countdown=countdown, task_id=task_id)
         except (BrokerError, OSError) as exc:
             logger.error("could not queue %s%r: %s", task.name, args, exc)
             if on_failure is not None:

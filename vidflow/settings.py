@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "projects",
     "billing",
     "oauth_device",
+    "webhooks",
     "vendors",
 ]
 
@@ -160,6 +161,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "billing.context_processors.credits",
+                "webhooks.context_processors.notices",
             ],
         },
     },
@@ -468,6 +470,9 @@ CELERY_TASK_TIME_LIMIT: int = _positive(
 CELERY_BROKER_URL: str = (
     _read("CELERY_BROKER_URL", "str", default="") or REDIS_URL or "filesystem://"
 )
+# How long the broker (Redis) waits before handing a task its worker never acknowledged to another
+# worker. Only a backstop: leases (below) requeue a dead worker's work far sooner. It must exceed
+# the hard time limit, or a slow task would be delivered twice while it still runs.
 CELERY_BROKER_VISIBILITY_TIMEOUT: int = _read(
     "CELERY_BROKER_VISIBILITY_TIMEOUT", "int", default=900
 )
@@ -506,6 +511,7 @@ VIDFLOW_TASK_WORKLOADS: dict[str, str] = {
     "projects.tasks.shot_task": "media",
     "projects.tasks.vendor_job_finished_task": "webhooks",
     "projects.tasks.make_continue_task": "text",
+    "webhooks.tasks.webhook_deliver_task": "webhooks",
 }
 VIDFLOW_RUN_WORKLOADS: dict[str, str] = {
     "script.outline": "text",
@@ -560,8 +566,31 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Worker leases (projects/pipeline/leases.py): a task at work on a run refreshes its lease every
+# RUN_HEARTBEAT_SECONDS; the reaper, every RUN_REAPER_SECONDS, sends again the work of any lease
+# not refreshed for RUN_LEASE_SECONDS (its worker is gone). A killed worker's work is noticed
+# within lease + reaper (40 + 15 s) and the re-sent task reaches a free worker within seconds:
+# RUN_RECOVERY_SECONDS (60 s by default) is the figure the README states and
+# tests/projects/test_worker_lost.py holds it to. Work started RUN_WORKER_ATTEMPTS times without
+# finishing (it keeps killing its worker) fails instead, and is refunded.
+RUN_HEARTBEAT_SECONDS: int = _positive(
+    "RUN_HEARTBEAT_SECONDS", _read("RUN_HEARTBEAT_SECONDS", "int", default=10)
+)
+RUN_LEASE_SECONDS: int = _positive(
+    "RUN_LEASE_SECONDS", _read("RUN_LEASE_SECONDS", "int", default=40)
+)
+RUN_REAPER_SECONDS: int = _positive(
+    "RUN_REAPER_SECONDS", _read("RUN_REAPER_SECONDS", "int", default=15)
+)
+RUN_WORKER_ATTEMPTS: int = _positive(
+    "RUN_WORKER_ATTEMPTS", _read("RUN_WORKER_ATTEMPTS", "int", default=3)
+)
+RUN_RECOVERY_SECONDS: int = RUN_LEASE_SECONDS + RUN_REAPER_SECONDS + 5
 CELERY_BEAT_SCHEDULE = {
-    "reap-overdue-runs": {"task": "projects.tasks.reap_runs_task", "schedule": 60.0},
+    "reap-overdue-runs": {
+        "task": "projects.tasks.reap_runs_task",
+        "schedule": float(RUN_REAPER_SECONDS),
+    },
     "poll-overdue-vendor-jobs": {"task": "projects.tasks.poll_vendor_jobs_task", "schedule": 60.0},
     "purge-idempotency-keys": {"task": "projects.tasks.purge_idempotency_task", "schedule": 3600.0},
     "sweep-device-grants": {
@@ -572,7 +601,37 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oauth_device.tasks.clear_expired_tokens_task",
         "schedule": 86400.0,
     },
+    # Webhook attempts due later than a countdown may wait (WEBHOOKS_COUNTDOWN_LIMIT).
+    "dispatch-due-webhooks": {
+        "task": "webhooks.tasks.webhooks_dispatch_due_task",
+        "schedule": 30.0,
+    },
+    "purge-webhook-deliveries": {"task": "webhooks.tasks.webhooks_purge_task", "schedule": 86400.0},
 }
+
+# --- outbound webhooks (webhooks/) -----------------------------------------------------------
+# Destinations on private, loopback, link-local or reserved addresses are refused, when an
+# endpoint is saved and at every attempt; WEBHOOKS_ALLOW_PRIVATE=1 allows them (local development
+# and the tests, whose receiver listens on 127.0.0.1). Never in production.
+WEBHOOKS_ALLOW_PRIVATE: bool = _bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+# Seconds an attempt may take (connecting at most 5 of them).
+WEBHOOKS_TIMEOUT: float = _read("WEBHOOKS_TIMEOUT", "float", default=10.0)
+# Attempts per message, and the first retry's wait in seconds (each later one waits 4x longer, at
+# most 12 h, +-20 % jitter): 9 and 10 spread them over about 27 hours (README, "Webhooks").
+WEBHOOKS_MAX_ATTEMPTS: int = _positive(
+    "WEBHOOKS_MAX_ATTEMPTS", _read("WEBHOOKS_MAX_ATTEMPTS", "int", default=9)
+)
+WEBHOOKS_RETRY_BASE_SECONDS: float = _read("WEBHOOKS_RETRY_BASE_SECONDS", "float", default=10.0)
+# Deliveries in a row failing every attempt before the endpoint is turned off (with a notice).
+WEBHOOKS_DISABLE_AFTER: int = _positive(
+    "WEBHOOKS_DISABLE_AFTER", _read("WEBHOOKS_DISABLE_AFTER", "int", default=3)
+)
+if WEBHOOKS_TIMEOUT <= 0 or WEBHOOKS_RETRY_BASE_SECONDS <= 0:
+    raise ImproperlyConfigured("WEBHOOKS_TIMEOUT and WEBHOOKS_RETRY_BASE_SECONDS must be > 0")
+# A retry due within this many seconds is queued with a countdown; a later one waits in the
+# database for the periodic sweep (a countdown longer than the broker's visibility timeout would
+# be delivered again and again by Redis).
+WEBHOOKS_COUNTDOWN_LIMIT: int = min(300, CELERY_BROKER_VISIBILITY_TIMEOUT // 2)
 
 if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured(
@@ -583,6 +642,17 @@ if CELERY_BROKER_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured(
         "CELERY_BROKER_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT, or a slow task is "
         f"delivered twice ({CELERY_BROKER_VISIBILITY_TIMEOUT} <= {CELERY_TASK_TIME_LIMIT})"
+    )
+if RUN_LEASE_SECONDS < 3 * RUN_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "RUN_LEASE_SECONDS must be at least three RUN_HEARTBEAT_SECONDS, or a worker that is only "
+        f"slow loses its work ({RUN_LEASE_SECONDS} < 3 x {RUN_HEARTBEAT_SECONDS})"
+    )
+if RUN_RECOVERY_SECONDS >= CELERY_BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "RUN_LEASE_SECONDS + RUN_REAPER_SECONDS (+ 5) must stay below "
+        "CELERY_BROKER_VISIBILITY_TIMEOUT: leases are the quick recovery, the broker the backstop "
+        f"({RUN_RECOVERY_SECONDS} >= {CELERY_BROKER_VISIBILITY_TIMEOUT})"
     )
 
 # --- logging --------------------------------------------------------------------------------

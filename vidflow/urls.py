@@ -14,6 +14,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("projects.urls")),
     path("", include("billing.urls")),
     path("", include("projects.pipeline.urls")),
+    path("", include("webhooks.urls")),
     path("files/<str:token>", ArtifactFileView.as_view(), name="artifact-file"),
     # With or without a trailing slash, like every API route.
     re_path(r"^schema/?$", SchemaView.as_view(), name="schema"),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     # OAuth endpoints under /api/oauth/, discovery documents, /device, /connected-apps
     path("", include("oauth_device.urls")),
+    path("", include("webhooks.page_urls")),
     path("api/", include(api_patterns)),
     path(
         "api-auth/",

@@ -11,7 +11,8 @@ itself. Deployments (or test sessions) sharing one broker keep apart by their ``
   plan, the steps of a quick make, publishing): small, network-bound, many at once.
 - ``media``: pictures, voices, music, each shot's image and video step: CPU-heavy minutes.
 - ``render``: the final render and the thumbnail: the biggest machines, one at a time.
-- ``webhooks``: continuing the pipeline when a vendor reports back (a callback or a poll).
+- ``webhooks``: continuing the pipeline when a vendor reports back (a callback or a poll), and
+  delivering our own outbound webhooks: short, network-bound.
 
 Which task goes where is in settings (``VIDFLOW_TASK_WORKLOADS``, ``VIDFLOW_RUN_WORKLOADS``);
 the router is ``projects.queues.route_task``.

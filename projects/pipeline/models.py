@@ -73,3 +73,34 @@ class VendorJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in TERMINAL_JOB_STATUSES
+
+
+class RunLease(models.Model):
+    """A task at work on a run, and the proof that its worker is still alive.
+
+    The task writes the row when it starts and a thread beside the work refreshes
+    ``heartbeat_at`` every ``RUN_HEARTBEAT_SECONDS``; the row goes when the task ends. A row whose
+    heartbeat is older than ``RUN_LEASE_SECONDS`` belongs to a worker that died mid-task: the
+    reaper sends the same task (same id and arguments) again. One row per task id, so a run with
+    several tasks at once (a shot each) has a lease per task, and a redelivery of a task finds the
+    row its earlier delivery left.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    task_id = models.CharField(max_length=255, unique=True)
+    run = models.ForeignKey("projects.Run", on_delete=models.CASCADE, related_name="leases")
+    task = models.CharField(max_length=128, help_text="The Celery task's name")
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    # Host and process of the holder; empty while the reaper's re-sent task waits in the queue.
+    worker = models.CharField(max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(db_index=True)
+    # Deliveries that began the work: bounded by RUN_WORKER_ATTEMPTS.
+    starts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("heartbeat_at",)
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.task_id} on {self.worker or 'the queue'}"

@@ -93,3 +93,8 @@ def job_finish(*, job_id: Any, outcome: JobOutcome, via: str) -> bool:
         job.save(update_fields=["status", "outcome", "finished_at", "callbacks_received"])
         enqueue_on_commit(vendor_job_finished_task, str(job.pk))
     return True
+
+
+def job_run_id(*, job_id: Any) -> Any | None:
+    """The run a vendor job belongs to (None for a job that is gone)."""
+    return VendorJob.objects.filter(pk=job_id).values_list("run_id", flat=True).first()

@@ -4,7 +4,7 @@
 // playing when it is done.
 
 import { api, explain } from "./core/api.js";
-import { $, fill, h, pageData } from "./core/dom.js";
+import { $, fill, h, pageData, pageReady } from "./core/dom.js";
 import { watchRun } from "./core/runs.js";
 
 const STAGES = pageData("make-stages", {});  // {"outline": "Writing the outline", ...}
@@ -93,3 +93,4 @@ for (const id of ["#quick-length", "#quick-format", "#quick-music"]) {
 }
 showPrice();
 loadVoices();
+pageReady();

@@ -3,7 +3,7 @@
 
 import { api, explain } from "./core/api.js";
 import { refreshCredits } from "./core/credits.js";
-import { pageData, plural } from "./core/dom.js";
+import { pageData, pageReady, plural } from "./core/dom.js";
 import { isActive, progressText, watchRun } from "./core/runs.js";
 
 const STATUS = pageData("run-statuses", {});  // the server's RunStatus labels
@@ -63,3 +63,4 @@ function wire(row) {
 }
 
 if (table) table.querySelectorAll("tr[data-run-id]").forEach(wire);
+pageReady();

@@ -76,6 +76,11 @@ class Browsing:
     def goto(self, path: str) -> None:
         self.page.goto(self.url + path)
 
+    def wait_ready(self) -> None:
+        """Until the page's module has wired its buttons (``<html data-ready>``): a click or a
+        key pressed before that does nothing."""
+        self.page.locator("html[data-ready=true]").wait_for(state="attached")
+
     def log_in(self, user: User) -> None:
         """Sign the context in as ``user`` (a session made server-side, as a log-in would)."""
         client = Client()

@@ -36,6 +36,7 @@ def test_from_sign_up_to_an_outline_and_a_stale_voiceover(browsing: Browsing) ->
     # sign up: the dashboard shows the free credits
     _sign_up(browsing, "ada")
     expect(page.get_by_test_id("balance")).to_have_text("50 credits")
+    expect(page).to_have_title("Projects · VidFlow")
     expect(page.locator("#credits-badge")).to_have_text("50 credits")
 
     # a new project opens its workspace
@@ -49,6 +50,7 @@ def test_from_sign_up_to_an_outline_and_a_stale_voiceover(browsing: Browsing) ->
     expect(page.get_by_role("heading", name="Voyager", level=1)).to_be_visible()
 
     # titles: suggest (from the keyboard), then use one
+    browsing.wait_ready()
     page.get_by_role("button", name="Suggest titles").focus()
     page.keyboard.press("Enter")
     ideas = page.locator("#title-ideas li")
@@ -137,6 +139,7 @@ def test_runs_page_shows_a_run_and_cancels_it(browsing: Browsing) -> None:
     row = browsing.page.locator(f'tr[data-run-id="{run.pk}"]')
     expect(row).to_contain_text("Outline")
     expect(row).to_contain_text("Queued")
+    browsing.wait_ready()
     row.get_by_role("button", name="Cancel").click()
 
     expect(row.locator('[data-field="status"]')).to_have_text("Cancelled")

@@ -3,7 +3,11 @@ refresh with rotation, refresh after a 401, sign-out."""
 
 from __future__ import annotations
 
+import json
 import stat
+import subprocess
+import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -47,7 +51,12 @@ def test_device_flow_login_stores_tokens_privately_and_they_work(
     assert client.tokens.access_token.startswith("vfa_")
     assert "generate" in client.tokens.scope.split()
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
-    assert not [p for p in store.path.parent.iterdir() if p.name != "credentials.json"]
+    # No temporary file left behind; beside the credentials only their (empty) lock file.
+    others = [p for p in store.path.parent.iterdir() if p.name != "credentials.json"]
+    assert others in ([], [store.lock_path])
+    if others:
+        assert stat.S_IMODE(store.lock_path.stat().st_mode) == 0o600
+        assert store.lock_path.read_bytes() == b""
     stored = store.load(server, "vidflow-cli")
     assert stored is not None
     assert stored.refresh_token == client.tokens.refresh_token
@@ -203,3 +212,85 @@ def test_vidflow_token_and_vidflow_url_come_from_the_environment(
         assert client.base_url == server
         assert client.token_source == "VIDFLOW_TOKEN"
         assert client.balance().balance == 50
+
+
+# One `vidflow-mcp` process, as an MCP host starts it: it reads the stored sign-in, waits for the
+# word, refreshes, then calls the API, and reports how it went.
+MCP_PROCESS = r"""
+import json, sys, time
+from pathlib import Path
+from vidflow_client import MCP_CLIENT_ID, VidflowClient
+
+server, ready, go = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+client = VidflowClient(server, client_id=MCP_CLIENT_ID)
+ready.touch()
+while not go.exists():
+    time.sleep(0.005)
+try:
+    client.refresh()
+    client.list_projects()
+    print(json.dumps({"ok": True}))
+except Exception as exc:
+    print(json.dumps({"ok": False, "error": f"{type(exc).__name__}: {exc}"}))
+"""
+
+
+def test_two_mcp_processes_sharing_the_credentials_refresh_at_once_and_both_stay_signed_in(
+    server: str, user: User, store: CredentialStore, tmp_path: Path
+) -> None:
+    """The server rotates refresh tokens and takes an old one presented again for a replay,
+    which ends the sign-in: the process that loses the race must use the winner's tokens."""
+    first, _ = _login(server, user, client_id=MCP_CLIENT_ID)
+    first.close()
+    go = tmp_path / "go"
+    processes = []
+    for n in range(2):
+        ready = tmp_path / f"ready-{n}"
+        processes.append(
+            (
+                ready,
+                subprocess.Popen(
+                    [sys.executable, "-c", MCP_PROCESS, server, str(ready), str(go)],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+            )
+        )
+    deadline = time.monotonic() + 60
+    while not all(ready.exists() for ready, _ in processes):  # both have read the file
+        assert time.monotonic() < deadline, [p.communicate() for _, p in processes]
+        time.sleep(0.01)
+
+    go.touch()
+    outcomes = [process.communicate(timeout=120) for _, process in processes]
+
+    reports = [json.loads(out.strip().splitlines()[-1]) for out, _err in outcomes]
+    assert reports == [{"ok": True}, {"ok": True}], outcomes
+    with VidflowClient(server, client_id=MCP_CLIENT_ID) as later:  # and the sign-in lives on
+        assert later.list_projects().results == []
+    stored = store.load(server, MCP_CLIENT_ID)
+    assert stored is not None
+    assert stored.refresh_token != first.tokens.refresh_token
+
+
+def test_a_real_sign_out_of_the_mcp_server_names_its_own_login_command(
+    server: str, user: User
+) -> None:
+    client, _ = _login(server, user, client_id=MCP_CLIENT_ID)
+    assert client.tokens is not None
+    with httpx.Client(base_url=server) as http:  # revoked elsewhere (e.g. /connected-apps)
+        http.post(
+            "/api/oauth/revoke",
+            data={"token": client.tokens.refresh_token, "client_id": MCP_CLIENT_ID},
+        ).raise_for_status()
+
+    with pytest.raises(AuthenticationError) as refused:
+        client.list_projects()
+    with pytest.raises(NotSignedIn) as signed_out:
+        client.list_projects()
+
+    assert "`vidflow-mcp login`" in refused.value.message
+    assert "`vidflow-mcp login`" in signed_out.value.message
+    assert "`vidflow login`" not in refused.value.message + signed_out.value.message
+    client.close()

@@ -33,6 +33,7 @@ from tests.workers import QUEUE, wait_for
 from vidflow.celery import app
 from vidflow.devrun import worker_command
 from vidflow.workloads import WORKLOADS, all_queues
+from webhooks.tasks import webhook_deliver_task, webhooks_dispatch_due_task
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +123,8 @@ def test_a_stage_route_sends_its_run_to_the_right_queue(
         (shot_task, ("run", "shot"), "media"),
         (vendor_job_finished_task, ("job",), "webhooks"),
         (make_continue_task, ("run",), "text"),
+        (webhook_deliver_task, ("delivery",), "webhooks"),
+        (webhooks_dispatch_due_task, (), None),
         (reap_runs_task, (), None),
         (poll_vendor_jobs_task, (), None),
         (purge_idempotency_task, (), None),

@@ -15,6 +15,8 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from projects.models import BibleEntry, Channel, OutlierVideo, Shot, TitleIdea
 from tests.factories import ChapterFactory, ProjectFactory, RunFactory
+from webhooks.models import Delivery
+from webhooks.services import endpoint_create
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +58,10 @@ def ids(user: User) -> dict[str, str]:
         project=project, title="Probe", video_id="dQw4w9WgXcQ", views=10, channel_median_views=1
     )
     run = RunFactory(owner=user, project=project)
+    endpoint, _secret = endpoint_create(owner=user, url="https://93.184.215.14/hook")
+    delivery = Delivery.objects.create(
+        endpoint=endpoint, message_id="msg_1", event_type="run.succeeded", body="{}"
+    )
     return {
         "project_id": str(project.pk),
         "channel_id": str(channel.pk),
@@ -68,6 +74,8 @@ def ids(user: User) -> dict[str, str]:
         "run_id": str(run.pk),
         "pk": str(run.pk),
         "voice_id": "piper:en_US-joe-medium",
+        "endpoint_id": str(endpoint.pk),
+        "delivery_id": str(delivery.pk),
     }
 
 

@@ -24,6 +24,8 @@ from projects.models import BibleEntry, Shot, TitleIdea
 from projects.services import run_create
 from tests.factories import ChannelFactory, ChapterFactory, ProjectFactory
 from vidflow.wsgi import application
+from webhooks.models import Delivery
+from webhooks.services import endpoint_create
 
 ALL_SCOPES = "projects:read projects:write generate publish billing:read"
 
@@ -43,6 +45,10 @@ def world(db: None, user: User, issue_tokens: Any, settings: Any) -> Iterator[di
     entry = BibleEntry.objects.create(project=project, kind="character", name="Ada")
     shot = Shot.objects.create(project=project, position=0, start=0, end=5)
     title = TitleIdea.objects.create(project=project, text="The Longest Goodbye")
+    endpoint, _secret = endpoint_create(owner=user, url="https://93.184.215.14/hook")
+    delivery = Delivery.objects.create(
+        endpoint=endpoint, message_id="msg_fuzz", event_type="run.succeeded", body="{}"
+    )
     ids = {
         "project_id": project.pk,
         "channel_id": ChannelFactory(owner=user).pk,
@@ -51,6 +57,8 @@ def world(db: None, user: User, issue_tokens: Any, settings: Any) -> Iterator[di
         "entry_id": entry.pk,
         "shot_id": shot.pk,
         "title_id": title.pk,
+        "endpoint_id": endpoint.pk,
+        "delivery_id": delivery.pk,
     }
     token = issue_tokens(user, ALL_SCOPES)["access_token"]
     # Requests sent straight to the WSGI app would close the database connection when they

@@ -40,6 +40,7 @@ SCOPE_BY_PREFIX = {
     "/api/prices": ("projects:read", "projects:read"),
     "/api/icons": ("projects:read", "projects:read"),
     "/api/make": ("projects:read", "generate"),
+    "/api/webhooks": ("projects:read", "projects:write"),
 }
 # /api/ routes that are not scope-protected, and why.
 NOT_SCOPED = {

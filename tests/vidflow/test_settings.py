@@ -73,6 +73,9 @@ def test_debug_on_starts_without_a_secret_key() -> None:
         ("VISUAL_BIBLE_MAX_CHARACTERS", "-1"),
         ("VISUAL_BIBLE_MAX_LOCATIONS", "many"),
         ("NARRATION_WORDS_PER_MINUTE", "20"),
+        ("RUN_HEARTBEAT_SECONDS", "0"),
+        ("RUN_LEASE_SECONDS", "20"),
+        ("RUN_WORKER_ATTEMPTS", "none"),
     ],
 )
 def test_a_bad_value_fails_at_start_naming_the_variable(name: str, value: str) -> None:
@@ -94,6 +97,36 @@ def test_the_configured_limits_keep_celery_honest(settings: object) -> None:
 
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
+    # reliability.md 33: leases bring a dead worker's work back well before the broker would.
+    heartbeat = django_settings.RUN_HEARTBEAT_SECONDS
+    lease = django_settings.RUN_LEASE_SECONDS
+    reaper = django_settings.RUN_REAPER_SECONDS
+    assert lease >= 3 * heartbeat
+    assert django_settings.RUN_RECOVERY_SECONDS == lease + reaper + 5 < visibility
+    assert app.conf.beat_schedule["reap-overdue-runs"]["schedule"] == reaper
+
+
+def _readme_row(variable: str) -> str:
+    readme = (ROOT / "README.md").read_text()
+    return next(line for line in readme.splitlines() if line.startswith(f"| `{variable}`"))
+
+
+def test_the_readme_states_the_limits_and_recovery_time_the_code_uses() -> None:
+    """Issue 11, break 12: the README said a 7200 s visibility timeout where the code used 900."""
+    from django.conf import settings as s
+
+    limits = _readme_row("CELERY_TASK_SOFT_TIME_LIMIT")
+    leases = _readme_row("RUN_HEARTBEAT_SECONDS")
+
+    soft, hard, visibility = (
+        s.CELERY_TASK_SOFT_TIME_LIMIT,
+        s.CELERY_TASK_TIME_LIMIT,
+        s.CELERY_BROKER_VISIBILITY_TIMEOUT,
+    )
+    assert f"| {soft}, {hard}, {visibility} s |" in limits
+    heartbeat, lease, reaper = s.RUN_HEARTBEAT_SECONDS, s.RUN_LEASE_SECONDS, s.RUN_REAPER_SECONDS
+    assert f"| {heartbeat}, {lease}, {reaper} s; {s.RUN_WORKER_ATTEMPTS} |" in leases
+    assert f"**{s.RUN_RECOVERY_SECONDS} s**" in leases
 
 
 _IS_SECURE = (

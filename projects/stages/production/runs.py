@@ -234,6 +234,8 @@ def _video_step(run: Run, shot: Shot) -> bool:
                 height=height,
                 seed=seed_for(shot.pk, run.pk, "video"),
                 prompt=shot.prompt,
+                line=shot.line,
+                subjects=_drawn_subjects(shot),
             )
             media = _invoke(
                 run,
@@ -245,8 +247,17 @@ def _video_step(run: Run, shot: Shot) -> bool:
             )
         if media is None:
             return False
-        land_video(run_id=run.pk, shot_id=shot.pk, media=media, animated=provider.name == "offline")
+        # The offline provider (and a stock library that found nothing) animate the still.
+        animated = provider.name == "offline" or bool(media.details.get("fallback"))
+        land_video(run_id=run.pk, shot_id=shot.pk, media=media, animated=animated)
     return True
+
+
+def _drawn_subjects(shot: Shot) -> tuple[str, ...]:
+    """The icons the shot's picture shows: the creator's choice, else what the image step drew."""
+    if shot.chosen_subjects:
+        return tuple(str(icon) for icon in shot.chosen_subjects)
+    return tuple(str(s["icon"]) for s in shot.subjects if isinstance(s, dict) and s.get("icon"))
 
 
 def _line_audio(shot: Shot, duration: float, into: Path) -> InputFile:
@@ -354,10 +365,12 @@ def land_video(*, run_id: Any, shot_id: Any, media: MediaFile, animated: bool) -
         field = shot.animated if animated else shot.video
         store(field, media)
         shot.stale = False
+        if media.details.get("credit"):  # stock footage: its author is credited, not the still's
+            shot.credit = dict(media.details["credit"])
         transition_apply(
             instance=shot,
             name="video_done",
-            update_fields=["animated" if animated else "video", "stale"],
+            update_fields=["animated" if animated else "video", "stale", "credit"],
         )
         parts_delivered(reference=run_id, parts=["video"], shot_id=shot.pk)
 

@@ -20,6 +20,7 @@ from vidflow.errors import (
     InvalidTransition,
     YoutubeNotConnected,
 )
+from vidflow.events import EventType, event_emit
 
 from .services import youtube_access_token
 
@@ -59,3 +60,14 @@ def _upload(run: Run) -> None:
         )
         mark_delivered(run, "publish")
         run_succeed(run_id=run.pk, result={"videoId": result.video_id, "url": result.url})
+        event_emit(
+            owner_id=run.owner_id,
+            event_type=EventType.PROJECT_PUBLISHED,
+            data={
+                "project": {"id": str(project.pk), "title": project.title},
+                "runId": str(run.pk),
+                "videoId": result.video_id,
+                "url": result.url,
+                "privacy": request.privacy,
+            },
+        )

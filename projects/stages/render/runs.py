@@ -44,6 +44,7 @@ from vendors.render import (
 from vendors.render.thumbnail import compose_thumbnail
 from vidflow.api.error_codes import ErrorCode
 from vidflow.errors import InvalidTransition
+from vidflow.events import EventType, event_emit
 
 from .services import (
     OVERLAP,
@@ -152,14 +153,21 @@ def _render(run: Run) -> None:
             current.save()
             mark_delivered(run, "render")
             project_advance(project_id=locked.pk, to=Stage.PUBLISH)
-            run_succeed(
-                run_id=run.pk,
-                result={
-                    "duration": current.duration,
-                    "width": result.width,
-                    "height": result.height,
-                    "loudness": report.loudness["integrated"],
-                    "quality": "passed",
+            rendered = {
+                "duration": current.duration,
+                "width": result.width,
+                "height": result.height,
+                "loudness": report.loudness["integrated"],
+                "quality": "passed",
+            }
+            run_succeed(run_id=run.pk, result=rendered)
+            event_emit(
+                owner_id=run.owner_id,
+                event_type=EventType.PROJECT_RENDERED,
+                data={
+                    "project": {"id": str(locked.pk), "title": locked.title},
+                    "runId": str(run.pk),
+                    "render": rendered,
                 },
             )
 

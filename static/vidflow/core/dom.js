@@ -4,6 +4,12 @@
 export const $ = (selector, scope) => (scope || document).querySelector(selector);
 export const $$ = (selector, scope) => Array.from((scope || document).querySelectorAll(selector));
 
+// A page's module marks <html data-ready> once its controls are wired and its content drawn:
+// the buttons of a server-rendered page do nothing until then (browser tests wait for it).
+export function pageReady() {
+  document.documentElement.dataset.ready = "true";
+}
+
 const absent = (c) => c === null || c === undefined || c === false;
 
 // replaceChildren without the null/false placeholders that conditional children leave.

@@ -7,7 +7,7 @@
 // chapter survive saving another. This entry point loads every section once the payload is in.
 
 import { explain } from "../core/api.js";
-import { $ } from "../core/dom.js";
+import { $, pageReady } from "../core/dom.js";
 import { say } from "./actions.js";
 import { resumeRuns } from "./following.js";
 import { loadChannel, loadOutliers, loadTitles } from "./ideation.js";
@@ -24,6 +24,7 @@ async function start() {
     await refreshProject();
   } catch (err) {
     say($("#project-h"), explain(err), "error");
+    pageReady();
     return;
   }
   // Sections with nothing in them (the payload's counts say so) cost no request.
@@ -33,6 +34,7 @@ async function start() {
   applyPrices();  // the buttons the sections drew (a shot's, a chapter's) show their prices too
   const failed = results.find((r) => r.status === "rejected");
   if (failed) say($("#project-h"), `Part of the page did not load: ${explain(failed.reason)}`, "error");
+  pageReady();
 }
 
 start();

@@ -184,3 +184,26 @@ def test_a_stock_picture_records_its_credit_for_the_publish_description(
     assert "Credits:\nPhoto by Sim Photographer 1 on Pexels: https://www.pexels.com/photo/" in (
         description
     )
+
+
+@pytest.mark.django_db
+def test_stock_footage_becomes_a_video_shot_and_its_credit_replaces_the_stills(
+    api: APIClient, user: User, sim: Any, settings: Any
+) -> None:
+    settings.VIDFLOW_PROVIDERS = {**settings.VIDFLOW_PROVIDERS, "video": "pexels"}
+    project = _project(user)
+    footage = _shot(project, 0, "close-up of a red octopus")
+    nothing = _shot(project, 1, "x", line="The unfindable answer.")
+    Shot.objects.filter(pk__in=[footage.pk, nothing.pk]).update(kind="video")
+
+    found, fallback = _generate(api, footage), _generate(api, nothing)
+
+    assert found["videoUrl"]
+    assert found["credit"]["text"].startswith("Video by Sim Videographer 1 on Pexels: ")
+    assert not fallback["videoUrl"]  # nothing found: the still, animated; no credit
+    assert fallback["animatedUrl"]
+    assert fallback["credit"] == {}
+    description = api.get(f"/api/projects/{project.pk}/publish-context").json()["data"][
+        "description"
+    ]
+    assert "Video by Sim Videographer 1 on Pexels: https://www.pexels.com/video/" in description

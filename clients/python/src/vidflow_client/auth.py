@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,16 +86,81 @@ class DeviceCode:
     started_at: float = field(default_factory=time.monotonic)
 
 
+if sys.platform == "win32":  # pragma: no cover - Windows
+    import msvcrt
+
+    def _lock_exclusive(fd: int) -> None:
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                return
+            except OSError:  # LK_LOCK gives up after 10 s: keep waiting
+                continue
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock_exclusive(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
 class CredentialStore:
     """Tokens on disk, one entry per (server, client id), in ``credentials.json``.
 
     The file is written whole to a temporary file in the same directory (mode 0600) and renamed
     over the old one, so a crash never leaves half a file and the tokens are never readable by
     other users, even for a moment.
+
+    Several processes may share the file (two ``vidflow-mcp`` servers, the CLI beside them):
+    every change, and every refresh (``VidflowClient``), happens under :meth:`locked`, an
+    exclusive lock on ``credentials.json.lock`` beside it, so no process writes over another's
+    entry, and a process about to refresh can read the file again first and find that another
+    has just refreshed (the server rotates refresh tokens: presenting the old one again would be
+    taken for a replay and end the sign-in for both).
     """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_dir() / "credentials.json"
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._lock_fd: int | None = None
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the lock shared by every process using this file (re-entrant in a process).
+        It is released when the block ends, or by the system if the process dies."""
+        with self._thread_lock:
+            if self._depth == 0:
+                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    _lock_exclusive(fd)
+                except BaseException:
+                    os.close(fd)
+                    raise
+                self._lock_fd = fd
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and self._lock_fd is not None:
+                    fd, self._lock_fd = self._lock_fd, None
+                    try:
+                        _unlock(fd)
+                    finally:
+                        os.close(fd)
 
     @staticmethod
     def key(base_url: str, client_id: str) -> str:
@@ -131,16 +198,18 @@ class CredentialStore:
         return Tokens(**{k: v for k, v in entry.items() if k in known})
 
     def save(self, base_url: str, client_id: str, tokens: Tokens) -> None:
-        data = self._read_all()
-        data[self.key(base_url, client_id)] = asdict(tokens)
-        self._write_all(data)
+        with self.locked():
+            data = self._read_all()
+            data[self.key(base_url, client_id)] = asdict(tokens)
+            self._write_all(data)
 
     def delete(self, base_url: str, client_id: str) -> bool:
-        data = self._read_all()
-        if data.pop(self.key(base_url, client_id), None) is None:
-            return False
-        self._write_all(data)
-        return True
+        with self.locked():
+            data = self._read_all()
+            if data.pop(self.key(base_url, client_id), None) is None:
+                return False
+            self._write_all(data)
+            return True
 
 
 def _oauth_post(http: httpx.Client, path: str, form: dict[str, str]) -> dict[str, Any]:

@@ -119,6 +119,10 @@ class VidflowClient:
     ) -> None:
         self.base_url = (base_url or os.environ.get("VIDFLOW_URL") or DEFAULT_URL).rstrip("/")
         self.client_id = client_id
+        # What a user runs to sign this client in again (named in every "signed out" error).
+        self.login_command = (
+            "vidflow-mcp login" if client_id == auth.MCP_CLIENT_ID else "vidflow login"
+        )
         self.store = store if store is not None else CredentialStore()
         self.max_rate_limit_retries = max_rate_limit_retries
         self.max_network_retries = max_network_retries
@@ -207,29 +211,49 @@ class VidflowClient:
         with self._lock:
             return self._refresh_locked()
 
-    def _refresh_locked(self) -> Tokens:
-        current = self._tokens
-        if current is None or not current.refresh_token:
-            raise NotSignedIn(
-                "No refresh token: sign in with `vidflow login`.", code="UNAUTHENTICATED"
-            )
-        try:
-            tokens = auth.refresh_tokens(
-                self._http, client_id=self.client_id, refresh_token=current.refresh_token
-            )
-        except OAuthError as exc:
-            if exc.code in ("invalid_grant", "invalid_client"):
-                # The sign-in was revoked or rotated elsewhere: it cannot come back.
-                self._tokens = None
-                self.store.delete(self.base_url, self.client_id)
-                raise AuthenticationError(
-                    "Your sign-in has expired or was revoked: sign in again (`vidflow login`).",
-                    code="INVALID_TOKEN",
-                    status=exc.status,
-                ) from exc
-            raise
-        self._use(tokens)
-        return tokens
+    def _refresh_locked(self, used: str | None = None) -> Tokens:
+        """Refresh, unless another process already has (``used``: the access token the server
+        just refused, if that is why).
+
+        Under the credentials file's lock, shared by every process using the file: the file is
+        read again first, and if another process refreshed since this one read it, its tokens
+        are taken instead of refreshing with a refresh token the server has rotated away
+        (presenting that again is a replay, which ends the sign-in everywhere).
+        """
+        with self.store.locked():
+            current = self._tokens
+            stored = self.store.load(self.base_url, self.client_id)
+            if (
+                stored is not None
+                and stored.refresh_token
+                and (current is None or stored.refresh_token != current.refresh_token)
+            ):
+                self._tokens = current = stored
+                if not stored.expired() and stored.access_token != used:
+                    return stored
+            if current is None or not current.refresh_token:
+                raise NotSignedIn(
+                    f"No refresh token: sign in with `{self.login_command}`.",
+                    code="UNAUTHENTICATED",
+                )
+            try:
+                tokens = auth.refresh_tokens(
+                    self._http, client_id=self.client_id, refresh_token=current.refresh_token
+                )
+            except OAuthError as exc:
+                if exc.code in ("invalid_grant", "invalid_client"):
+                    # The sign-in was revoked or ended elsewhere: it cannot come back.
+                    self._tokens = None
+                    self.store.delete(self.base_url, self.client_id)
+                    raise AuthenticationError(
+                        "Your sign-in has expired or was revoked: sign in again "
+                        f"(`{self.login_command}`).",
+                        code="INVALID_TOKEN",
+                        status=exc.status,
+                    ) from exc
+                raise
+            self._use(tokens)
+            return tokens
 
     def logout(self) -> bool:
         """Revoke the stored sign-in on the server and forget it. False if there was none."""
@@ -264,7 +288,7 @@ class VidflowClient:
                 return False
             if tokens.access_token != used:
                 return True  # another thread refreshed meanwhile
-            self._refresh_locked()
+            self._refresh_locked(used)
             return True
 
     # --- transport -----------------------------------------------------------------------------
@@ -333,7 +357,7 @@ class VidflowClient:
                     continue
                 if not self.signed_in:
                     raise NotSignedIn(
-                        "Not signed in: run `vidflow login` or set VIDFLOW_TOKEN.",
+                        f"Not signed in: run `{self.login_command}` or set VIDFLOW_TOKEN.",
                         code=exc.code,
                         status=exc.status,
                     ) from exc
