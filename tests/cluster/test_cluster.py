@@ -71,7 +71,7 @@ class Process:
         self.log_path = folder / f"{name}.log"
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            ["bash", "-c", f"exec {command}"],
+            ["bash", "-c", command],
             cwd=ROOT,
             env={
                 **env,
@@ -171,10 +171,13 @@ def deployment(
             for name in ("worker_default", "worker_text", "worker_media", "worker_render",
                          "worker_webhooks")
         }  # fmt: skip
-        start("beat")
+        beat = start("beat")
         web = start("web")
         for worker in workers.values():
             worker.wait_for_log(" ready.")
+        # beat sends the reaper at once, then every RUN_REAPER_SECONDS, to the default queue
+        workers["worker_default"].wait_for_log("projects.tasks.reap_runs_task[", timeout=90)
+        assert beat.process.poll() is None, beat.log()[-4000:]
         deadline = time.monotonic() + 120
         while True:
             try:
