@@ -39,12 +39,26 @@ def _owner_of(run_id: Any) -> Any:
     return Run.objects.filter(pk=run_id).values_list("owner_id", flat=True).first()
 
 
+# A message header: how many times this task has waited for a slot already.
+WAITS_HEADER = "vidflow_slot_waits"
+
+
 def _wait_turn(task: Task, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    """Send the task again a little later (its owner's slots are all taken)."""
-    wait = float(settings.VIDFLOW_USER_SLOT_WAIT)
+    """Send the task again a little later (its owner's slots are all taken): after
+    VIDFLOW_USER_SLOT_WAIT seconds, twice that after a second wait, at most four times that,
+    plus up to half again at random, so a user's many waiting tasks do not keep every worker busy
+    asking."""
+    waits = int(getattr(task.request, WAITS_HEADER, 0) or 0)
+    wait = float(settings.VIDFLOW_USER_SLOT_WAIT) * min(2**waits, 4)
     countdown = wait + random.uniform(0, wait / 2)
     try:
-        task.apply_async(args=args, kwargs=kwargs, countdown=countdown, task_id=task.request.id)
+        task.apply_async(
+            args=args,
+            kwargs=kwargs,
+            countdown=countdown,
+            task_id=task.request.id,
+            headers={WAITS_HEADER: waits + 1},
+        )
     except (BrokerError, OSError) as exc:
         # Not sent: hand this delivery back to the broker rather than acknowledge it.
         raise Reject(exc, requeue=True) from exc
