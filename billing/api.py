@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http.request import RawPostDataException
+from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vidflow.api.exceptions import ValidationFailed
+from vidflow.api.schema import also_answers
 from vidflow.api.views import ApiViewSet
 
 from . import payments
@@ -90,6 +92,7 @@ class BillingViewSet(ApiViewSet):
             )
         },
     )
+    @also_answers(502, 503)
     @action(detail=False, methods=["post"])
     def checkout(self, request: Request) -> Response:
         """A Stripe Checkout Session for one pack; its credits arrive with Stripe's webhook."""
@@ -112,8 +115,9 @@ class PricesViewSet(ApiViewSet):
 
     read_scope = "projects:read"
     serializer_class = PriceListSerializer
+    pagination_class = None  # one object, not a list (its action is named ``list`` by the router)
 
-    @extend_schema(responses=PriceListSerializer)
+    @extend_schema(responses=set_override(PriceListSerializer(), "many", False))
     def list(self, request: Request) -> Response:
         return Response(
             {
@@ -147,6 +151,8 @@ class StripeWebhookView(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
+        """Called by Stripe, not by clients: a signed event (``Stripe-Signature``); a
+        completed Checkout Session credits its purchase once, however often it is sent."""
         try:
             payload = request._request.body
         except RawPostDataException:  # a form body, already parsed: Stripe sends JSON

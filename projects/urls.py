@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.urls import URLPattern, re_path
+from rest_framework.parsers import MultiPartParser
 
 from vidflow.api.routers import OptionalSlashRouter
 from vidflow.api.views import UUID_PATTERN
@@ -21,7 +24,13 @@ router.register("channels", ChannelViewSet, basename="channel")
 router.register("runs", RunViewSet, basename="run")
 
 
-def stage(suffix: str, view: type, name: str, **methods: str) -> URLPattern:
+# The upload routes read multipart (the field ``file``); every other route reads JSON only.
+UPLOAD = {"parser_classes": [MultiPartParser]}
+
+
+def stage(
+    suffix: str, view: type, name: str, initkwargs: dict[str, Any] | None = None, **methods: str
+) -> URLPattern:
     """A stage route under ``projects/<project_id>/``, with or without a trailing slash;
     ``{x_id}`` in the suffix becomes a UUID path parameter."""
     pattern = suffix
@@ -29,7 +38,7 @@ def stage(suffix: str, view: type, name: str, **methods: str) -> URLPattern:
         pattern = pattern.replace("{" + param + "}", f"(?P<{param}>{UUID_PATTERN})")
     return re_path(
         rf"^projects/(?P<project_id>{UUID_PATTERN})/{pattern}/?$",
-        view.as_view(methods),  # type: ignore[attr-defined]
+        view.as_view(methods, **(initkwargs or {})),  # type: ignore[attr-defined]
         name=name,
     )
 
@@ -57,6 +66,7 @@ def bible_entries(plural: str, view: type, name: str) -> list[URLPattern]:
             f"{base}/{{entry_id}}/variations/upload",
             view,
             f"bible-{name}-variations-upload",
+            UPLOAD,
             post="upload_variation",
         ),
         stage(
@@ -105,7 +115,13 @@ urlpatterns = [
         post="generate_chapters",
     ),
     stage("script/facts", ScriptViewSet, "script-facts", get="facts", patch="edit_facts"),
-    stage("script/chapters/{chapter_id}", ScriptViewSet, "script-chapter", patch="edit_chapter"),
+    stage(
+        "script/chapters/{chapter_id}",
+        ScriptViewSet,
+        "script-chapter",
+        get="chapter",
+        patch="edit_chapter",
+    ),
     stage(
         "script/analyze", ScriptViewSet, "script-analyze", get="analysis", post="generate_analysis"
     ),
@@ -128,6 +144,7 @@ urlpatterns = [
         "timeline/shots/{shot_id}/media",
         ShotsViewSet,
         "shot-media",
+        UPLOAD,
         post="upload_media",
         delete="remove_media",
     ),

@@ -32,7 +32,15 @@ class Api:
         return envelope["data"]
 
     def get(self, path: str) -> Any:
-        return self.call("GET", path)
+        """The data; for a list (``{results, next, previous}``), every item, pages followed."""
+        data = self.call("GET", path)
+        if isinstance(data, dict) and set(data) == {"results", "next", "previous"}:
+            items = list(data["results"])
+            while data["next"]:
+                data = self.call("GET", str(httpx.URL(data["next"]).raw_path, "ascii"))
+                items += data["results"]
+            return items
+        return data
 
     def run(self, path: str, body: dict[str, Any] | None = None, timeout: float = 240) -> Any:
         """POST an asynchronous action and wait for its run to end; returns the run."""

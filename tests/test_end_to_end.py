@@ -43,7 +43,7 @@ def _make_a_video(
         },
     )
     base = f"/api/projects/{project['id']}"
-    ideas = api.call("POST", f"{base}/titles", {"count": 3})
+    ideas = api.call("POST", f"{base}/titles", {"count": 3})["results"]
     api.call("POST", f"{base}/titles/{ideas[0]['id']}/select", {})
     runs = {
         "outline": api.run(f"{base}/script/outline", outline or {}),

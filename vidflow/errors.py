@@ -96,6 +96,15 @@ class VendorError(AppError):
     default_message = "The vendor failed."
 
 
+class PreconditionFailed(AppError):
+    """An ``If-Match`` that names another version than the current one: someone changed the
+    object since the client read it. Nothing was changed; read it again and retry."""
+
+    status_code = 412
+    error_code = ErrorCode.PRECONDITION_FAILED
+    default_message = "The object changed since you read it (If-Match does not match its ETag)."
+
+
 class YoutubeNotConnected(AppError):
     status_code = 409
     error_code = ErrorCode.YOUTUBE_NOT_CONNECTED

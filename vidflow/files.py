@@ -8,13 +8,29 @@ import posixpath
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.http import FileResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from vidflow.api.permissions import HasRequiredScope
 from vidflow.errors import NotFound
 from vidflow.storage import artifact_download_name, artifact_grant
+
+# What the stored artifacts are: pictures, clips, the render, speech and music, captions.
+FILE_MEDIA_TYPES = (
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+    "video/mp4",
+    "video/webm",
+    "video/quicktime",
+    "audio/wav",
+    "audio/x-wav",
+    "audio/mpeg",
+    "text/vtt",
+    "application/x-subrip",
+    "application/octet-stream",
+)
 
 
 class ArtifactFileView(APIView):
@@ -29,8 +45,21 @@ class ArtifactFileView(APIView):
     permission_classes = [HasRequiredScope]
     read_scope = "projects:read"
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes}, tags=["files"])
+    @extend_schema(
+        responses={(200, media_type): bytes for media_type in FILE_MEDIA_TYPES},
+        parameters=[
+            OpenApiParameter(
+                "download",
+                str,
+                description="`1` or `true`: ask the browser to save the file rather than show "
+                "it (any other value: show it).",
+            )
+        ],
+        tags=["files"],
+    )
     def get(self, request: Request, token: str) -> FileResponse:
+        """A stored artifact (picture, clip, render, speech, music) by the signed link an
+        answer gave: the link is the credential until it expires; 404 after that."""
         user = request.user
         try:
             name = artifact_grant(token, user_id=user.pk if user.is_authenticated else None)

@@ -62,9 +62,10 @@ def is_stored(status_code: int) -> bool:
 
 def _validate_key(key: str) -> str:
     key = key.strip()
-    if not key or len(key) > 255 or not key.isprintable():
+    # Printable ASCII, as /api/schema declares it (a header value beyond ASCII is not portable).
+    if not key or len(key) > 255 or not (key.isascii() and key.isprintable()):
         raise ValidationFailed(
-            "Idempotency-Key must be 1 to 255 printable characters.",
+            "Idempotency-Key must be 1 to 255 printable ASCII characters.",
             details={HEADER: ["Invalid key."]},
         )
     return key

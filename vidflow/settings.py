@@ -311,16 +311,15 @@ REST_FRAMEWORK = {
         "vidflow.api.renderers.EnvelopeJSONRenderer",
         "vidflow.api.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": [
-        "vidflow.api.parsers.CheckedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only; the upload routes take multipart (projects/urls.py), the Fountain import
+    # text/plain too. Another Content-Type is a 415 in the envelope, as /api/schema says.
+    "DEFAULT_PARSER_CLASSES": ["vidflow.api.parsers.CheckedJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_METADATA_CLASS": "vidflow.api.metadata.RouteMetadata",
     "DEFAULT_PAGINATION_CLASS": "vidflow.api.pagination.CreatedCursorPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "vidflow.api.envelope.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "vidflow.api.schema.VidflowAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -351,6 +350,8 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "vidflow.api.schema.strip_trailing_slashes",
         "vidflow.api.schema.wrap_in_envelope",
+        "vidflow.api.schema.close_request_bodies",
+        "vidflow.api.schema.declare_input_rules",
     ],
 }
 

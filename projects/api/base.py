@@ -49,3 +49,7 @@ class StageViewSet(ApiViewSet):
 
     def project(self) -> Project:
         return self._project
+
+    def etag_lock(self, **kwargs: Any) -> None:
+        # Stage services lock the project row first; a checked write does the same.
+        Project.objects.select_for_update().filter(pk=self._project.pk).first()

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vendors.offline.pictures import icon_index
+from vidflow.api.pagination import WholeListPagination, whole_list
 from vidflow.api.views import ApiViewSet
 from vidflow.errors import NotFound, ValidationFailed
 
@@ -21,24 +22,36 @@ class IconSerializer(serializers.Serializer):
     svgUrl = serializers.CharField()
 
 
+_TEXT = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_SOME_WORD = rf"^{_TEXT}*[^\s\x00-\x1f\x7f-\x9f]{_TEXT}*$"  # no control character, not blank
+
+
 @extend_schema(tags=["production"])
 class IconsViewSet(ApiViewSet):
     """Icons of the offline pictures (Fluent Emoji Flat, MIT), searched by name and keyword."""
 
     serializer_class = IconSerializer
-    pagination_class = None
+    pagination_class = WholeListPagination
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="words to look for", required=True)],
+        parameters=[
+            OpenApiParameter(
+                "q",
+                {"type": "string", "minLength": 1, "maxLength": 80, "pattern": _SOME_WORD},
+                description="words to look for (1 to 80 characters)",
+                required=True,
+            )
+        ],
         responses=IconSerializer(many=True),
     )
     def list(self, request: Request) -> Response:
-        query = str(request.query_params.get("q", "")).strip()
-        if not query or len(query) > 80:
+        raw = str(request.query_params.get("q", ""))
+        query = raw.strip()
+        if not query or len(raw) > 80:
             raise ValidationFailed(
                 "Search for a word or two.", details={"q": ["1 to 80 characters."]}
             )
-        return Response(
+        return whole_list(
             [
                 {
                     "name": icon.name,
@@ -52,6 +65,7 @@ class IconsViewSet(ApiViewSet):
 
     @extend_schema(responses={(200, "image/svg+xml"): bytes})
     def svg(self, request: Request, name: str) -> HttpResponse:
+        """One icon's picture (SVG), by the name ``GET /api/icons`` gives."""
         icon = icon_index().icons.get(name)
         if icon is None:
             raise NotFound("No such icon.")

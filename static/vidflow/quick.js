@@ -3,7 +3,7 @@
 // /api/make/quote); the page follows the run stage by stage and opens the studio with the video
 // playing when it is done.
 
-import { api, explain } from "./core/api.js";
+import { api, apiList, explain } from "./core/api.js";
 import { $, fill, h, pageData, pageReady } from "./core/dom.js";
 import { watchRun } from "./core/runs.js";
 
@@ -40,7 +40,7 @@ async function showPrice() {
 
 async function loadVoices() {
   try {
-    const voices = await api("GET", "/api/voices");
+    const voices = await apiList("/api/voices");
     const select = $("#quick-voice");
     for (const voice of voices) {
       select.append(h("option", { value: voice.id, text: voice.name || voice.id }));

@@ -137,7 +137,7 @@ def test_the_voices_route_lists_installed_voices_with_a_playable_sample(api: API
     response = api.get("/api/voices")
 
     assert response.status_code == 200
-    voices = response.json()["data"]
+    voices = response.json()["data"]["results"]
     joe = next(v for v in voices if v["id"] == PIPER_VOICE_ID)
     assert (joe["language"], joe["engine"]) == ("en-US", "piper")
     assert joe["sampleUrl"].endswith(f"/api/voices/{PIPER_VOICE_ID}/sample")

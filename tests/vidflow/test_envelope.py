@@ -82,7 +82,8 @@ def test_unknown_api_path_is_404_even_without_credentials(anon_client: APIClient
 
 def test_malformed_id_is_404_not_500(api: APIClient) -> None:
     assert_error(api.get("/api/projects/not-a-uuid"), 404, "NOT_FOUND")
-    assert_error(api.get("/api/runs?projectId=not-a-uuid"), 404, "NOT_FOUND")
+    # a filter that is not a UUID is bad input (a valid one naming no project of yours is 404)
+    assert_error(api.get("/api/runs?projectId=not-a-uuid"), 400, "VALIDATION_ERROR")
 
 
 def test_method_not_allowed_is_405_in_the_envelope(api: APIClient, user: User) -> None:

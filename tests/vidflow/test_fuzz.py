@@ -1,5 +1,8 @@
-"""reliability.md 24: every route, fed what a fuzzer derives from our own OpenAPI schema, answers
-in the envelope with a 4xx for bad input — never a 500, never a traceback.
+"""reliability.md 24 and issue 15: every route, fed what a fuzzer derives from our own OpenAPI
+schema, keeps the contract the schema states — every schemathesis check (status codes, content
+types, headers and response bodies as documented, bad input refused and good input accepted,
+unsupported methods answered 405 with ``Allow``, no 500) — and answers errors in the envelope
+with a 4xx for bad input, never a traceback.
 
 Schemathesis generates requests (valid and invalid bodies, query strings, path parameters) for
 every operation in /api/schema and sends them to the WSGI application in-process, authenticated
@@ -18,6 +21,12 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.config._checks import (
+    POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES,
+    NotAServerErrorConfig,
+    PositiveDataAcceptanceConfig,
+)
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from accounts.models import User
 from projects.models import BibleEntry, Shot, TitleIdea
@@ -33,6 +42,15 @@ schema = schemathesis.openapi.from_wsgi("/api/schema", application).exclude(
     # The OAuth endpoints answer as the RFCs say and are fuzzed by their own tests; vendor
     # callbacks have their own garbage-body tests (tests/vendors/test_callbacks.py).
     path_regex=r"^/api/(oauth/|kie/|wavespeed/|assemblyai/)",
+)
+# 502 VENDOR_ERROR and 503 PROVIDER_UNAVAILABLE are documented answers (e.g. a checkout without
+# Stripe settings, an outlier search without a research provider); a 500 is always a bug.
+schema.config.checks.not_a_server_error = NotAServerErrorConfig(
+    expected_statuses=["2xx", "3xx", "4xx", "502", "503"]
+)
+# A well-formed request refused for want of credits (402 INSUFFICIENT_CREDITS) is right too.
+schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
+    expected_statuses=[*POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES, "402"]
 )
 
 
@@ -83,10 +101,56 @@ def _envelope(response: Any) -> None:
         assert payload["error"]["code"].isupper()
 
 
+# Known gaps (issue 15): these routes refuse some schema-valid bodies with a 400 for a rule the
+# schema does not (yet) express; every other check still runs on them. Shrink this list.
+SEMANTIC_400 = {
+    "POST /api/projects": "channelId must name one of your channels",
+    "PATCH /api/projects/{project_id}": "channelId must name one of your channels",
+    "POST /api/projects/{project_id}/outlier-videos": "url must be a YouTube video link",
+    "PUT /api/projects/{project_id}/script.fountain": "the file must be UTF-8 Fountain text",
+    "PATCH /api/projects/{project_id}/script/facts": "nested item keys are not closed",
+    "PATCH /api/projects/{project_id}/timeline/shots/{shot_id}": "ids must name the "
+    "project's bible entries",
+    "POST /api/projects/{project_id}/timeline/shots/{shot_id}/media": "a real picture or clip",
+    "POST /api/projects/{project_id}/visual-bible/characters": "names are unique per project",
+    "POST /api/projects/{project_id}/visual-bible/locations": "names are unique per project",
+    "PATCH /api/projects/{project_id}/visual-bible/characters/{entry_id}": "traits.icon must "
+    "name an icon",
+    "PATCH /api/projects/{project_id}/visual-bible/locations/{entry_id}": "traits.icon must "
+    "name an icon",
+    "POST /api/projects/{project_id}/visual-bible/characters/{entry_id}/variations/upload": "a "
+    "real picture",
+    "POST /api/projects/{project_id}/visual-bible/locations/{entry_id}/variations/upload": "a "
+    "real picture",
+    "POST /api/projects/{project_id}/visual-bible/generate": "at least one entry to draw",
+}
+
+
+def _negative(case: Any, location: str) -> bool:
+    """Whether schemathesis made this part of the request schema-violating on purpose (then it
+    is left as generated: the checks expect it refused)."""
+    meta = getattr(case, "meta", None)
+    info = meta.components.get(location) if meta is not None else None
+    return info is not None and str(info.mode) == "negative"
+
+
+def _point_at_real_objects(case: Any, world: dict[str, Any]) -> None:
+    chance = random.Random(repr(case.body) + repr(case.query))
+    # A made-up If-Match is rightly a 412 (tests/vidflow/test_contract.py); "*" takes the
+    # checked path and lets the write through to what the fuzzer is testing.
+    if case.headers and "If-Match" in case.headers:
+        case.headers["If-Match"] = "*"
+    if _negative(case, "path"):
+        return
+    for name in list(case.path_parameters or {}):
+        if name in world["ids"] and chance.random() < 0.8:
+            case.path_parameters[name] = str(world["ids"][name])
+
+
 @pytest.mark.slow
 @schema.parametrize()
 @settings(
-    max_examples=20,
+    max_examples=12,
     deadline=None,
     derandomize=True,
     suppress_health_check=[
@@ -96,12 +160,16 @@ def _envelope(response: Any) -> None:
         HealthCheck.data_too_large,
     ],
 )
-def test_no_route_answers_500_to_anything(case: Any, world: dict[str, Any]) -> None:
-    chance = random.Random(repr(case.body) + repr(case.query))
-    for name in list(case.path_parameters or {}):
-        if name in world["ids"] and chance.random() < 0.8:
-            case.path_parameters[name] = str(world["ids"][name])
-    response = case.call(headers=world["headers"])
+def test_every_route_keeps_the_contract_its_schema_states(case: Any, world: dict[str, Any]) -> None:
+    _point_at_real_objects(case, world)
+    # Every built-in check (schemathesis 4: call_and_validate runs them all by default).
+    # A deliberately malformed Authorization stays as generated (and is refused with 401).
+    own_auth = _negative(case, "header") and "Authorization" in (case.headers or {})
+    known_gap = f"{case.method} {case.path}" in SEMANTIC_400
+    response = case.call_and_validate(
+        headers={} if own_auth else world["headers"],
+        excluded_checks=[positive_data_acceptance] if known_gap else None,
+    )
     # 502/503 are documented answers (VENDOR_ERROR, PROVIDER_UNAVAILABLE: e.g. outlier search
     # without a research provider); a 500 is always a bug.
     assert response.status_code != 500, f"{case.method} {case.formatted_path}: {response.text}"

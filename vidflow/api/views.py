@@ -3,6 +3,7 @@ apply the same way to every route."""
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections.abc import Mapping
 from contextlib import ExitStack
@@ -10,18 +11,42 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpResponse
+from django.http.request import RawPostDataException
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import viewsets
+from rest_framework.exceptions import UnsupportedMediaType
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.mediatypes import media_type_matches
 
 from accounts.models import User
 from vidflow import idempotency
-from vidflow.api.serializers import StrictSerializer
+from vidflow.api.envelope import _validation_details
+from vidflow.api.etags import ETagMixin
+from vidflow.api.serializers import StrictSerializer, wrong_types
 from vidflow.errors import AppError, ValidationFailed
 from vidflow.ratelimit import RateTierMixin
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
+def _body_for_fingerprint(request: Request) -> bytes:
+    """The raw body; for a form the middleware already parsed (its stream is read), its fields
+    and its files' digests instead (``vidflow.api.middleware.ControlCharacterMiddleware``)."""
+    django_request = request._request
+    try:
+        return django_request.body
+    except RawPostDataException:
+        digest = hashlib.sha256()
+        for name, values in sorted(django_request.POST.lists()):
+            digest.update(repr((name, values)).encode())
+        for name in sorted(django_request.FILES):
+            upload = django_request.FILES[name]
+            digest.update(repr((name, upload.name, upload.size)).encode())  # type: ignore[union-attr]
+            for chunk in upload.chunks():  # type: ignore[union-attr]
+                digest.update(chunk)
+            upload.seek(0)  # type: ignore[union-attr]
+        return b"form:" + digest.hexdigest().encode()
 
 
 class _Replay(Exception):
@@ -49,7 +74,7 @@ class IdempotentPostMixin:
         key = request.headers.get(idempotency.HEADER)
         if request.method != "POST" or key is None:
             return
-        body = request._request.body
+        body = _body_for_fingerprint(request)
         scope = ExitStack()
         scope.enter_context(transaction.atomic())
         try:
@@ -153,6 +178,32 @@ class DeclaredBodyMixin:
     ``VALIDATION_ERROR`` naming it, as ``StrictSerializer`` words it (routes that validate with a
     ``StrictSerializer`` are left to it, which reports every field's error at once)."""
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        self._refuse_unread_media_type(request)
+
+    def _refuse_unread_media_type(self, request: Request) -> None:
+        """A body in a media type the route does not read is a 415, before anything runs
+        (DRF would only notice when the body is parsed, and reads a form it cannot parse as
+        empty). A body-less write may carry any Content-Type."""
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return
+        content_type = request.content_type or ""
+        has_body = int(request.META.get("CONTENT_LENGTH") or 0) > 0
+        if not content_type or not (has_body or content_type.startswith("multipart/")):
+            return
+        parsers = self.get_parsers()  # type: ignore[attr-defined]
+        if any(media_type_matches(p.media_type, content_type) for p in parsers):
+            return
+        if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+            try:  # an empty form (what some clients send for "no body") is no body
+                django_request = request._request
+                if not django_request.POST and not django_request.FILES:
+                    return
+            except Exception:  # noqa: S110 - unreadable (no boundary): refused below
+                pass
+        raise UnsupportedMediaType(content_type)
+
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         # Checked as the action starts: after everything ``initial`` decides (authentication,
         # scope, rate tier, the project of a stage route), before the action runs.
@@ -167,12 +218,46 @@ class DeclaredBodyMixin:
             setattr(self, method, checked)
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
+    def _refuse_wrong_types(self, declared: Any, request: Request) -> None:
+        """JSON values of another type than declared (0 for a string or a boolean): 400, with
+        the serializer's own errors for the other fields."""
+        option = declared.get("application/json") if isinstance(declared, dict) else declared
+        if (
+            option is None
+            or not (isinstance(option, type) or hasattr(option, "fields"))
+            or not str(request.content_type or "").startswith("application/json")
+        ):
+            return
+        try:
+            serializer = option() if isinstance(option, type) else option
+        except Exception:
+            return
+        if not hasattr(serializer, "fields"):
+            return
+        errors = wrong_types(serializer, request.data)
+        if not errors:
+            return
+        try:
+            full = type(serializer)(
+                data=request.data,
+                partial=request.method == "PATCH",
+                context={"request": request, "view": self},
+            )
+            if not full.is_valid():
+                errors = {**_validation_details(full.errors), **errors}
+        except Exception:  # noqa: S110 - its own errors come when the route runs it
+            pass
+        raise ValidationFailed("Invalid input: " + ", ".join(sorted(errors)) + ".", details=errors)
+
     def _refuse_undeclared_fields(self, request: Request) -> None:
         declared = declared_body(self, request)
+        if declared is _NOT_DECLARED:
+            return
+        self._refuse_wrong_types(declared, request)
         strict = isinstance(declared, StrictSerializer) or (
             isinstance(declared, type) and issubclass(declared, StrictSerializer)
         )
-        if declared is _NOT_DECLARED or strict:
+        if strict:
             return  # a StrictSerializer refuses unknown fields itself, with the others' errors
         data = request.data
         if not data:
@@ -200,13 +285,16 @@ class DeclaredBodyMixin:
             raise ValidationFailed(message, details={key: ["Unknown field."] for key in unknown})
 
 
-class ApiViewSet(IdempotentPostMixin, DeclaredBodyMixin, RateTierMixin, viewsets.GenericViewSet):
+class ApiViewSet(
+    IdempotentPostMixin, DeclaredBodyMixin, ETagMixin, RateTierMixin, viewsets.GenericViewSet
+):
     """Thin viewsets: validate, call one service, serialize.
 
     Every request is authenticated (bearer token, then session), checked for its scope
     (``read_scope``/``write_scope`` or the action's ``required_scope``), counted against its rate
     tier (the action's ``rate_tier``, else ``api``/``oauth_bearer``), and only then looks at its
-    ``Idempotency-Key``, so a refused request never claims a key.
+    ``Idempotency-Key``, so a refused request never claims a key. Objects a viewset names in
+    ``etag_reads``/``etag_writes`` carry an ETag (``vidflow.api.etags``).
     """
 
     # Policy marks, read per request by ``vidflow.api.permissions.route_attr``: on a handler

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from billing.decorators import free_suggestion
 from projects.api.base import PROJECT_ID, DeletedSerializer, StageViewSet
 from projects.models import Channel, OutlierVideo
+from vidflow.api.pagination import WholeListPagination, whole_list
 
 from . import services as stage
 from .serializers import (
@@ -51,10 +52,11 @@ def _deleted(pk: str) -> Response:
 @extend_schema(tags=["ideation"], parameters=[PROJECT_ID])
 class IdeationViewSet(StageViewSet):
     serializer_class = TitleIdeaSerializer
+    pagination_class = WholeListPagination
 
     def _ideas(self, ideas: Any, *, status_code: int = status.HTTP_200_OK) -> Response:
         context = {"project": self.project()}
-        return Response(
+        return whole_list(
             TitleIdeaSerializer(ideas, many=True, context=context).data, status=status_code
         )
 
@@ -82,7 +84,7 @@ class IdeationViewSet(StageViewSet):
         self.project().selected_title = idea.text
         return Response(TitleIdeaSerializer(idea, context={"project": self.project()}).data)
 
-    @extend_schema(responses=DeletedSerializer)
+    @extend_schema(responses={200: DeletedSerializer})
     def delete_title(self, request: Request, project_id: str, title_id: str) -> Response:
         stage.title_delete(project_id=self.project().pk, actor=self.user, title_id=title_id)
         return _deleted(title_id)
@@ -92,7 +94,7 @@ class IdeationViewSet(StageViewSet):
     @extend_schema(responses=OutlierSerializer(many=True))
     def outliers(self, request: Request, project_id: str) -> Response:
         videos = OutlierVideo.objects.filter(project=self.project())
-        return Response(OutlierSerializer(videos, many=True).data)
+        return whole_list(OutlierSerializer(videos, many=True).data)
 
     @extend_schema(request=AddOutlierSerializer, responses={201: OutlierSerializer})
     def add_outlier(self, request: Request, project_id: str) -> Response:
@@ -121,7 +123,7 @@ class IdeationViewSet(StageViewSet):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(responses=DeletedSerializer)
+    @extend_schema(responses={200: DeletedSerializer})
     def delete_outlier(self, request: Request, project_id: str, outlier_id: str) -> Response:
         stage.outlier_delete(project_id=self.project().pk, actor=self.user, outlier_id=outlier_id)
         return _deleted(outlier_id)

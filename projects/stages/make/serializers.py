@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from projects.models import AspectRatio
-from vidflow.api.serializers import StrictSerializer
+from vidflow.api.serializers import QuerySerializer, StrictSerializer
 
 from .services import MakeOptions
 
@@ -36,7 +36,7 @@ class MakeFromIdeaSerializer(MakeRequestSerializer):
         return " ".join(value.split())
 
 
-class MakeQuoteQuerySerializer(StrictSerializer):
+class MakeQuoteQuerySerializer(QuerySerializer, StrictSerializer):
     targetSeconds = serializers.IntegerField(min_value=15, max_value=1800, default=60)
     aspectRatio = serializers.ChoiceField(choices=AspectRatio.choices, default="16:9")
     music = serializers.BooleanField(default=True)

@@ -12,6 +12,7 @@ from billing.decorators import billable, queues_work
 from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
 from projects.models import Run, Shot
 from projects.serializers import RunSerializer
+from vidflow.api.pagination import WholeListPagination, whole_list
 from vidflow.errors import NotFound
 
 from . import services as stage
@@ -29,6 +30,9 @@ from .serializers import (
 @extend_schema(tags=["production"], parameters=[PROJECT_ID])
 class ShotsViewSet(StageViewSet):
     serializer_class = ShotSerializer
+    pagination_class = WholeListPagination
+    etag_reads = frozenset({"retrieve"})
+    etag_writes = {"partial_update": "retrieve"}
 
     def _shots(self) -> Any:
         return (
@@ -58,7 +62,7 @@ class ShotsViewSet(StageViewSet):
     @extend_schema(responses=ShotSerializer(many=True))
     def list(self, request: Request, project_id: str) -> Response:
         shots = list(self._shots())
-        return Response(ShotSerializer(shots, many=True, context={"jobs": _task_ids(shots)}).data)
+        return whole_list(ShotSerializer(shots, many=True, context={"jobs": _task_ids(shots)}).data)
 
     @extend_schema(responses=ShotSerializer)
     def retrieve(self, request: Request, project_id: str, shot_id: str) -> Response:
@@ -112,6 +116,7 @@ class ShotsViewSet(StageViewSet):
             "multipart/form-data": {
                 "type": "object",
                 "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
             }
         },
         responses=ShotSerializer,
@@ -128,7 +133,7 @@ class ShotsViewSet(StageViewSet):
             )
         return Response(ShotSerializer(self._shot(shot_id)).data)
 
-    @extend_schema(request=None, responses=ShotSerializer)
+    @extend_schema(request=None, responses={200: ShotSerializer})
     def remove_media(self, request: Request, project_id: str, shot_id: str) -> Response:
         """Back to generation: the uploaded media goes and the shot waits to be generated."""
         uploads.shot_media_remove(project_id=self.project().pk, actor=self.user, shot_id=shot_id)

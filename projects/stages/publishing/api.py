@@ -23,6 +23,8 @@ class PublishingViewSet(StageViewSet):
     @extend_schema(request=None, responses=SuggestionSerializer)
     @free_suggestion
     def suggest(self, request: Request, project_id: str) -> Response:
+        """A description and tags for the upload, written from the script (free; answered
+        while you wait; nothing is saved until you PATCH the publish context)."""
         copy = stage.publish_suggest(project=self.project())
         return Response(
             {
@@ -35,6 +37,8 @@ class PublishingViewSet(StageViewSet):
     @extend_schema(request=PublishRequestSerializer, responses=AcceptedRunSerializer)
     @route_policy(scope="publish", rate_tier=GENERATION_TIER)
     def youtube(self, request: Request, project_id: str) -> Response:
+        """Uploads final.mp4 to the project's YouTube channel with the publish context
+        (needs the ``publish`` scope and a connected channel: 409 YOUTUBE_NOT_CONNECTED)."""
         body = PublishRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         options = dict(body.validated_data)

@@ -17,7 +17,8 @@ from rest_framework.response import Response
 from billing.decorators import billable
 from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
 from projects.models import Script
-from vidflow.errors import ValidationFailed
+from vidflow.api.pagination import WholeListPagination, whole_list
+from vidflow.errors import NotFound, ValidationFailed
 
 from . import fountain
 from . import services as stage
@@ -58,6 +59,9 @@ def _script(project_id: UUID) -> Script | None:
 @extend_schema(tags=["script"], parameters=[PROJECT_ID])
 class ScriptViewSet(StageViewSet):
     serializer_class = ChapterSerializer
+    pagination_class = WholeListPagination
+    etag_reads = frozenset({"chapter"})
+    etag_writes = {"edit_chapter": "chapter"}
 
     @extend_schema(responses=OutlineSerializer)
     def outline(self, request: Request, project_id: str) -> Response:
@@ -101,6 +105,10 @@ class ScriptViewSet(StageViewSet):
 
     @extend_schema(request=HookSerializer, responses=HookSerializer)
     def edit_hook(self, request: Request, project_id: str) -> Response:
+        """Changes the hook's text (``{hook}``); a body without it changes nothing and answers
+        the hook as it is."""
+        if isinstance(request.data, dict) and "hook" not in request.data:
+            return self.hook(request, project_id)
         body = HookSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         script = stage.hook_edit(
@@ -122,6 +130,9 @@ class ScriptViewSet(StageViewSet):
 
     @extend_schema(request=FactsSerializer, responses=FactsSerializer)
     def edit_facts(self, request: Request, project_id: str) -> Response:
+        """Replaces the facts to check (``{facts}``); a body without them changes nothing."""
+        if isinstance(request.data, dict) and "facts" not in request.data:
+            return self.facts(request, project_id)
         body = FactsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         script = stage.facts_edit(
@@ -131,7 +142,7 @@ class ScriptViewSet(StageViewSet):
 
     @extend_schema(responses=ChapterSerializer(many=True))
     def chapters(self, request: Request, project_id: str) -> Response:
-        return Response(ChapterSerializer(self.project().chapters.all(), many=True).data)
+        return whole_list(ChapterSerializer(self.project().chapters.all(), many=True).data)
 
     @extend_schema(request=ChaptersRequestSerializer, responses=AcceptedRunSerializer)
     @billable
@@ -144,6 +155,14 @@ class ScriptViewSet(StageViewSet):
             chapter_id=body.validated_data.get("chapterId"),
         )
         return accepted(run)
+
+    @extend_schema(responses=ChapterSerializer)
+    def chapter(self, request: Request, project_id: str, chapter_id: str) -> Response:
+        """One chapter of the script: its title, beats, narration and stale marks."""
+        found = self.project().chapters.filter(pk=chapter_id).first()
+        if found is None:
+            raise NotFound("Chapter not found.")
+        return Response(ChapterSerializer(found).data)
 
     @extend_schema(request=ChapterEditSerializer, responses=ChapterSerializer)
     def edit_chapter(self, request: Request, project_id: str, chapter_id: str) -> Response:

@@ -19,6 +19,7 @@ from projects.api.base import (
 )
 from projects.models import BibleEntry, BibleKind
 from projects.stages.production import uploads
+from vidflow.api.pagination import WholeListPagination, whole_list
 
 from . import services as stage
 from .serializers import (
@@ -55,6 +56,9 @@ class BibleEntryViewSet(StageViewSet):
 
     kind: str
     serializer_class = EntrySerializer
+    pagination_class = WholeListPagination
+    etag_reads = frozenset({"retrieve"})
+    etag_writes = {"partial_update": "retrieve", "destroy": "retrieve"}
 
     def _entry(self, entry: BibleEntry, *, status_code: int = status.HTTP_200_OK) -> Response:
         return Response(self._serializer(entry).data, status=status_code)
@@ -65,7 +69,7 @@ class BibleEntryViewSet(StageViewSet):
     @extend_schema(responses=EntrySerializer(many=True))
     def list(self, request: Request, project_id: str) -> Response:
         entries = BibleEntry.objects.filter(project=self.project(), kind=self.kind)
-        return Response(self._serializer(entries.prefetch_related("variations"), many=True).data)
+        return whole_list(self._serializer(entries.prefetch_related("variations"), many=True).data)
 
     @extend_schema(request=EntryCreateSerializer, responses={201: EntrySerializer})
     def create(self, request: Request, project_id: str) -> Response:
@@ -103,7 +107,7 @@ class BibleEntryViewSet(StageViewSet):
         )
         return self._entry(entry)
 
-    @extend_schema(responses=DeletedSerializer)
+    @extend_schema(responses={200: DeletedSerializer})
     def destroy(self, request: Request, project_id: str, entry_id: str) -> Response:
         stage.entry_delete(
             project_id=self.project().pk, actor=self.user, kind=self.kind, entry_id=entry_id
@@ -139,6 +143,7 @@ class BibleEntryViewSet(StageViewSet):
             "multipart/form-data": {
                 "type": "object",
                 "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
             }
         },
         responses=EntrySerializer,

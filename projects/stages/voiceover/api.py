@@ -16,6 +16,7 @@ from projects.pipeline.artifacts import workdir
 from vendors import registry
 from vendors.base import SpeechRequest, Voice
 from vendors.voices import LANGUAGE_TAG, sample_text, voice_quality, voices_for_language
+from vidflow.api.pagination import WholeListPagination, whole_list
 from vidflow.api.views import ApiViewSet
 from vidflow.errors import NotFound, ValidationFailed
 
@@ -81,18 +82,20 @@ class VoicesViewSet(ApiViewSet):
     NG speaks gets those voices, each saying so in ``note``; a language nothing speaks, []."""
 
     serializer_class = VoiceSerializer
-    pagination_class = None
+    pagination_class = WholeListPagination
 
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "language", str, description="BCP 47 (en, es, pt-BR, ...): only its voices"
+                "language",
+                {"type": "string", "pattern": r"^([A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*)?$"},
+                description="BCP 47 (en, es, pt-BR, ...): only its voices",
             )
         ],
         responses=VoiceSerializer(many=True),
     )
     def list(self, request: Request) -> Response:
-        language = request.query_params.get("language", "").strip()
+        language = request.query_params.get("language", "")
         if language and not LANGUAGE_TAG.match(language):
             raise ValidationFailed(
                 "Invalid language.",
@@ -102,7 +105,9 @@ class VoicesViewSet(ApiViewSet):
         if language:
             voices = voices_for_language(voices, language)
         only_robotic = bool(voices) and all(voice_quality(v) == "low" for v in voices)
-        return Response([self._voice(request, v, only_robotic and bool(language)) for v in voices])
+        return whole_list(
+            [self._voice(request, v, only_robotic and bool(language)) for v in voices]
+        )
 
     @staticmethod
     def _voice(request: Request, v: Voice, robotic_only: bool) -> dict[str, object]:

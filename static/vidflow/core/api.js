@@ -44,6 +44,19 @@ export async function api(method, path, body) {
   }
 }
 
+// Every list answers {results, next, previous} (README, "Lists"): the whole list, every page
+// followed until next is null. A next link is absolute (PUBLIC_BASE_URL); its path is ours.
+export async function apiList(path) {
+  const items = [];
+  for (let url = path; url; ) {
+    const page = await api("GET", url);
+    items.push(...page.results);
+    const next = page.next ? new URL(page.next, window.location.href) : null;
+    url = next ? next.pathname + next.search : null;
+  }
+  return items;
+}
+
 // An API error in words a creator can act on.
 export function explain(err) {
   const d = err.details || {};

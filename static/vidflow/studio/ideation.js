@@ -1,7 +1,7 @@
 // 1. Ideation: the idea, title ideas (suggest, use, forget), outlier videos (add by hand,
 // remove) and the channel setup that steers every project on the channel.
 
-import { api } from "../core/api.js";
+import { api, apiList } from "../core/api.js";
 import { $, fill, h, plural } from "../core/dom.js";
 import { onClick, onSubmit, say } from "./actions.js";
 import { placeholderMark, setCounts } from "./marks.js";
@@ -23,7 +23,7 @@ onSubmit($("#idea-form"), async (data, button) => {
 
 export async function loadTitles() {
   const list = $("#title-ideas");
-  const ideas = project.counts.titleIdeas ? await api("GET", `${base}/titles`) : [];
+  const ideas = project.counts.titleIdeas ? await apiList(`${base}/titles`) : [];
   if (!ideas.length) {
     fill(list, h("li", { class: "help", text: "No title ideas yet: suggest some." }));
     return;
@@ -65,7 +65,7 @@ onClick($("#suggest-titles"), async () => {
 
 export async function loadOutliers() {
   const table = $("#outliers");
-  const videos = project.counts.outlierVideos ? await api("GET", `${base}/outlier-videos`) : [];
+  const videos = project.counts.outlierVideos ? await apiList(`${base}/outlier-videos`) : [];
   table.hidden = !videos.length;
   fill($("tbody", table), ...videos.map(outlierRow));
 }

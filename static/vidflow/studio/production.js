@@ -1,7 +1,7 @@
 // 5. Production: plan the shots, then a grid of them (preview, state, prompt, what the picture
 // shows) to generate one by one or all at once, or to give the creator's own picture or clip.
 
-import { api } from "../core/api.js";
+import { api, apiList } from "../core/api.js";
 import { $, clock, fill, h, plural } from "../core/dom.js";
 import { onClick, say } from "./actions.js";
 import { ownRuns, started } from "./following.js";
@@ -24,7 +24,7 @@ export async function loadShots() {
     fill(list, h("li", { class: "help", text: "No shots yet: plan them once the voiceover is ready." }));
     return;
   }
-  const shots = await api("GET", `${base}/timeline/shots`);
+  const shots = await apiList(`${base}/timeline/shots`);
   fill(list, ...shots.map(shotItem));
   applyMarks();
 }
@@ -62,7 +62,7 @@ function subjectsBlock(shot, n) {
   const find = h("button", { type: "button", class: "secondary", text: "Find", "aria-label": `Find icons for shot ${n}` });
   onClick(find, async () => {
     if (!search.value.trim()) return;
-    const icons = await api("GET", `/api/icons?q=${encodeURIComponent(search.value.trim())}`);
+    const icons = await apiList(`/api/icons?q=${encodeURIComponent(search.value.trim())}`);
     fill(results, ...(icons.length ? icons.slice(0, 12).map((icon) => {
       const pick = h("button", { type: "button", class: "icon", title: icon.label, "aria-label": `Draw ${icon.label}` },
                      h("img", { src: icon.svgUrl, alt: "" }));

@@ -1,7 +1,7 @@
 // 3. Visual bible: the characters and locations found in the narration, each with its
 // variations; the selected one is the reference every shot is drawn from.
 
-import { api } from "../core/api.js";
+import { api, apiList } from "../core/api.js";
 import { $, fill, h, plural } from "../core/dom.js";
 import { onClick } from "./actions.js";
 import { ownRuns, started } from "./following.js";
@@ -22,7 +22,7 @@ export async function loadBible() {
     return;
   }
   const [characters, locations] = await Promise.all([
-    api("GET", `${base}/visual-bible/characters`), api("GET", `${base}/visual-bible/locations`)]);
+    apiList(`${base}/visual-bible/characters`), apiList(`${base}/visual-bible/locations`)]);
   fill($("#characters"), ...(characters.length ? characters.map((e) => entryItem(e, "characters")) : [none()]));
   fill($("#locations"), ...(locations.length ? locations.map((e) => entryItem(e, "locations")) : [none()]));
   applyMarks();

@@ -2,7 +2,7 @@
 // language, the most natural first (it also fills the channel setup's voice list), the narration
 // player, and a music bed by mood and tempo.
 
-import { api } from "../core/api.js";
+import { api, apiList } from "../core/api.js";
 import { $, clock, fill, h, plural } from "../core/dom.js";
 import { onClick, onSubmit } from "./actions.js";
 import { ownRuns, started } from "./following.js";
@@ -23,7 +23,7 @@ ownRuns(["music"], "music", async () => forget("#music-current"));
 
 export async function loadVoices(setup) {
   language = ((setup || await api("GET", `${base}/channel-setup`)).language || "en").trim() || "en";
-  voices = await api("GET", `/api/voices?language=${encodeURIComponent(language)}`);
+  voices = await apiList(`/api/voices?language=${encodeURIComponent(language)}`);
   const select = $("#voice-select");
   const current = project.voiceId || (project.selected.voiceover && project.selected.voiceover.voiceId) || "";
   const label = (v) => `${v.name} · ${v.language} · ${v.engine}${v.quality === "low" ? " · robotic" : ""}`;

@@ -50,7 +50,10 @@ def narrated_project(api: APIClient, user: User, **fields: Any) -> Project:
 
 def bible(api: APIClient, project: Project) -> dict[str, list[dict[str, Any]]]:
     base = f"/api/projects/{project.pk}/visual-bible"
-    return {kind: api.get(f"{base}/{kind}").json()["data"] for kind in ("characters", "locations")}
+    return {
+        kind: api.get(f"{base}/{kind}").json()["data"]["results"]
+        for kind in ("characters", "locations")
+    }
 
 
 def open_image(api: APIClient, url: str) -> Image.Image:

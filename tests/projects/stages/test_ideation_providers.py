@@ -35,14 +35,15 @@ def test_title_ideas_are_suggested_for_free_and_answered_at_once(
     response = api.post(_titles(project), {"count": 4}, format="json")
 
     assert response.status_code == 201
-    ideas = response.json()["data"]
+    ideas = response.json()["data"]["results"]
     assert len(ideas) == 4
     assert len({i["text"].casefold() for i in ideas}) == 4
     for idea in ideas:
         assert 0 < len(idea["text"]) <= 200
         assert 0 <= idea["score"] <= 1
         assert (idea["source"], idea["selected"]) == ("generated", False)
-    assert [i["id"] for i in api.get(_titles(project)).json()["data"]] == [i["id"] for i in ideas]
+    listed = api.get(_titles(project)).json()["data"]["results"]
+    assert [i["id"] for i in listed] == [i["id"] for i in ideas]
     payload = api.get(f"/api/projects/{project.pk}").json()["data"]
     assert (payload["counts"]["titleIdeas"], payload["creditsSpent"]) == (4, 0)
     assert CreditAccount.objects.get(user=user).balance == 50
@@ -51,8 +52,8 @@ def test_title_ideas_are_suggested_for_free_and_answered_at_once(
 def test_asking_again_adds_new_ideas_never_repeats(api: APIClient, user: User) -> None:
     project = ProjectFactory(owner=user)
 
-    first = api.post(_titles(project), {"count": 5}, format="json").json()["data"]
-    second = api.post(_titles(project), {"count": 5}, format="json").json()["data"]
+    first = api.post(_titles(project), {"count": 5}, format="json").json()["data"]["results"]
+    second = api.post(_titles(project), {"count": 5}, format="json").json()["data"]["results"]
 
     texts = [i["text"].casefold() for i in first + second]
     assert len(second) > 0
@@ -62,7 +63,7 @@ def test_asking_again_adds_new_ideas_never_repeats(api: APIClient, user: User) -
 
 def test_a_suggested_title_can_be_picked_to_start_the_script(api: APIClient, user: User) -> None:
     project = ProjectFactory(owner=user)
-    idea = api.post(_titles(project), {"count": 1}, format="json").json()["data"][0]
+    idea = api.post(_titles(project), {"count": 1}, format="json").json()["data"]["results"][0]
 
     api.post(f"{_titles(project)}/{idea['id']}/select")
     outline = api.post(f"/api/projects/{project.pk}/script/outline", {}, format="json")
@@ -127,7 +128,7 @@ def test_search_stores_the_best_outliers_with_their_scores(
     assert data["added"][0]["outlierScore"] == pytest.approx(49.5, abs=0.01)
     assert data["added"][0]["source"] == "generated"
     assert data["added"][0]["url"] == "https://www.youtube.com/watch?v=alpha09"
-    listed = api.get(f"/api/projects/{project.pk}/outlier-videos").json()["data"]
+    listed = api.get(f"/api/projects/{project.pk}/outlier-videos").json()["data"]["results"]
     assert [v["videoId"] for v in listed] == ["alpha09", "beta05"]
 
 

@@ -40,7 +40,7 @@ def test_title_ideas_list_marks_the_selected_one(api: APIClient, user: User) -> 
     _idea(project, "Voyager: the long goodbye")
     _idea(project, "Two probes, one golden record")
 
-    ideas = api.get(f"/api/projects/{project.pk}/titles").json()["data"]
+    ideas = api.get(f"/api/projects/{project.pk}/titles").json()["data"]["results"]
 
     assert [(i["text"], i["selected"]) for i in ideas] == [
         ("Voyager: the long goodbye", True),
@@ -200,12 +200,12 @@ def test_outliers_list_best_first_and_delete(api: APIClient, user: User) -> None
     api.post(url, _outlier_body(url="", views=1000, channelMedianViews=1000), format="json")
     best = api.post(url, _outlier_body(), format="json").json()["data"]
 
-    listed = api.get(url).json()["data"]
+    listed = api.get(url).json()["data"]["results"]
     deleted = api.delete(f"{url}/{best['id']}")
 
     assert [v["outlierScore"] for v in listed] == [15.0, 1.0]
     assert deleted.json()["data"] == {"id": best["id"], "deleted": True}
-    assert [v["outlierScore"] for v in api.get(url).json()["data"]] == [1.0]
+    assert [v["outlierScore"] for v in api.get(url).json()["data"]["results"]] == [1.0]
 
 
 def test_searching_without_a_research_provider_says_how_to_enable_it(

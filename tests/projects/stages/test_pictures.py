@@ -151,7 +151,7 @@ def test_the_creator_swaps_a_shots_subjects(api: APIClient, user: User) -> None:
 
 @pytest.mark.django_db
 def test_the_icon_search(api: APIClient, anon_client: APIClient) -> None:
-    found = api.get("/api/icons", {"q": "octopus"}).json()["data"]
+    found = api.get("/api/icons", {"q": "octopus"}).json()["data"]["results"]
     assert found[0]["name"] == "octopus"
     assert found[0]["label"] == "octopus"
 

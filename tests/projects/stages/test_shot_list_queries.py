@@ -39,7 +39,7 @@ def _list(api: APIClient, project: Any) -> tuple[int, list[dict[str, Any]]]:
     with CaptureQueriesContext(connection) as queries:
         response = api.get(f"/api/projects/{project.pk}/timeline/shots")
     assert response.status_code == 200
-    return len(queries), response.json()["data"]
+    return len(queries), response.json()["data"]["results"]
 
 
 def test_the_shot_list_costs_the_same_queries_for_1_and_50_shots(

@@ -227,8 +227,8 @@ def test_lists_show_one_kind_each(api: APIClient, user: User) -> None:
     carl.selected_variation = first
     carl.save()
 
-    characters = api.get(f"{_bible(project)}/characters").json()["data"]
-    locations = api.get(f"{_bible(project)}/locations").json()["data"]
+    characters = api.get(f"{_bible(project)}/characters").json()["data"]["results"]
+    locations = api.get(f"{_bible(project)}/locations").json()["data"]["results"]
 
     assert [e["name"] for e in characters] == ["Carl"]
     assert [e["name"] for e in locations] == ["JPL"]

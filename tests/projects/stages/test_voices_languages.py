@@ -110,9 +110,9 @@ def test_a_project_gets_a_kokoro_voiceover_whose_timings_drive_its_captions(
 
 @needs_kokoro
 def test_the_voices_are_listed_by_language(api: APIClient) -> None:
-    spanish = api.get("/api/voices", {"language": "es"}).json()["data"]
-    brazilian = api.get("/api/voices", {"language": "pt-BR"}).json()["data"]
-    everything = api.get("/api/voices").json()["data"]
+    spanish = api.get("/api/voices", {"language": "es"}).json()["data"]["results"]
+    brazilian = api.get("/api/voices", {"language": "pt-BR"}).json()["data"]["results"]
+    everything = api.get("/api/voices").json()["data"]["results"]
 
     assert spanish[0]["id"] == "kokoro:ef_dora"
     assert {v["language"].split("-")[0] for v in spanish} == {"es"}
@@ -124,8 +124,8 @@ def test_the_voices_are_listed_by_language(api: APIClient) -> None:
 
 
 def test_a_language_without_a_natural_voice_offers_espeak_and_says_so(api: APIClient) -> None:
-    german = api.get("/api/voices", {"language": "de"}).json()["data"]
-    klingon = api.get("/api/voices", {"language": "tlh"}).json()["data"]
+    german = api.get("/api/voices", {"language": "de"}).json()["data"]["results"]
+    klingon = api.get("/api/voices", {"language": "tlh"}).json()["data"]["results"]
 
     if german:  # espeak-ng is installed (make install does it as root)
         assert {v["engine"] for v in german} == {"espeak-ng"}

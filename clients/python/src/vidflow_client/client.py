@@ -96,6 +96,13 @@ def _origin(url: str) -> tuple[str, str]:
     return parts.scheme, parts.netloc
 
 
+def _on_this_server(link: str) -> str:
+    """A ``next``/``previous`` link as a path on the server this client talks to: the server
+    builds them on its public address, which a client on another route to it may not reach."""
+    parts = urlsplit(link)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 class VidflowClient:
     """A synchronous client of the VidFlow API. Thread-safe; close it (or use ``with``).
 
@@ -399,10 +406,21 @@ class VidflowClient:
         return model.from_api(self.request("GET", path, params=params))
 
     def _list(self, path: str, model: type[M], **params: Any) -> list[M]:
-        return [model.from_api(item) for item in self.request("GET", path, params=params)]
+        """A whole list: every list answers ``{results, next, previous}``; ``next`` is
+        followed until it is null."""
+        items: list[M] = []
+        page: Page[M] | None = self._page(path, model, None, **params)
+        while page is not None:
+            items.extend(page.results)
+            page = (
+                self._page(_on_this_server(page.next_url), model, None) if page.next_url else None
+            )
+        return items
 
     def _page(self, path: str, model: type[M], page_size: int | None, **params: Any) -> Page[M]:
-        data = self.request("GET", path, params={"pageSize": page_size, **params})
+        given = {"pageSize": page_size, **params}
+        query = {name: value for name, value in given.items() if value is not None}
+        data = self.request("GET", path, params=query)
         return Page(
             results=[model.from_api(item) for item in data["results"]],
             next_url=data.get("next"),
@@ -415,7 +433,7 @@ class VidflowClient:
             yield from page.results
             if not page.next_url:
                 return
-            page = self._page(page.next_url, model, None)
+            page = self._page(_on_this_server(page.next_url), model, None)
 
     def _post(self, path: str, model: type[M], body: dict[str, Any] | None = None) -> M:
         return model.from_api(self.request("POST", path, json=body or {}))
@@ -516,6 +534,7 @@ class VidflowClient:
         finishes or its progress moves, or after ``wait`` seconds."""
         if not wait:
             return self._get(f"/api/runs/{run_id}", Run)
+        wait = min(int(wait), 30)  # the server refuses more (400)
         timeout = httpx.Timeout(self._timeout, read=wait + 30.0)
         data = self.request("GET", f"/api/runs/{run_id}", params={"wait": wait}, timeout=timeout)
         return Run.from_api(data)
@@ -604,7 +623,7 @@ class VidflowClient:
     def suggest_titles(self, project_id: str, *, count: int = 5) -> list[TitleIdea]:
         """New title ideas (free, synchronous; never repeats an idea)."""
         data = self.request("POST", f"/api/projects/{project_id}/titles", json={"count": count})
-        return [TitleIdea.from_api(item) for item in data]
+        return [TitleIdea.from_api(item) for item in data["results"]]
 
     def select_title(self, project_id: str, title_id: str) -> TitleIdea:
         return self._post(f"/api/projects/{project_id}/titles/{title_id}/select", TitleIdea)
