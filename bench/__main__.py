@@ -21,6 +21,7 @@ from django.test.utils import get_runner  # noqa: E402, F401
 
 from bench import (  # noqa: E402
     api_overhead,
+    fairness,
     idea_to_final,
     ledger,
     offline_media,
@@ -45,6 +46,7 @@ FIGURES = {
     "render": render.run,  # the long one: a 10-minute render
     "rerender": rerender.run,  # the segment cache: a render again, and after a revision
     "workers": worker_scaling.run,
+    "fairness": fairness.run,  # B's voiceover beside A's 40-shot generate-all, per-user slots
     "make": idea_to_final.run,  # the whole pipeline through the CLI, server and workers
     "revise": revision.run,  # rewrite the last chapter: credits and time ÷ the first video
 }

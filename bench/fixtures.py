@@ -32,6 +32,7 @@ from projects.models import (
     Variation,
     Voiceover,
 )
+from vidflow.workloads import all_queues
 
 
 def bench_user(prefix: str = "bench") -> User:
@@ -162,14 +163,16 @@ def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 def start_workers(count: int, queue: str, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
-    """``count`` Celery workers of one task at a time each, consuming ``queue``."""
+    """``count`` Celery workers of one task at a time each, consuming ``queue`` and the workload
+    queues named after it (vidflow/workloads.py)."""
     return [_worker(f"bench{i}-{queue}", queue, env) for i in range(count)]
 
 
 def _worker(name: str, queue: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "vidflow", "worker", "-Q", queue,
-         "--concurrency", "1", "--without-mingle", "--without-gossip",
+        [sys.executable, "-m", "celery", "-A", "vidflow", "worker",
+         "-Q", ",".join(all_queues(queue)), "--concurrency", "1",
+         "--without-mingle", "--without-gossip",
          "--loglevel", "WARNING", "-n", f"{name}@%h"],
         cwd=ROOT, env={**env, "CELERY_QUEUE": queue},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

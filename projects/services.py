@@ -571,6 +571,9 @@ def shots_generate(*, project_id: Any, actor: User, shot_ids: list[Any] | None =
             name = "start_image" if shot.state == ShotState.PLANNED else "regenerate"
             transition_apply(instance=shot, name=name, actor=actor, update_fields=["run", "error"])
         enqueue_on_commit(
-            run_task, str(run.pk), on_failure=lambda: run_fail_unqueued(run_id=run.pk)
+            run_task,
+            str(run.pk),
+            kind=run.kind,
+            on_failure=lambda: run_fail_unqueued(run_id=run.pk),
         )
     return run

@@ -11,6 +11,7 @@ command -v npm >/dev/null 2>&1 || want+=(npm)                      # fetches the
 [ -x /usr/bin/chromium ] || want+=(chromium)                        # browser tests (Playwright)
 command -v npm >/dev/null 2>&1 || want+=(npm)                       # the offline pictures' icons
 ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2' || want+=(libcairo2)  # faster offline pictures
+command -v docker-compose >/dev/null 2>&1 || want+=(docker-compose)   # validates compose.yaml (no engine needed)
 [ ${#want[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else sudo="none"; fi

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,11 +16,28 @@ from billing.services import account_open
 from tests.factories import UserFactory
 from tests.hashers import use_quick_hasher
 
-pytest_plugins = ["tests.isolation", "tests.media", "tests.workers", "tests.oauth", "tests.live"]
+pytest_plugins = [
+    "tests.isolation",
+    "tests.media",
+    "tests.workers",
+    "tests.oauth",
+    "tests.live",
+    "tests.s3server",
+]
 
 
 def pytest_configure(config: pytest.Config) -> None:
     use_quick_hasher()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The cluster test runs under ``make test-cluster`` alone (VIDFLOW_CLUSTER_TEST=1)."""
+    if os.environ.get("VIDFLOW_CLUSTER_TEST") == "1":
+        return
+    skip = pytest.mark.skip(reason="the cluster test runs with make test-cluster")
+    for item in items:
+        if item.get_closest_marker("cluster"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

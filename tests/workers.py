@@ -24,6 +24,7 @@ import pytest
 from django.db import connection
 
 from vidflow.celery import app as celery_app
+from vidflow.workloads import all_queues
 
 ROOT = Path(__file__).resolve().parent.parent
 QUEUE = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -42,7 +43,8 @@ class Worker:
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "vidflow", "worker",
-                "-Q", self.queue, "--pool", "prefork", "--concurrency", env.pop("CONCURRENCY", "2"),
+                "-Q", ",".join(all_queues(self.queue)),
+                "--pool", "prefork", "--concurrency", env.pop("CONCURRENCY", "2"),
                 "--without-mingle", "--without-gossip", "--loglevel", "INFO", *periodic,
             ],
             cwd=ROOT,

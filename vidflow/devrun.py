@@ -10,9 +10,33 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
+from vidflow.workloads import DEFAULT_QUEUE, all_queues
+
 BIN = Path(sys.executable).parent
+
+
+def worker_command(environ: Mapping[str, str], *, concurrency: str = "2") -> list[str]:
+    """The embedded worker: every queue of the deployment (the default one and one per workload,
+    vidflow/workloads.py) in one process pool, with the periodic scheduler (beat) inside."""
+    queues = all_queues(environ.get("CELERY_QUEUE") or DEFAULT_QUEUE)
+    return [
+        str(BIN / "celery"),
+        "-A",
+        "vidflow",
+        "worker",
+        "--beat",
+        "-Q",
+        ",".join(queues),
+        "--loglevel",
+        environ.get("LOG_LEVEL", "INFO").lower(),
+        "--concurrency",
+        concurrency,
+        "--schedule",
+        str(Path(environ.get("VIDFLOW_VAR_DIR", "var")) / "celerybeat-schedule"),
+    ]
 
 
 def main() -> int:
@@ -33,19 +57,7 @@ def main() -> int:
         "--access-logfile",
         "-",
     ]
-    worker = [
-        str(BIN / "celery"),
-        "-A",
-        "vidflow",
-        "worker",
-        "--beat",
-        "--loglevel",
-        os.environ.get("LOG_LEVEL", "INFO").lower(),
-        "--concurrency",
-        workers,
-        "--schedule",
-        str(Path(os.environ.get("VIDFLOW_VAR_DIR", "var")) / "celerybeat-schedule"),
-    ]
+    worker = worker_command(os.environ, concurrency=workers)
     # Links to artifacts and vendor callbacks name this server: the port given here, unless
     # PUBLIC_BASE_URL says otherwise (a proxy, a tunnel).
     env = {**os.environ}

@@ -17,9 +17,11 @@ from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 # Called by django-oauth-toolkit as callables (not import strings); free of Django imports.
 from oauth_device.user_codes import generate_user_code
+from vidflow.workloads import DEFAULT_QUEUE, all_queues
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VIDFLOW_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -196,6 +198,10 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+    # django-ratelimit knows supported backends by class path; ours is Django's RedisCache with
+    # a cheaper client (vidflow/cache.py: same atomic INCR), so its "not officially supported"
+    # warning does not apply.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # The embedded default is one web process, whose local memory holds the counters correctly.
@@ -235,27 +241,48 @@ MEDIA_ROOT = Path(_read("MEDIA_ROOT", "str", default=str(VAR_DIR / "media")))
 VIDFLOW_WORK_DIR = Path(_read("VIDFLOW_WORK_DIR", "str", default=str(VAR_DIR / "work")))
 MEDIA_URL = "/media/"  # never served directly: artifacts go through signed, owner-checked URLs
 
+# Signed artifact links stay valid this long (seconds); S3 pre-signed links too.
+ARTIFACT_URL_MAX_AGE: int = _positive(
+    "ARTIFACT_URL_MAX_AGE", _read("ARTIFACT_URL_MAX_AGE", "int", default=6 * 3600)
+)
+
+# Object storage (vidflow/s3.py): with a bucket named, every artifact lives there and links are
+# pre-signed URLs. Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the machine's
+# role). AWS_S3_ENDPOINT_URL for a store other than AWS (SeaweedFS, MinIO...), and
+# AWS_S3_PUBLIC_ENDPOINT_URL when browsers and vendors reach it at another address than the
+# servers do.
 AWS_STORAGE_BUCKET_NAME: str = _read("AWS_STORAGE_BUCKET_NAME", "str", default="")
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 if AWS_STORAGE_BUCKET_NAME:
+    if ARTIFACT_URL_MAX_AGE > 7 * 24 * 3600:
+        raise ImproperlyConfigured(
+            "Environment variable ARTIFACT_URL_MAX_AGE must be at most 604800 with S3 storage "
+            f"(7 days: the longest a pre-signed link may last), got {ARTIFACT_URL_MAX_AGE}"
+        )
+    _addressing = _read("AWS_S3_ADDRESSING_STYLE", "str", default="auto")
+    if _addressing not in ("auto", "path", "virtual"):
+        raise ImproperlyConfigured(
+            f"Environment variable AWS_S3_ADDRESSING_STYLE must be auto, path or virtual, "
+            f"got {_addressing!r}"
+        )
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "vidflow.s3.ArtifactS3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": _read("AWS_S3_ENDPOINT_URL", "str", default="") or None,
+            "public_endpoint_url": _read("AWS_S3_PUBLIC_ENDPOINT_URL", "str", default="") or None,
+            "region_name": _read("AWS_S3_REGION_NAME", "str", default="") or None,
+            "addressing_style": None if _addressing == "auto" else _addressing,
+            "signature_version": "s3v4",
             "querystring_auth": True,
-            "querystring_expire": 3600,
+            "querystring_expire": ARTIFACT_URL_MAX_AGE,
             "file_overwrite": False,
             "default_acl": None,
         },
     }
-# Signed artifact links stay valid this long (seconds).
-ARTIFACT_URL_MAX_AGE: int = _positive(
-    "ARTIFACT_URL_MAX_AGE", _read("ARTIFACT_URL_MAX_AGE", "int", default=6 * 3600)
-)
 
 # The render cache (projects.pipeline.render_cache): the encoded segments and soundtracks a
 # re-render reuses, in storage beside each project's artifacts. After each render a project keeps
@@ -471,10 +498,68 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         }
     )
 # Separate deployments (or test sessions) sharing one broker use separate queues.
-CELERY_TASK_DEFAULT_QUEUE: str = _read("CELERY_QUEUE", "str", default="celery")
+CELERY_TASK_DEFAULT_QUEUE: str = _read("CELERY_QUEUE", "str", default=DEFAULT_QUEUE)
+if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}", CELERY_TASK_DEFAULT_QUEUE):
+    raise ImproperlyConfigured(
+        "Environment variable CELERY_QUEUE must be a queue name (letters, digits, _ . : -), "
+        f"got {CELERY_TASK_DEFAULT_QUEUE!r}"
+    )
+# Queues per workload (vidflow/workloads.py): <CELERY_QUEUE>.text, .media, .render, .webhooks,
+# periodic work on <CELERY_QUEUE> itself. Which task (and which kind of run) goes where; anything
+# not named here goes to the default queue. A plain `celery -A vidflow worker` consumes them all;
+# `-Q celery.render` makes a worker that only renders.
+VIDFLOW_TASK_WORKLOADS: dict[str, str] = {
+    "projects.tasks.shot_task": "media",
+    "projects.tasks.vendor_job_finished_task": "webhooks",
+    "projects.tasks.make_continue_task": "text",
+    "webhooks.tasks.webhook_deliver_task": "webhooks",
+}
+VIDFLOW_RUN_WORKLOADS: dict[str, str] = {
+    "script.outline": "text",
+    "script.hook": "text",
+    "script.chapters": "text",
+    "script.analyze": "text",
+    "shots.plan": "text",
+    "project.make": "text",
+    "publish.youtube": "text",
+    "visual_bible.generate": "media",
+    "visual_bible.variation": "media",
+    "voiceover.generate": "media",
+    "music.generate": "media",
+    "shots.generate": "media",
+    "render.final": "render",
+    "thumbnail.generate": "render",
+}
+CELERY_TASK_ROUTES = ("projects.queues.route_task",)
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, routing_key=name) for name in all_queues(CELERY_TASK_DEFAULT_QUEUE)
+)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Tasks last minutes: a worker takes one task per process at a time and no more (a prefetched
+# task would wait behind a long render while another worker sits idle).
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker process is replaced after this many tasks (0: never), which returns the memory a
+# media library kept; models load again in the new process.
+_max_tasks = _read("CELERY_WORKER_MAX_TASKS_PER_CHILD", "int", default=0)
+CELERY_WORKER_MAX_TASKS_PER_CHILD: int | None = _max_tasks if _max_tasks > 0 else None
+
+# Fair sharing (projects/tasks.py, vidflow/slots.py): a user's tasks hold at most this many worker
+# slots at once, across every worker and queue (0: no cap); the rest wait their turn, re-queued
+# VIDFLOW_USER_SLOT_WAIT seconds later. A slot is counted in Redis (REDIS_URL; without it there is
+# no cap) and expires VIDFLOW_USER_SLOT_TTL seconds after its worker last renewed it, so a worker
+# killed mid-task frees its slot by itself. Keep the cap below the number of worker processes of a
+# queue so another user always finds one free.
+VIDFLOW_USER_SLOTS: int = _read("VIDFLOW_USER_SLOTS", "int", default=2)
+VIDFLOW_USER_SLOT_TTL: int = _positive(
+    "VIDFLOW_USER_SLOT_TTL", _read("VIDFLOW_USER_SLOT_TTL", "int", default=60)
+)
+VIDFLOW_USER_SLOT_WAIT: float = _read("VIDFLOW_USER_SLOT_WAIT", "float", default=2.0)
+if VIDFLOW_USER_SLOTS < 0 or VIDFLOW_USER_SLOT_WAIT <= 0:
+    raise ImproperlyConfigured(
+        "Environment variable VIDFLOW_USER_SLOTS must be >= 0 (0: no cap) and "
+        "VIDFLOW_USER_SLOT_WAIT > 0"
+    )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_SERIALIZER = "json"
@@ -573,11 +658,31 @@ if RUN_RECOVERY_SECONDS >= CELERY_BROKER_VISIBILITY_TIMEOUT:
 
 # --- logging --------------------------------------------------------------------------------
 LOG_LEVEL: str = _read("LOG_LEVEL", "str", default="INFO")
+# plain: a line for people; json: one JSON object a line, for a log collector (vidflow/logs.py).
+# Either way every line written while a task works on a run carries its id (run_id).
+LOG_FORMAT: str = _read("LOG_FORMAT", "str", default="plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(
+        f"Environment variable LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"run_id": {"()": "vidflow.logs.RunIdFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "vidflow.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
+        "json": {"()": "vidflow.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["run_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
@@ -591,6 +696,17 @@ if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Production over HTTPS (README, "Deploying"): SECURE_SSL_REDIRECT=1 sends plain HTTP to HTTPS
+# (the health probes excepted: a load balancer asks over plain HTTP), SECURE_HSTS_SECONDS tells
+# browsers to use nothing but HTTPS for that long, SECURE_COOKIES=1 (above) keeps the session
+# and CSRF cookies off plain HTTP. `manage.py check --deploy` is clean with the README's values.
+SECURE_SSL_REDIRECT: bool = _bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS: int = _read("SECURE_HSTS_SECONDS", "int", default=0)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("Environment variable SECURE_HSTS_SECONDS must be >= 0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS: bool = _bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD: bool = _bool("SECURE_HSTS_PRELOAD", default=False)
 
 # --- credits --------------------------------------------------------------------------------
 # Credits per operation. Suggestions (title ideas, publish suggestions) are free. The defaults let

@@ -94,7 +94,9 @@ def run_launch(
         run = run_create(
             owner=actor, kind=kind, project=project, total=total, params=params, deadline=deadline
         )
-    enqueue_on_commit(run_task, str(run.pk), on_failure=lambda: run_fail_unqueued(run_id=run.pk))
+    enqueue_on_commit(
+        run_task, str(run.pk), kind=run.kind, on_failure=lambda: run_fail_unqueued(run_id=run.pk)
+    )
     return run
 
 

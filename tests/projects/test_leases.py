@@ -32,6 +32,7 @@ from tests.concurrency import free_port
 from tests.factories import ProjectFactory
 from tests.workers import QUEUE, wait_for
 from vidflow.celery import app as celery_app
+from vidflow.workloads import all_queues
 
 # Transactional: the reaper sends on commit, as it does on a worker.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +42,8 @@ ATTEMPTS = django_settings.RUN_WORKER_ATTEMPTS
 
 
 class Queue:
-    """The tasks sent to a queue nobody consumes: (task name, task id, args) each."""
+    """The tasks sent to queues nobody consumes (a default queue and the workload queues named
+    after it, vidflow/workloads.py): (task name, task id, args) each."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -49,10 +51,11 @@ class Queue:
 
     def sent(self) -> list[tuple[str, str, list[Any]]]:
         found = []
-        for raw in reversed(self.redis.lrange(self.name, 0, -1)):  # LPUSHed: oldest last
-            message = json.loads(raw)
-            args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
-            found.append((message["headers"]["task"], message["headers"]["id"], args))
+        for name in all_queues(self.name):
+            for raw in reversed(self.redis.lrange(name, 0, -1)):  # LPUSHed: oldest last
+                message = json.loads(raw)
+                args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+                found.append((message["headers"]["task"], message["headers"]["id"], args))
         return found
 
 
@@ -62,7 +65,7 @@ def queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[Queue]:
     monkeypatch.setitem(celery_app.conf, "task_default_queue", name)
     queue = Queue(name)
     yield queue
-    queue.redis.delete(name)
+    queue.redis.delete(*all_queues(name))
 
 
 def _running_run(user: User) -> Run:

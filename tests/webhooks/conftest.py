@@ -21,6 +21,7 @@ from accounts.models import User
 from projects.services import run_create, run_fail, run_mark_running, run_succeed
 from tests.workers import QUEUE
 from vidflow.celery import app as celery_app
+from vidflow.workloads import all_queues
 from webhooks.models import Endpoint
 from webhooks.services import endpoint_create
 
@@ -106,13 +107,14 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def throwaway_queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], int]]:
-    """Tasks sent now go to a queue of this test's own (no worker takes them); the fixture
-    answers how many messages it holds."""
+    """Tasks sent now go to queues of this test's own (no worker takes them: the default queue and
+    the workload queues named after it, vidflow/workloads.py); the fixture answers how many
+    messages they hold."""
     queue = f"{QUEUE}-webhooks-{uuid.uuid4().hex[:8]}"
     monkeypatch.setitem(celery_app.conf, "task_default_queue", queue)
     broker = redis.Redis.from_url(django_settings.CELERY_BROKER_URL)
-    yield lambda: int(broker.llen(queue))
-    broker.delete(queue)
+    yield lambda: sum(int(broker.llen(name)) for name in all_queues(queue))
+    broker.delete(*all_queues(queue))
 
 
 @pytest.fixture
