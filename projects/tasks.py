@@ -57,7 +57,7 @@ def _wait_turn(task: Task, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Non
             kwargs=kwargs,
             countdown=countdown,
             task_id=task.request.id,
-            headers={WAITS_HEADER: waits + 1},
+            headers={WAITS_HEADER: str(waits + 1)},
         )
     except (BrokerError, OSError) as exc:
         # Not sent: hand this delivery back to the broker rather than acknowledge it.
