@@ -68,7 +68,7 @@ def _make_a_video(
         "entries": api.get(f"{base}/visual-bible/characters")
         + api.get(f"{base}/visual-bible/locations"),
         "balance": api.get("/api/billing/balance")["balance"],
-        "ledger": api.get("/api/billing/transactions?pageSize=100")["results"],
+        "ledger": api.get("/api/billing/transactions?pageSize=100"),
     }
 
 

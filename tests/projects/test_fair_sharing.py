@@ -101,7 +101,7 @@ def test_a_task_of_a_user_at_the_cap_waits_its_turn_and_is_charged_once(
         assert message["headers"]["task"] == "projects.tasks.run_task"
         assert message["headers"]["argsrepr"] == repr((str(waiting.pk),))
         assert message["headers"]["eta"] is not None
-        assert message["headers"]["vidflow_slot_waits"] == 1  # its next wait is longer
+        assert message["headers"]["vidflow_slot_waits"] == "1"  # its next wait is longer
         assert held(busy.pk) == 1  # the waiting task holds no slot
 
     assert LedgerEntry.objects.count() == charges_before + 1  # the failed run's refund only

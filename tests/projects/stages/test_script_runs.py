@@ -38,7 +38,7 @@ def test_a_whole_script_from_an_idea(api: APIClient, user: User) -> None:
     analysis = _run(api, f"{base}/analyze")
 
     assert [r.status for r in (outline, hook, narration, analysis)] == ["succeeded"] * 4
-    chapters = api.get(f"{base}/chapters").json()["data"]
+    chapters = api.get(f"{base}/chapters").json()["data"]["results"]
     assert len(chapters) == 3
     assert all(c["narration"] and c["beats"] and not c["narrationStale"] for c in chapters)
     total_words = sum(c["words"] for c in chapters)
@@ -62,13 +62,13 @@ def test_regenerating_one_chapter_leaves_the_others(api: APIClient, user: User) 
     base = f"/api/projects/{project.pk}/script"
     _run(api, f"{base}/outline")
     _run(api, f"{base}/chapters")
-    first, second, third = api.get(f"{base}/chapters").json()["data"]
+    first, second, third = api.get(f"{base}/chapters").json()["data"]["results"]
     api.patch(f"{base}/chapters/{second['id']}", {"narration": "Hand written."}, format="json")
     api.patch(f"{base}/chapters/{first['id']}", {"title": "A new first chapter"}, format="json")
 
     _run(api, f"{base}/chapters", {"chapterId": first["id"]})
 
-    after = {c["id"]: c for c in api.get(f"{base}/chapters").json()["data"]}
+    after = {c["id"]: c for c in api.get(f"{base}/chapters").json()["data"]["results"]}
     assert after[first["id"]]["narrationStale"] is False
     assert after[second["id"]]["narration"] == "Hand written."
     assert after[third["id"]]["narration"] == third["narration"]

@@ -160,7 +160,7 @@ def test_title_ideas_keep_the_subject_and_say_who_wrote_them(
     response = api.post(f"/api/projects/{project.pk}/titles", {"count": 3}, format="json")
 
     assert response.status_code == 201, response.content
-    titles = response.json()["data"]
+    titles = response.json()["data"]["results"]
     assert titles
     assert all(keeps_subject(t["text"], "octopuses") for t in titles)
     assert all(len(t["text"]) <= 100 for t in titles)
@@ -176,7 +176,7 @@ def test_the_outline_run_writes_the_facts_first_and_keeps_them_with_the_outline(
     assert _run(api, f"{base}/outline").status == "succeeded"
 
     facts = api.get(f"{base}/facts").json()["data"]
-    chapters = api.get(f"{base}/chapters").json()["data"]
+    chapters = api.get(f"{base}/chapters").json()["data"]["results"]
     assert facts["writtenBy"] == _writer(provider)
     assert {c["outlineBy"] for c in chapters} == {_writer(provider)}
     if provider == "openai":
@@ -206,7 +206,7 @@ def test_narration_is_written_from_the_edited_facts_and_an_edit_marks_it_stale(
     assert edited.status_code == 200, edited.content
     assert edited.json()["data"] == {"facts": mine, "writtenBy": "user"}
     payload = api.get(f"/api/projects/{project.pk}").json()["data"]
-    chapter_ids = [c["id"] for c in api.get(f"{base}/chapters").json()["data"]]
+    chapter_ids = [c["id"] for c in api.get(f"{base}/chapters").json()["data"]["results"]]
     assert payload["stale"]["chapters"] == chapter_ids  # every narrated chapter
     assert payload["stale"]["hook"] is True
     assert payload["counts"]["facts"] == 2
@@ -216,7 +216,7 @@ def test_narration_is_written_from_the_edited_facts_and_an_edit_marks_it_stale(
     sim.reset()
     _run(api, f"{base}/chapters")
 
-    chapters = api.get(f"{base}/chapters").json()["data"]
+    chapters = api.get(f"{base}/chapters").json()["data"]["results"]
     assert not any(c["narrationStale"] for c in chapters)
     assert {c["narrationBy"] for c in chapters} == {_writer(provider)}
     if provider == "openai":
@@ -246,7 +246,7 @@ def test_a_new_outline_keeps_the_facts_the_creator_wrote(
 @pytest.mark.parametrize(
     "body",
     [
-        {},
+        # ({} is a PATCH that changes nothing: 200, tests/vidflow/test_contract.py)
         {"facts": "An octopus has three hearts."},
         {"facts": [{"text": ""}]},
         {"facts": [{"text": "x" * 301}]},
@@ -312,3 +312,16 @@ def test_a_server_that_refuses_json_schema_still_writes_the_script(
     assert run.status == "succeeded", run.error
     kinds = [r.json().get("response_format", {}).get("type") for r in sim.requests("openai")]
     assert kinds == ["json_schema", "json_object", "json_object"]
+
+
+def test_a_fact_patch_without_the_field_changes_nothing(api: APIClient, user: User) -> None:
+    project = _project(user)
+    url = f"/api/projects/{project.pk}/script/facts"
+    mine = [{"text": "An octopus has three hearts."}]
+    assert api.patch(url, {"facts": mine}, format="json").status_code == 200
+
+    response = api.patch(url, {}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["data"]["facts"] == api.get(url).json()["data"]["facts"]
+    assert [f["text"] for f in api.get(url).json()["data"]["facts"]] == [mine[0]["text"]]
