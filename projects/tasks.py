@@ -80,7 +80,7 @@ def _perform(
         if owner is None:  # gone, or never was: the work itself decides what that means
             leased(task, run_id=run_id, work=work)
             return
-        with user_slot(owner) as taken:
+        with user_slot(owner, token=task.request.id) as taken:
             if not taken:
                 logger.info("user %s holds every worker slot; %s waits", owner, task.name)
                 _wait_turn(task, args, kwargs or {})

@@ -31,12 +31,15 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 # KEYS[1]: the user's set; ARGV: ttl seconds, cap, token. 1 when taken, 0 when all are held.
+# A token still in the set is this same task's slot from a delivery whose worker died: it is
+# taken back at once (a task sent again must not wait out its own dead slot).
 _ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local ttl = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
+if not redis.call('ZSCORE', KEYS[1], ARGV[3])
+   and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
   return 0
 end
 redis.call('ZADD', KEYS[1], now + ttl, ARGV[3])
@@ -114,16 +117,20 @@ class _Renewer(threading.Thread):
 
 
 @contextmanager
-def user_slot(user_id: Any, *, cap: int | None = None, ttl: int | None = None) -> Iterator[bool]:
+def user_slot(
+    user_id: Any, *, token: str | None = None, cap: int | None = None, ttl: int | None = None
+) -> Iterator[bool]:
     """Take one of ``user_id``'s worker slots for the duration of the block: yields True when
-    taken (or when there is no cap), False when the user holds them all (then do not run)."""
+    taken (or when there is no cap), False when the user holds them all (then do not run).
+    ``token`` names the slot (the task's id): a task delivered again after its worker died
+    takes back the slot it held instead of waiting for it to expire."""
     cap = int(settings.VIDFLOW_USER_SLOTS if cap is None else cap)
     ttl = int(settings.VIDFLOW_USER_SLOT_TTL if ttl is None else ttl)
     client = _redis()
     if cap <= 0 or client is None:
         yield True
         return
-    key, token = _key(user_id), uuid.uuid4().hex
+    key, token = _key(user_id), token or uuid.uuid4().hex
     try:
         taken = bool(client.eval(_ACQUIRE, 1, key, ttl, cap, token))
     except redis.RedisError:

@@ -53,6 +53,21 @@ def test_a_dead_holders_slot_expires_by_itself() -> None:
         assert taken
 
 
+def test_a_task_sent_again_takes_back_the_slot_its_dead_delivery_held() -> None:
+    """A pool process killed mid-task (its task requeued under the same id): the new delivery
+    takes its own slot back at once rather than wait for it to expire; other tasks still wait."""
+    client = slots._redis()
+    assert client is not None
+    client.eval(slots._ACQUIRE, 1, slots._key("u1"), 60, 1, "task-1")  # held by a dead process
+
+    with user_slot("u1", cap=1, token="task-2") as other:
+        assert not other
+    with user_slot("u1", cap=1, token="task-1") as again:
+        assert again
+        assert held("u1") == 1  # the same slot, not a second one
+    assert held("u1") == 0
+
+
 def test_a_living_holder_keeps_its_slot_past_the_ttl() -> None:
     stop = threading.Event()
     with user_slot("u1", cap=1, ttl=1) as taken:
