@@ -31,7 +31,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from oauth2_provider import views as dot_views
-from oauth2_provider.models import get_application_model, get_device_grant_model
+from oauth2_provider.models import (
+    get_application_model,
+    get_device_grant_model,
+    get_refresh_token_model,
+)
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2 import DeviceApplicationServer
 
@@ -39,6 +43,7 @@ from accounts.models import User
 from vidflow import ratelimit
 
 from . import selectors, services
+from .tokens import checksum
 from .validators import DEVICE_GRANT_TYPE
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -149,6 +154,28 @@ def _token_response(body: str, status: int, headers: dict[str, str]) -> JsonResp
     return response
 
 
+_REFRESH_FAILURES = "auth:refresh-failures"
+
+
+def _refresh_counters(request: HttpRequest) -> list[tuple[ratelimit.Key, str]]:
+    """What a refresh counts against (auth tier): its sign-in (the refresh token's family), so
+    every CLI behind one address refreshes on its own; and the address's failed attempts, taken
+    first and given back on success, so guessing tokens stays slow."""
+    counters: list[tuple[ratelimit.Key, str]] = [(ratelimit.key_ip, _REFRESH_FAILURES)]
+    presented = request.POST.get("refresh_token", "")
+    family = (
+        get_refresh_token_model()
+        .objects.filter(token_checksum=checksum(presented))
+        .values_list("token_family", flat=True)
+        .first()
+        if presented
+        else None
+    )
+    if family is not None:
+        counters.append((lambda group, request: f"family:{family}", "auth:refresh"))
+    return counters
+
+
 @method_decorator(
     sensitive_post_parameters("refresh_token", "device_code", "client_secret"), "post"
 )
@@ -168,13 +195,31 @@ class TokenView(OwnCoreMixin, dot_views.TokenView):
             # grant checks the password before the client's grant type, which would make this
             # endpoint a password oracle beside the rate-limited log-in page.
             return oauth_error("unsupported_grant_type", "Use the device flow, then refresh.")
-        result = ratelimit.check_rate(
-            request, tier="auth", key=ratelimit.key_client_and_ip, group="auth:refresh"
-        )
-        if result is not None and result.limited:
+        client_id = request.POST.get("client_id", "")
+        if (
+            client_id
+            and "HTTP_AUTHORIZATION" not in request.META
+            and not get_application_model().objects.filter(client_id=client_id).exists()
+        ):
+            # 400, as for the device grant: no Authorization header to challenge (RFC 6749 §5.2)
+            return oauth_error("invalid_client", "Unknown client.")
+        results = []
+        for key, group in _refresh_counters(request):
+            counted = ratelimit.check_rate(request, tier="auth", key=key, group=group)
+            if counted is not None:
+                results.append((key, group, counted))
+        limited = [r for _, _, r in results if r.limited]
+        if limited:
+            for key, group, r in results:  # a refused refresh takes no try
+                if not r.limited:
+                    ratelimit.uncount(request, tier="auth", key=key, group=group)
+            result = max(limited, key=lambda r: r.reset)
             return ratelimit.set_headers(oauth_rate_limited(request, result), result)
         _url, headers, body, status = self.create_token_response(request)
-        return ratelimit.set_headers(_token_response(body, status, headers), result)
+        if status == 200:  # only failures count against the address
+            ratelimit.uncount(request, tier="auth", key=ratelimit.key_ip, group=_REFRESH_FAILURES)
+        shown = min((r for _, _, r in results), key=lambda r: r.remaining, default=None)
+        return ratelimit.set_headers(_token_response(body, status, headers), shown)
 
     def device_flow_token_response(
         self, request: HttpRequest, device_code: str, *args: Any, **kwargs: Any

@@ -214,14 +214,12 @@ def _payload(project: Project, row: tuple[Any, ...]) -> Payload:
     ) = row  # fmt: skip
     chapters, entries, shots = _decoded(chapter_rows), _decoded(entry_rows), _decoded(shot_rows)
 
-    owner = project.owner_id
-
     def url(name: Any, what: str = "") -> str | None:
         if not name:
             return None
         title = project.selected_title or project.title
         filename = download_name(title, what, name) if what else None
-        return artifact_url(name, user_id=owner, filename=filename)
+        return artifact_url(name, filename=filename)
 
     by_state = {state.value: 0 for state in ShotState}
     for _, state, _ in shots:

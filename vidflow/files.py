@@ -34,8 +34,8 @@ FILE_MEDIA_TYPES = (
 
 
 class ArtifactFileView(APIView):
-    """``GET /api/files/<signed token>``: the file, to its owner (or to anyone holding a vendor
-    link, which is short-lived and bound to one file). Everything else is 404.
+    """``GET /api/files/<signed token>``: the file, to whoever holds the link until it expires
+    (a capability, like an S3 pre-signed URL; see vidflow.storage). Everything else is 404.
 
     The link is the credential, so no sign-in is required; but a bearer token that comes along
     must carry ``projects:read``, as on every other route. Not on a rate tier: a project page

@@ -1,19 +1,22 @@
-"""Artifact storage: server-chosen names, owner-only signed links, cleanup by project.
+"""Artifact storage: server-chosen names, signed links that are capabilities, cleanup by project.
 
 Files live under ``projects/<project id>/<kind>/<random>.<ext>``; no part of a stored name comes
-from a user. Links are signed with the owner's id and an expiry, so an ``<img>`` or ``<video>`` tag
-and a CLI download work without sending credentials, and nobody else can forge one. With S3
-storage the bucket's own presigned URL is used instead.
+from a user. A link is a capability, like an S3 pre-signed URL: whoever holds it gets the file,
+with no cookie or token, until it expires, so an ``<img>`` or ``<video>`` tag on an integrator's
+page and a CLI download just work; nobody can make one up or stretch its life. Links reach only
+the files' owner (in the answers of their own requests) and whoever they pass them on to. With
+S3 storage the bucket's own presigned URL is used instead.
 
 A link is ``/api/files/<id>.<expiry>.<mac>``: ``id`` is the stored name sealed with AES-SIV
 (deterministic, so one name always gets the same id, and authenticated, so an id cannot be made
 up), which shows neither the path nor the owner; ``mac`` is one HMAC-SHA256 over
-``<id>.<expiry>.<owner id>`` (the owner is not in the link: the server checks it against whoever
-asks). Expiries fall on a five-minute grid, so a link stays the same for five minutes (browsers
-keep the file cached across polls) and is built once per artifact in that time (memoized); a link
-lasts between ``ARTIFACT_URL_MAX_AGE`` minus five minutes and ``ARTIFACT_URL_MAX_AGE``. The project
-payload builds dozens of links on every poll: this costs a dictionary lookup per link where a
-signed, compressed JSON token cost about 15 microseconds.
+``<id>.<expiry>[.<download name>]``. Links made before they were capabilities also bound the
+owner's id into the MAC; those still open for their owner until they expire. Expiries fall on a
+five-minute grid, so a link stays the same for five minutes (browsers keep the file cached across
+polls) and is built once per artifact in that time (memoized); a link lasts between
+``ARTIFACT_URL_MAX_AGE`` minus five minutes and ``ARTIFACT_URL_MAX_AGE``. The project payload
+builds dozens of links on every poll: this costs a dictionary lookup per link where a signed,
+compressed JSON token cost about 15 microseconds.
 """
 
 from __future__ import annotations
@@ -140,12 +143,10 @@ def download_name(title: str, what: str, name: str | None) -> str | None:
     return f"{stem}-{what}{ext}"
 
 
-def artifact_url(
-    file: FieldFile | str | None, *, user_id: Any, filename: str | None = None
-) -> str | None:
-    """A link to a stored artifact (a file field, or its stored name) that opens only for
-    ``user_id`` (session or bearer), or None when there is none. ``filename`` is the name the
-    download carries (``Content-Disposition``), e.g. ``download_name(title, "final", name)``."""
+def artifact_url(file: FieldFile | str | None, *, filename: str | None = None) -> str | None:
+    """A link to a stored artifact (a file field, or its stored name), or None when there is
+    none: a capability, valid for anyone holding it until it expires. ``filename`` is the name
+    the download carries (``Content-Disposition``), e.g. ``download_name(title, "final", name)``."""
     name = file if isinstance(file, str) else (file.name if file else None)
     if not name:
         return None
@@ -162,7 +163,7 @@ def artifact_url(
             except TypeError:  # a storage whose url() takes no parameters
                 pass
         return str(default_storage.url(name))
-    return _signed_link(name, str(user_id), filename)
+    return _signed_link(name, None, filename)
 
 
 def vendor_fetch_url(file: FieldFile) -> str:
@@ -198,8 +199,8 @@ def artifact_download_name(token: str) -> str | None:
 
 
 def artifact_grant(token: str, *, user_id: Any) -> str:
-    """The stored name a link grants to ``user_id`` (None: nobody signed in): a link bound to that
-    user, or one any holder may use (a vendor's).
+    """The stored name a link grants: any holder's link (every link made now), or one made
+    before links were capabilities, bound to ``user_id`` (None: nobody signed in).
 
     Raises ``signing.BadSignature`` when the link is forged, altered, someone else's, or
     ``signing.SignatureExpired`` when too old.

@@ -28,11 +28,19 @@ Issue = Any
 
 
 # 9 -----------------------------------------------------------------------------------------------
-def test_no_credentials_is_401_with_the_bare_challenge() -> None:
+METADATA = 'resource_metadata="http://127.0.0.1:8000/.well-known/oauth-protected-resource"'
+
+
+def test_no_credentials_is_401_with_the_bare_challenge(settings: Any) -> None:
+    """RFC 9728 §5.1: the challenge says where the protected resource's metadata is, and that
+    document (from PUBLIC_BASE_URL) names the authorization server a client signs in with."""
+    settings.PUBLIC_BASE_URL = "http://127.0.0.1:8000"
     response = Client().get("/api/projects")
 
     assert_error(response, 401, "UNAUTHENTICATED")
-    assert response["WWW-Authenticate"] == 'Bearer realm="vidflow"'
+    assert response["WWW-Authenticate"] == f'Bearer realm="vidflow", {METADATA}'
+    metadata = Client().get("/.well-known/oauth-protected-resource").json()
+    assert metadata["authorization_servers"]
 
 
 @pytest.mark.parametrize("token", ["vfa_not-a-real-token", "garbage"])
@@ -110,8 +118,9 @@ def test_a_missing_scope_is_403_insufficient_scope_naming_it(
     assert read.status_code == 200
     error = assert_error(write, 403, "INSUFFICIENT_SCOPE")
     assert error["details"] == {"requiredScope": "projects:write"}
-    assert write["WWW-Authenticate"] == (
-        'Bearer realm="vidflow", error="insufficient_scope", scope="projects:write"'
+    assert write["WWW-Authenticate"].startswith(
+        'Bearer realm="vidflow", error="insufficient_scope", scope="projects:write", '
+        'resource_metadata="'
     )
     project.refresh_from_db()
     assert project.title != "changed"

@@ -313,3 +313,53 @@ def test_protected_resource_metadata_points_at_the_authorization_server() -> Non
     assert document["authorization_servers"] == [base]
     assert document["bearer_methods_supported"] == ["header"]
     assert "generate" in document["scopes_supported"]
+
+
+# Refresh limits: per sign-in, and failed attempts per address --------------------------------
+def test_sign_ins_behind_one_address_each_refresh_on_their_own(
+    issue_tokens: Issue, user: User, settings: Any, frozen_clock: Any
+) -> None:
+    """Every vidflow-cli behind one address (an office, a NAT) refreshes within its own sign-in's
+    limit; one sign-in past it is refused with Retry-After, and the others are not."""
+    sign_ins = [issue_tokens(user)["refresh_token"] for _ in range(3)]
+    settings.VIDFLOW_RATE_TIERS = {**settings.VIDFLOW_RATE_TIERS, "auth": "3/m"}
+
+    for _ in range(3):
+        for i, token in enumerate(sign_ins):
+            response = refresh(Client(), token)
+            assert response.status_code == 200, response.content
+            sign_ins[i] = response.json()["refresh_token"]
+    over = refresh(Client(), sign_ins[0])
+
+    assert over.status_code == 429
+    assert over.json()["error"] == "rate_limited"
+    assert 1 <= int(over["Retry-After"]) <= 60
+    assert refresh(Client(), sign_ins[0]).status_code == 429  # refused ones take no try...
+    frozen_clock.shift(61)
+    assert refresh(Client(), sign_ins[0]).status_code == 200  # ...and the token still works
+
+
+def test_failed_refreshes_are_limited_per_address_and_good_ones_are_not_held_back(
+    issue_tokens: Issue, user: User, settings: Any, frozen_clock: Any
+) -> None:
+    good = issue_tokens(user)["refresh_token"]
+    settings.VIDFLOW_RATE_TIERS = {**settings.VIDFLOW_RATE_TIERS, "auth": "3/m"}
+    for _ in range(2):  # a good refresh gives its try on the address back
+        good = refresh(Client(), good).json()["refresh_token"]
+    for n in range(3):
+        assert refresh(Client(), f"vfr_guess-{n}").json()["error"] == "invalid_grant"
+
+    assert refresh(Client(), "vfr_guess-4").status_code == 429
+    assert refresh(Client(), good).status_code == 429  # this address is guessing: wait
+    assert refresh(Client(REMOTE_ADDR="10.9.9.9"), good).status_code == 200
+
+
+def test_an_unknown_client_on_refresh_is_400_invalid_client_as_on_the_device_grant(
+    issue_tokens: Issue, user: User
+) -> None:
+    token = issue_tokens(user)["refresh_token"]
+
+    response = refresh(Client(), token, client_id="nobody-knows-me")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_client"

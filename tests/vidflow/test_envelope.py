@@ -50,7 +50,7 @@ def test_no_credentials_is_401_with_a_bearer_challenge(anon_client: APIClient) -
     response = anon_client.get("/api/projects")
 
     assert_error(response, 401, "UNAUTHENTICATED")
-    assert response["WWW-Authenticate"] == 'Bearer realm="vidflow"'
+    assert response["WWW-Authenticate"].startswith('Bearer realm="vidflow", resource_metadata="')
 
 
 def test_validation_error_has_per_field_details(api: APIClient) -> None:

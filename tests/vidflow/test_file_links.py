@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from projects.models import Render
 from tests.factories import ProjectFactory
-from vidflow.storage import LINK_GRID, artifact_url, vendor_fetch_url
+from vidflow.storage import LINK_GRID, _signed_link, artifact_url, vendor_fetch_url
 
 pytestmark = pytest.mark.django_db
 
@@ -41,14 +41,27 @@ def _body(response: Any) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def test_a_link_opens_for_its_owner_only(
+def test_a_link_is_a_capability_that_opens_without_credentials(
     api: APIClient, other_user: User, client_for: Any, render: Render
 ) -> None:
-    link = _path(artifact_url(render.video, user_id=render.project.owner_id))
+    """Like an S3 pre-signed URL: whoever holds the link gets the file until it expires (a
+    <video src> on an integrator's page sends no cookie), signed in as anyone or not at all."""
+    link = _path(artifact_url(render.video))
 
     assert _body(api.get(link)) == VIDEO
-    assert client_for(other_user).get(link).status_code == 404
-    assert APIClient().get(link).status_code == 404
+    assert _body(APIClient().get(link)) == VIDEO
+    assert _body(client_for(other_user).get(link)) == VIDEO
+
+
+def test_a_link_made_for_its_owner_before_links_were_capabilities_still_opens_for_them(
+    api: APIClient, other_user: User, client_for: Any, render: Render
+) -> None:
+    owner = render.project.owner_id
+    bound = _path(_signed_link(render.video.name, str(owner)))
+
+    assert _body(api.get(bound)) == VIDEO
+    assert client_for(other_user).get(bound).status_code == 404
+    assert APIClient().get(bound).status_code == 404
 
 
 def test_a_vendors_link_opens_for_anyone_holding_it(render: Render) -> None:
@@ -59,7 +72,7 @@ def test_a_vendors_link_opens_for_anyone_holding_it(render: Render) -> None:
 
 
 def test_a_link_shows_neither_the_stored_path_nor_the_owner(render: Render) -> None:
-    token = _path(artifact_url(render.video, user_id=render.project.owner_id)).rsplit("/", 1)[1]
+    token = _path(artifact_url(render.video)).rsplit("/", 1)[1]
     decoded = b"".join(
         base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)) for part in token.split(".")
     )
@@ -71,19 +84,18 @@ def test_a_link_shows_neither_the_stored_path_nor_the_owner(render: Render) -> N
 
 
 def test_the_same_file_gets_the_same_link_for_a_while(render: Render) -> None:
-    owner = render.project.owner_id
     start = (time.time() // LINK_GRID + 1) * LINK_GRID  # the start of a grid step
     with time_machine.travel(start, tick=False) as clock:
-        first = artifact_url(render.video, user_id=owner)
+        first = artifact_url(render.video)
         clock.shift(LINK_GRID - 1)
-        assert artifact_url(render.video, user_id=owner) == first
+        assert artifact_url(render.video) == first
         clock.shift(1)
-        assert artifact_url(render.video, user_id=owner) != first
+        assert artifact_url(render.video) != first
 
 
 def test_a_link_expires_after_the_configured_age(api: APIClient, render: Render) -> None:
     with time_machine.travel(time.time(), tick=False) as clock:
-        link = _path(artifact_url(render.video, user_id=render.project.owner_id))
+        link = _path(artifact_url(render.video))
         clock.shift(settings.ARTIFACT_URL_MAX_AGE - LINK_GRID - 1)  # at least this long
         assert api.get(link).status_code == 200
         clock.shift(LINK_GRID + 2)  # never longer than the configured age
@@ -100,7 +112,7 @@ def _altered(link: str, part: int) -> str:
 
 @pytest.mark.parametrize("part", [0, 1, 2], ids=["file id", "expiry", "signature"])
 def test_an_altered_link_is_404(api: APIClient, render: Render, part: int) -> None:
-    link = _path(artifact_url(render.video, user_id=render.project.owner_id))
+    link = _path(artifact_url(render.video))
 
     assert api.get(_altered(link, part)).status_code == 404
 
@@ -122,7 +134,7 @@ def test_a_made_up_link_is_404_never_500(api: APIClient, token: str) -> None:
 
 
 def test_another_secret_key_voids_every_link(api: APIClient, render: Render, settings: Any) -> None:
-    link = _path(artifact_url(render.video, user_id=render.project.owner_id))
+    link = _path(artifact_url(render.video))
 
     settings.SECRET_KEY = "another-secret-key-for-this-test"
 

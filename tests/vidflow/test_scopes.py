@@ -146,7 +146,7 @@ def _concrete(template: str, user: User) -> str:
     if "{token}" in template:
         render = Render(project=project)
         render.video.save("final.mp4", ContentFile(b"video"), save=True)
-        link = urlparse(artifact_url(render.video, user_id=user.pk))
+        link = urlparse(artifact_url(render.video))
         return link.path
     # Other parameters (chapters, shots, entries, ...) need not exist: the scope is checked
     # before the object is looked up, and a 404 for the token that has the scope is fine.

@@ -7,6 +7,8 @@ an RFC 6750 challenge, whichever way the client meant to authenticate.
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.urls import reverse
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
@@ -20,17 +22,17 @@ def _quoted(value: str) -> str:
 
 
 def bearer_challenge(**params: str | None) -> str:
-    """``Bearer realm="vidflow"`` plus any RFC 6750 §3 attributes given (error, scope, ...)."""
+    """``Bearer realm="vidflow"`` plus any RFC 6750 §3 attributes given (error, scope, ...) and
+    ``resource_metadata``, where a client finds how to get a token (RFC 9728 §5.1)."""
+    metadata = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("oauth-resource-metadata")
     attributes = [f"realm={_quoted(REALM)}"]
     attributes += [f"{name}={_quoted(value)}" for name, value in params.items() if value]
+    attributes.append(f"resource_metadata={_quoted(metadata)}")
     return "Bearer " + ", ".join(attributes)
-
-
-BEARER_CHALLENGE = bearer_challenge()
 
 
 class CsrfSessionAuthentication(SessionAuthentication):
     """The browser session; DRF enforces CSRF for it on unsafe methods."""
 
     def authenticate_header(self, request: Request) -> str:
-        return BEARER_CHALLENGE
+        return bearer_challenge()

@@ -59,7 +59,7 @@ class ShotSerializer(serializers.Serializer):
     wavespeedTaskId = serializers.SerializerMethodField()
 
     def _url(self, shot: Shot, field: str) -> str | None:
-        return artifact_url(getattr(shot, field), user_id=shot.project.owner_id)
+        return artifact_url(getattr(shot, field))
 
     def get_characterIds(self, shot: Shot) -> list[str]:
         return [str(c.pk) for c in shot.characters.all()]

@@ -27,7 +27,7 @@ class RenderSerializer(serializers.Serializer):
         project = render.project
         file = getattr(render, field)
         name = download_name(project.selected_title or project.title, "final", file.name)
-        return artifact_url(file, user_id=project.owner_id, filename=name)
+        return artifact_url(file, filename=name)
 
     def get_videoUrl(self, render: Render) -> str | None:
         return self._url(render, "video")
@@ -69,7 +69,7 @@ class ThumbnailSerializer(serializers.Serializer):
         name = download_name(
             project.selected_title or project.title, "thumbnail", thumbnail.image.name
         )
-        return artifact_url(thumbnail.image, user_id=project.owner_id, filename=name)
+        return artifact_url(thumbnail.image, filename=name)
 
 
 class ThumbnailStatusSerializer(serializers.Serializer):

@@ -291,7 +291,6 @@ def publish_context(*, project: Project) -> dict[str, Any]:
     draft = str(copy.get("description", ""))
     room = DESCRIPTION_LIMIT - (len(block) + 2 if block else 0)
     description = "\n\n".join(p for p in (draft[:room].rstrip(), block) if p)
-    owner = project.owner_id
     title = str(copy.get("title") or project.selected_title or project.title)
     note = ""
     if voiceover is not None and not chapters:
@@ -304,7 +303,7 @@ def publish_context(*, project: Project) -> dict[str, Any]:
         )
 
     def link(file: Any, what: str) -> str | None:
-        return artifact_url(file, user_id=owner, filename=download_name(title, what, file.name))
+        return artifact_url(file, filename=download_name(title, what, file.name))
 
     return {
         "title": title,

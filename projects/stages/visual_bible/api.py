@@ -64,7 +64,7 @@ class BibleEntryViewSet(StageViewSet):
         return Response(self._serializer(entry).data, status=status_code)
 
     def _serializer(self, entries: Any, *, many: bool = False) -> EntrySerializer:
-        return EntrySerializer(entries, many=many, context={"owner_id": self.project().owner_id})
+        return EntrySerializer(entries, many=many)
 
     @extend_schema(responses=EntrySerializer(many=True))
     def list(self, request: Request, project_id: str) -> Response:

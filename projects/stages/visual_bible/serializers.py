@@ -45,7 +45,7 @@ class VariationSerializer(serializers.Serializer):
     createdAt = serializers.DateTimeField(source="created_at")
 
     def get_imageUrl(self, variation: Variation) -> str | None:
-        return artifact_url(variation.image, user_id=self.context["owner_id"])
+        return artifact_url(variation.image)
 
 
 class EntrySerializer(serializers.Serializer):

@@ -34,7 +34,7 @@ class VoiceoverSerializer(serializers.Serializer):
     updatedAt = serializers.DateTimeField(source="updated_at")
 
     def get_audioUrl(self, voiceover: Voiceover) -> str | None:
-        return artifact_url(voiceover.audio, user_id=voiceover.project.owner_id)
+        return artifact_url(voiceover.audio)
 
 
 class MusicSerializer(serializers.Serializer):
@@ -46,7 +46,7 @@ class MusicSerializer(serializers.Serializer):
     updatedAt = serializers.DateTimeField(source="updated_at")
 
     def get_audioUrl(self, music: Music) -> str | None:
-        return artifact_url(music.audio, user_id=music.project.owner_id)
+        return artifact_url(music.audio)
 
 
 class VoiceoverRequestSerializer(StrictSerializer):
