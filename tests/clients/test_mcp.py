@@ -54,6 +54,13 @@ def test_every_tool_is_listed_with_a_description(vf: VidflowClient) -> None:
     assert all(len(t.description or "") > 40 for t in tools)
     get_run = next(t for t in tools if t.name == "get_run")
     assert set(get_run.input_schema["properties"]) == {"run_id", "wait_seconds"}
+    for tool in tools:  # every parameter says what it is; every answer has a schema
+        for name, parameter in tool.input_schema.get("properties", {}).items():
+            assert len(parameter.get("description", "")) > 10, (tool.name, name)
+        assert tool.output_schema["properties"], tool.name
+    generating = [t for t in tools if "runId" in t.output_schema["properties"]]
+    assert {t.name for t in generating} >= {"generate_script", "render", "make_video"}
+    assert all("runId" in t.output_schema["required"] for t in generating)
 
 
 def test_create_project_then_get_project(vf: VidflowClient) -> None:
@@ -79,14 +86,15 @@ def test_create_project_then_get_project(vf: VidflowClient) -> None:
 def test_a_long_tool_returns_a_run_id_that_get_run_reports(
     vf: VidflowClient, idle_queue: str
 ) -> None:
+    """No worker takes the run (an idle queue): the tool still answers at once, with the run
+    queued; it never waits inside the call for the work."""
+
     async def scenario(client: Client) -> tuple[Any, Any, Any]:
         created = payload(
             await client.call_tool("create_project", {"idea": "Tides", "title": "Why tides"})
         )
         project_id = created["project"]["id"]
-        started = payload(
-            await client.call_tool("generate_script", {"project_id": project_id, "part": "outline"})
-        )
+        started = payload(await client.call_tool("generate_script", {"project_id": project_id}))
         run = payload(await client.call_tool("get_run", {"run_id": started["runId"]}))
         runs = payload(await client.call_tool("list_runs", {"project_id": project_id}))
         return started, run, runs
@@ -94,7 +102,9 @@ def test_a_long_tool_returns_a_run_id_that_get_run_reports(
     started, run, runs = in_process(vf, scenario)
 
     assert started["status"] == "queued"
+    assert started["kind"] == "script.outline"
     assert "get_run" in started["next"]
+    assert "part='hook'" in started["next"]
     assert run["run"]["id"] == started["runId"]
     assert run["run"]["status"] == "queued"
     assert run["run"]["creditsCharged"] == started["creditsCharged"] > 0

@@ -15,10 +15,12 @@ import argparse
 import functools
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, NotRequired, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from . import __version__
 from .auth import ALL_SCOPES, MCP_CLIENT_ID, DeviceCode
@@ -63,7 +65,92 @@ the rest of the way to final.mp4 costs; the generating tools on that way check i
 refuse (spending nothing) when the balance does not cover it."""
 
 
-def _started(accepted: Accepted, next_step: str) -> dict[str, Any]:
+# What the tools answer (their MCP output schemas). Projects, runs, shots and the like are the
+# API's own objects, as GET /api/... answers them (see /api/schema).
+Obj = dict[str, Any]
+
+
+class Started(TypedDict):
+    """A run started: follow runId with get_run until it ends."""
+
+    runId: str
+    status: str
+    kind: str
+    creditsCharged: int
+    next: str
+
+
+class ShotStarted(Started):
+    shot: Obj
+
+
+class MakeStarted(Started):
+    projectId: str
+
+
+class QuoteStep(TypedDict):
+    label: str
+    credits: int
+    quantity: float
+    unit: str
+
+
+class QuoteView(TypedDict):
+    """What the rest of the way to an up-to-date final.mp4 costs."""
+
+    total: int
+    balance: int
+    covered: bool
+    estimate: bool
+    steps: list[QuoteStep]
+
+
+class ProjectQuote(QuoteView):
+    projectId: str
+
+
+class Created(TypedDict):
+    project: Obj
+    titleIdeas: list[Obj]
+    quote: QuoteView
+    next: str
+
+
+class ProjectView(TypedDict):
+    project: Obj
+    shots: NotRequired[list[Obj]]
+
+
+class ProjectList(TypedDict):
+    projects: list[Obj]
+    more: bool
+
+
+class ChannelList(TypedDict):
+    channels: list[Obj]
+
+
+class VoiceList(TypedDict):
+    voices: list[Obj]
+
+
+class RunView(TypedDict):
+    run: Obj
+
+
+class RunList(TypedDict):
+    runs: list[Obj]
+
+
+def _d(text: str) -> Any:
+    """A tool parameter's own description (its JSON schema's ``description``)."""
+    return Field(description=text)
+
+
+ProjectId = Annotated[str, _d("The project's id (from create_project or list_projects).")]
+
+
+def _started(accepted: Accepted, next_step: str) -> Started:
     return {
         "runId": accepted.run_id,
         "status": accepted.run.status,
@@ -112,7 +199,7 @@ def build_server(client: VidflowClient) -> MCPServer:
             raise not_enough_credits(quote)
         return quote
 
-    def quote_view(quote: Quote) -> dict[str, Any]:
+    def quote_view(quote: Quote) -> QuoteView:
         return {
             "total": quote.total,
             "balance": quote.balance,
@@ -126,13 +213,19 @@ def build_server(client: VidflowClient) -> MCPServer:
 
     @tool
     def create_project(
-        idea: str,
-        title: str | None = None,
-        target_seconds: int = 60,
-        voice_id: str | None = None,
-        channel_id: str | None = None,
-        aspect_ratio: Literal["16:9", "9:16"] = "16:9",
-    ) -> dict[str, Any]:
+        idea: Annotated[str, _d("What the video is about, in a sentence or a paragraph.")],
+        title: Annotated[
+            str | None, _d("The video's title; omitted: five are suggested, the best chosen.")
+        ] = None,
+        target_seconds: Annotated[
+            int, _d("Target length in seconds, 15..1800 (the narration decides the real one).")
+        ] = 60,
+        voice_id: Annotated[str | None, _d("A voice id from list_voices.")] = None,
+        channel_id: Annotated[str | None, _d("A channel id from list_channels.")] = None,
+        aspect_ratio: Annotated[
+            Literal["16:9", "9:16"], _d("16:9 (landscape) or 9:16 (shorts).")
+        ] = "16:9",
+    ) -> Created:
         """Create a video project from an idea and choose its title, ready for generate_script.
 
         idea: what the video is about, in a sentence or a paragraph.
@@ -170,36 +263,35 @@ def build_server(client: VidflowClient) -> MCPServer:
 
     @tool
     def generate_script(
-        project_id: str,
-        part: Literal["all", "outline", "hook", "chapters"] = "all",
-        chapters: int | None = None,
-    ) -> dict[str, Any]:
-        """Write the script (spends credits). part='all' writes the outline and the hook
-        (waiting for both, usually seconds) and then starts the chapter narration, returning its
-        runId; 'outline', 'hook' or 'chapters' start only that part. chapters: how many chapters
-        the outline gets (1..12, optional). Needs a selected title (create_project does that)."""
+        project_id: ProjectId,
+        part: Annotated[
+            Literal["all", "outline", "hook", "chapters"],
+            _d("outline, hook or chapters; all starts the outline and says what follows."),
+        ] = "all",
+        chapters: Annotated[
+            int | None, _d("How many chapters the outline gets, 1..12 (optional).")
+        ] = None,
+    ) -> Started:
+        """Write the script (spends credits), one part at a time, each a run that starts at once:
+        the outline first, then the hook, then the chapter narration (part='all' starts the
+        outline). Returns the runId; when it succeeds, call the next part. Needs a selected title
+        (create_project does that)."""
         affordable(project_id)
-        done: list[dict[str, Any]] = []
-        if part in ("all", "outline"):
-            outline = client.generate_outline(project_id, chapters=chapters)
-            if part == "outline":
-                return _started(outline, "generate_script(part='hook') and part='chapters'")
-            done.append(client.wait_for_run(outline.run_id, timeout=300).raw)
-        if part in ("all", "hook"):
-            hook = client.generate_hook(project_id)
-            if part == "hook":
-                return _started(hook, "generate_script(part='chapters')")
-            done.append(client.wait_for_run(hook.run_id, timeout=300).raw)
-        result = _started(
-            client.generate_chapters(project_id), f"generate_visual_bible('{project_id}')"
-        )
-        result["finishedRuns"] = done
-        return result
+        if part == "hook":
+            return _started(client.generate_hook(project_id), "generate_script(part='chapters')")
+        if part == "chapters":
+            return _started(
+                client.generate_chapters(project_id), f"generate_visual_bible('{project_id}')"
+            )
+        outline = client.generate_outline(project_id, chapters=chapters)
+        return _started(outline, "generate_script(part='hook'), then part='chapters'")
 
     @tool
     def generate_visual_bible(
-        project_id: str, max_characters: int | None = None, max_locations: int | None = None
-    ) -> dict[str, Any]:
+        project_id: ProjectId,
+        max_characters: Annotated[int | None, _d("At most this many characters.")] = None,
+        max_locations: Annotated[int | None, _d("At most this many locations.")] = None,
+    ) -> Started:
         """Extract the characters and locations from the narration and draw a reference picture
         of each (spends credits: charged for the most it may draw, the rest refunded). Needs the
         chapters narrated. Returns a runId."""
@@ -211,12 +303,19 @@ def build_server(client: VidflowClient) -> MCPServer:
 
     @tool
     def generate_audio(
-        project_id: str,
-        track: Literal["voiceover", "music"] = "voiceover",
-        voice_id: str | None = None,
-        mood: Literal["calm", "upbeat", "tense", "inspiring", "dark", "playful"] = "calm",
-        tempo: int = 90,
-    ) -> dict[str, Any]:
+        project_id: ProjectId,
+        track: Annotated[
+            Literal["voiceover", "music"], _d("voiceover (first), or music (after it).")
+        ] = "voiceover",
+        voice_id: Annotated[
+            str | None, _d("Voiceover: a voice id from list_voices; else the project's.")
+        ] = None,
+        mood: Annotated[
+            Literal["calm", "upbeat", "tense", "inspiring", "dark", "playful"],
+            _d("Music: its mood."),
+        ] = "calm",
+        tempo: Annotated[int, _d("Music: beats per minute, 50..200.")] = 90,
+    ) -> Started:
         """Make the sound (spends credits). track='voiceover' speaks the hook and chapters with
         word timings (voice_id from list_voices, else the project's voice; charged per started
         minute). track='music' makes a music bed as long as the narration (mood, tempo 50..200):
@@ -231,14 +330,20 @@ def build_server(client: VidflowClient) -> MCPServer:
         )
 
     @tool
-    def pick_voice(project_id: str, voice_id: str) -> dict[str, Any]:
+    def pick_voice(
+        project_id: ProjectId,
+        voice_id: Annotated[str, _d("A voice id from list_voices.")],
+    ) -> ProjectView:
         """Set the project's narration voice (a voice id from list_voices). Takes effect at the
         next generate_audio(track='voiceover'); an existing voiceover is not redone by itself."""
         project = client.pick_voice(project_id, voice_id)
         return {"project": project.raw}
 
     @tool
-    def plan_shots(project_id: str, replace: bool = False) -> dict[str, Any]:
+    def plan_shots(
+        project_id: ProjectId,
+        replace: Annotated[bool, _d("Plan again over shots already generated.")] = False,
+    ) -> Started:
         """Plan the shots: cut the narration into shots of about 5 s aligned to the voiceover's
         word timings, each with a kind (image, video, talking_head) and a prompt. Free. Needs a
         voiceover. replace=true re-plans over generated shots. Returns a runId."""
@@ -247,7 +352,7 @@ def build_server(client: VidflowClient) -> MCPServer:
         )
 
     @tool
-    def generate_all_shots(project_id: str) -> dict[str, Any]:
+    def generate_all_shots(project_id: ProjectId) -> Started:
         """Generate every shot that is planned, failed or stale (spends credits per shot: an
         image step and a video step). Returns a runId whose progress counts shots done."""
         affordable(project_id)
@@ -255,25 +360,29 @@ def build_server(client: VidflowClient) -> MCPServer:
 
     @tool
     def regenerate_shot(
-        project_id: str,
-        shot_id: str,
-        prompt: str | None = None,
-        kind: Literal["image", "video", "talking_head"] | None = None,
-    ) -> dict[str, Any]:
+        project_id: ProjectId,
+        shot_id: Annotated[str, _d("The shot's id (get_project with include_shots=true).")],
+        prompt: Annotated[str | None, _d("A new prompt for the shot's picture first.")] = None,
+        kind: Annotated[
+            Literal["image", "video", "talking_head"] | None, _d("A new kind for the shot first.")
+        ] = None,
+    ) -> ShotStarted:
         """Regenerate one shot (spends credits), optionally with a new prompt or kind first.
         Shot ids are in get_project(..., include_shots=true). Returns a runId; render again
         afterwards to use it."""
         if prompt is not None or kind is not None:
             client.update_shot(project_id, shot_id, prompt=prompt, kind=kind)
         shot_run = client.generate_shot(project_id, shot_id)
-        result = _started(shot_run, f"render('{project_id}')")
-        result["shot"] = shot_run.shot.raw
-        return result
+        return {**_started(shot_run, f"render('{project_id}')"), "shot": shot_run.shot.raw}
 
     @tool
     def generate_thumbnail(
-        project_id: str, shot_id: str | None = None, title: str | None = None
-    ) -> dict[str, Any]:
+        project_id: ProjectId,
+        shot_id: Annotated[
+            str | None, _d("The shot whose picture it uses; default the key shot.")
+        ] = None,
+        title: Annotated[str | None, _d("The words on it; default the selected title.")] = None,
+    ) -> Started:
         """Make a 1280x720 thumbnail from a shot's image (default: the key shot) with the title
         (default: the selected title) in large type. Spends credits. Returns a runId."""
         accepted = client.generate_thumbnail(project_id, shot_id=shot_id, title=title)
@@ -281,10 +390,12 @@ def build_server(client: VidflowClient) -> MCPServer:
 
     @tool
     def render(
-        project_id: str,
-        captions: bool = True,
-        resolution: Literal["720p", "1080p"] | None = None,
-    ) -> dict[str, Any]:
+        project_id: ProjectId,
+        captions: Annotated[bool, _d("Burn the captions into the picture.")] = True,
+        resolution: Annotated[
+            Literal["720p", "1080p"] | None, _d("The output size; default the project's.")
+        ] = None,
+    ) -> Started:
         """Render final.mp4 from the shots, the voiceover and the music (H.264 + AAC, burned-in
         captions unless captions=false). Spends credits. Needs every shot generated. Returns a
         runId; when it succeeds get_project shows the video link (selected.render.videoUrl)."""
@@ -294,13 +405,19 @@ def build_server(client: VidflowClient) -> MCPServer:
 
     @tool
     def publish_youtube(
-        project_id: str,
-        privacy: Literal["private", "unlisted", "public"] = "private",
-        title: str | None = None,
-        description: str | None = None,
-        tags: list[str] | None = None,
-        publish_at: str | None = None,
-    ) -> dict[str, Any]:
+        project_id: ProjectId,
+        privacy: Annotated[
+            Literal["private", "unlisted", "public"], _d("Who may see the video on YouTube.")
+        ] = "private",
+        title: Annotated[str | None, _d("The video's title; default the project's.")] = None,
+        description: Annotated[
+            str | None, _d("The description; default the drafted one, with chapters.")
+        ] = None,
+        tags: Annotated[list[str] | None, _d("YouTube tags.")] = None,
+        publish_at: Annotated[
+            str | None, _d("RFC 3339 time to publish a scheduled private video.")
+        ] = None,
+    ) -> Started:
         """Upload the rendered video and its thumbnail to the project's channel on YouTube.
         Needs a render and a channel connected to YouTube (else YOUTUBE_NOT_CONNECTED: the user
         connects it in the web app). publish_at: RFC 3339 time for a scheduled private video.
@@ -317,13 +434,15 @@ def build_server(client: VidflowClient) -> MCPServer:
 
     @tool
     def make_video(
-        idea: str,
-        target_seconds: int = 60,
-        title: str | None = None,
-        aspect_ratio: Literal["16:9", "9:16", "1:1"] = "16:9",
-        voice_id: str | None = None,
-        music: bool = True,
-    ) -> dict[str, Any]:
+        idea: Annotated[str, _d("What the video is about, in a sentence or a paragraph.")],
+        target_seconds: Annotated[int, _d("Target length in seconds, 15..1800.")] = 60,
+        title: Annotated[str | None, _d("The video's title; omitted: made from the idea.")] = None,
+        aspect_ratio: Annotated[
+            Literal["16:9", "9:16", "1:1"], _d("16:9 (landscape), 9:16 (shorts) or 1:1.")
+        ] = "16:9",
+        voice_id: Annotated[str | None, _d("A voice id from list_voices.")] = None,
+        music: Annotated[bool, _d("Lay a music bed under the narration.")] = True,
+    ) -> MakeStarted:
         """Quick mode, one call: create a project from the idea and let the server make it to
         final.mp4 and a thumbnail, stage by stage. Refused before anything is spent when the
         balance does not cover it. Returns runId and projectId at once: follow with get_run
@@ -340,41 +459,56 @@ def build_server(client: VidflowClient) -> MCPServer:
         return {**result, "projectId": started.project_id}
 
     @tool
-    def get_quote(project_id: str, music: bool = True) -> dict[str, Any]:
+    def get_quote(
+        project_id: ProjectId,
+        music: Annotated[bool, _d("Count a music bed in (false leaves it out).")] = True,
+    ) -> ProjectQuote:
         """What the project costs from its current state to an up-to-date final.mp4: each
         remaining step with its credits, the total, the balance and whether it covers it. Free.
         music=false leaves a music bed out."""
         return {"projectId": project_id, **quote_view(client.get_quote(project_id, music=music))}
 
     @tool
-    def list_projects(limit: int = 20) -> dict[str, Any]:
+    def list_projects(
+        limit: Annotated[int, _d("How many, 1..100, newest first.")] = 20,
+    ) -> ProjectList:
         """The user's projects, newest first (id, title, status = current stage)."""
         page = client.list_projects(page_size=max(1, min(limit, 100)))
         return {"projects": _raw(page.results), "more": page.next_url is not None}
 
     @tool
-    def get_project(project_id: str, include_shots: bool = False) -> dict[str, Any]:
+    def get_project(
+        project_id: ProjectId,
+        include_shots: Annotated[
+            bool, _d("Add every shot (id, kind, state, prompt, links).")
+        ] = False,
+    ) -> ProjectView:
         """One project: its stage (status), completedStages, what is stale after edits, counts,
         credits spent, and the selected artifacts with links (selected.render.videoUrl is the
         final video). include_shots adds every shot (id, kind, state, prompt, links)."""
-        result: dict[str, Any] = {"project": client.get_project(project_id).raw}
+        result: ProjectView = {"project": client.get_project(project_id).raw}
         if include_shots:
             result["shots"] = _raw(client.list_shots(project_id))
         return result
 
     @tool
-    def list_channels() -> dict[str, Any]:
+    def list_channels() -> ChannelList:
         """The user's channels (niche, audience, tone, language, default voice, visual style,
         whether YouTube is connected); pass a channel id to create_project."""
         return {"channels": _raw(client.list_channels(page_size=100).results)}
 
     @tool
-    def list_voices() -> dict[str, Any]:
+    def list_voices() -> VoiceList:
         """The voices the narration can use (id, name, language, engine)."""
         return {"voices": _raw(client.list_voices())}
 
     @tool
-    def get_run(run_id: str, wait_seconds: int = 0) -> dict[str, Any]:
+    def get_run(
+        run_id: Annotated[str, _d("The run's id (a generating tool's runId).")],
+        wait_seconds: Annotated[
+            int, _d("0..25: hold the answer until the run changes or this time passes.")
+        ] = 0,
+    ) -> RunView:
         """A run's status (queued, running, succeeded, failed, cancelled), progress {done,
         total}, result, error and credits. wait_seconds (0..25) holds the answer until the run
         changes or the time passes: use 25 to wait for a run without calling in a tight loop."""
@@ -383,10 +517,13 @@ def build_server(client: VidflowClient) -> MCPServer:
 
     @tool
     def list_runs(
-        project_id: str | None = None,
-        status: Literal["queued", "running", "succeeded", "failed", "cancelled"] | None = None,
-        limit: int = 20,
-    ) -> dict[str, Any]:
+        project_id: Annotated[str | None, _d("Only this project's runs.")] = None,
+        status: Annotated[
+            Literal["queued", "running", "succeeded", "failed", "cancelled"] | None,
+            _d("Only runs in this status."),
+        ] = None,
+        limit: Annotated[int, _d("How many, 1..100, newest first.")] = 20,
+    ) -> RunList:
         """Recent runs, newest first, optionally of one project or in one status."""
         page = client.list_runs(
             project_id=project_id, status=status, page_size=max(1, min(limit, 100))
