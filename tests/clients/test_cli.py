@@ -184,7 +184,7 @@ def test_make_turns_an_idea_into_final_mp4_on_disk(
         "make",
         "How the Voyager probes left the solar system",
         "--length",
-        "30",
+        "15",  # the shortest video: every stage, least work
         "--out",
         str(target),
     )
@@ -220,7 +220,7 @@ def test_make_on_the_server_is_one_request_and_writes_final_mp4(
     target = tmp_path / "final.mp4"
 
     code, out, err = vidflow(
-        "--url", server, "make", "Why the sea has tides", "--length", "30", "--out", str(target),
+        "--url", server, "make", "Why the sea has tides", "--length", "15", "--out", str(target),
         "--on-server",
     )  # fmt: skip
 
