@@ -15,10 +15,17 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench.fixtures import bench_env, bench_user, start_workers, stop
+from accounts.models import User
+from bench.fixtures import (
+    bench_env,
+    bench_user,
+    project_of_image_shots,
+    start_workers,
+    stop,
+)
 from billing.services import credits_grant
-from projects.models import Chapter, Project, Run, Shot, ShotKind, Stage, Voiceover
-from projects.services import project_advance, shots_generate
+from projects.models import Chapter, Project, Run, Shot
+from projects.services import shots_generate
 from projects.stages.voiceover.services import voiceover_generate
 from vidflow.celery import app
 
@@ -31,26 +38,8 @@ NARRATION = (
 )
 
 
-def _shots_project(user: object) -> Project:
-    project = Project.objects.create(owner=user, title="many shots", selected_title="Many")  # type: ignore[misc]
-    Chapter.objects.create(project=project, position=0, title="All", narration="Words here.")
-    Voiceover.objects.create(
-        project=project, voice_id="bench", duration=SHOTS * SHOT_SECONDS,
-        words=[{"word": "Words", "start": 0.0, "end": 0.5}],
-    )  # fmt: skip
-    project_advance(project_id=project.pk, to=Stage.PRODUCTION)
-    Shot.objects.bulk_create(
-        Shot(
-            project=project, position=i, kind=ShotKind.IMAGE, prompt=f"a lighthouse, view {i}",
-            start=i * SHOT_SECONDS, end=(i + 1) * SHOT_SECONDS,
-        )
-        for i in range(SHOTS)
-    )  # fmt: skip
-    return project
-
-
-def _voice_project(user: object) -> Project:
-    project = Project.objects.create(owner=user, title="a voice", selected_title="Voice")  # type: ignore[misc]
+def _voice_project(user: User) -> Project:
+    project = Project.objects.create(owner=user, title="a voice", selected_title="Voice")
     Chapter.objects.create(project=project, position=0, title="Night", narration=NARRATION)
     return project
 
@@ -67,14 +56,14 @@ def _wait(run: Run, timeout: float = 1800) -> Run:
     raise RuntimeError(f"run {run.kind} did not end in {timeout:.0f} s")
 
 
-def _voiceover(user: object) -> float:
+def _voiceover(user: User) -> float:
     project = _voice_project(user)
     started = time.perf_counter()
-    _wait(voiceover_generate(project_id=project.pk, actor=user))  # type: ignore[arg-type]
+    _wait(voiceover_generate(project_id=project.pk, actor=user))
     return time.perf_counter() - started
 
 
-def _round(slots: int, a: object, b: object, tmp: Path) -> tuple[float, float, int]:
+def _round(slots: int, a: User, b: User, tmp: Path) -> tuple[float, float, int]:
     """B alone, then B beside A's generate-all: (alone s, beside A s, A's shots done when B
     finished)."""
     queue = f"bench-fair-{uuid.uuid4().hex[:8]}"
@@ -90,7 +79,10 @@ def _round(slots: int, a: object, b: object, tmp: Path) -> tuple[float, float, i
         _voiceover(b)  # warm both workers' voice models: the figure is about waiting
         _voiceover(b)
         alone = _voiceover(b)
-        many = shots_generate(project_id=_shots_project(a).pk, actor=a)  # type: ignore[arg-type]
+        many = shots_generate(
+            project_id=project_of_image_shots(a, "Many", shots=SHOTS, seconds=SHOT_SECONDS).pk,
+            actor=a,
+        )
         deadline = time.monotonic() + 300
         while Shot.objects.filter(run=many, state="ready").count() < 2:  # A holds the workers
             if time.monotonic() > deadline:

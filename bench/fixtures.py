@@ -24,15 +24,39 @@ from billing.services import account_open
 from projects.models import (
     BibleEntry,
     BibleKind,
+    Chapter,
     Music,
     Project,
     Render,
     Shot,
+    ShotKind,
+    Stage,
     Thumbnail,
     Variation,
     Voiceover,
 )
+from projects.services import project_advance
 from vidflow.workloads import all_queues
+
+
+def project_of_image_shots(user: User, title: str, *, shots: int, seconds: float) -> Project:
+    """A project in production with ``shots`` planned image shots of ``seconds`` each (a
+    voiceover that long, one chapter): what a generate-all benchmark draws."""
+    project = Project.objects.create(owner=user, title=title, selected_title=title)
+    Chapter.objects.create(project=project, position=0, title="All", narration="Words here.")
+    Voiceover.objects.create(
+        project=project, voice_id="bench", duration=shots * seconds,
+        words=[{"word": "Words", "start": 0.0, "end": 0.5}],
+    )  # fmt: skip
+    project_advance(project_id=project.pk, to=Stage.PRODUCTION)
+    Shot.objects.bulk_create(
+        Shot(
+            project=project, position=i, kind=ShotKind.IMAGE, prompt=f"a lighthouse, view {i}",
+            start=i * seconds, end=(i + 1) * seconds,
+        )
+        for i in range(shots)
+    )  # fmt: skip
+    return project
 
 
 def bench_user(prefix: str = "bench") -> User:

@@ -14,10 +14,16 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench.fixtures import bench_env, bench_user, start_workers, stop
+from accounts.models import User
+from bench.fixtures import (
+    bench_env,
+    bench_user,
+    project_of_image_shots,
+    start_workers,
+    stop,
+)
 from billing.services import credits_grant
-from projects.models import Chapter, Project, Shot, ShotKind, Stage, Voiceover
-from projects.services import project_advance, shots_generate
+from projects.services import shots_generate
 from vidflow.celery import app
 
 SHOTS = 40
@@ -25,34 +31,16 @@ SHOT_SECONDS = 3.0
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _project(user: object) -> Project:
-    project = Project.objects.create(owner=user, title="scaling", selected_title="Scaling")  # type: ignore[misc]
-    Chapter.objects.create(project=project, position=0, title="All", narration="Words here.")
-    Voiceover.objects.create(
-        project=project, voice_id="bench", duration=SHOTS * SHOT_SECONDS,
-        words=[{"word": "Words", "start": 0.0, "end": 0.5}],
-    )  # fmt: skip
-    project_advance(project_id=project.pk, to=Stage.PRODUCTION)
-    Shot.objects.bulk_create(
-        Shot(
-            project=project, position=i, kind=ShotKind.IMAGE, prompt=f"a lighthouse, view {i}",
-            start=i * SHOT_SECONDS, end=(i + 1) * SHOT_SECONDS,
-        )
-        for i in range(SHOTS)
-    )  # fmt: skip
-    return project
-
-
-def _round(user: object, workers: int, media: Path) -> float:
+def _round(user: User, workers: int, media: Path) -> float:
     queue = f"bench-scaling-{uuid.uuid4().hex[:8]}"
     app.conf.task_default_queue = queue
     env = bench_env(MEDIA_ROOT=str(media), VIDFLOW_WORK_DIR=str(media.parent / "work"))
     processes = start_workers(workers, queue, env)
     try:
         time.sleep(8)  # let the workers start and connect before the clock starts
-        project = _project(user)
+        project = project_of_image_shots(user, "Scaling", shots=SHOTS, seconds=SHOT_SECONDS)
         started = time.perf_counter()
-        run = shots_generate(project_id=project.pk, actor=user)  # type: ignore[arg-type]
+        run = shots_generate(project_id=project.pk, actor=user)
         while True:
             run.refresh_from_db()
             if not run.is_active:
