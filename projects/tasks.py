@@ -76,6 +76,7 @@ def _perform(
     from projects.pipeline.leases import leased
 
     with bound_run(run_id):
+        logger.info("%s takes run %s", task.name, run_id)  # carries run_id (LOG_FORMAT=json)
         owner = _owner_of(run_id) if run_id is not None else None
         if owner is None:  # gone, or never was: the work itself decides what that means
             leased(task, run_id=run_id, work=work)
