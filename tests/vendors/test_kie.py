@@ -98,7 +98,7 @@ def test_the_callback_and_the_poll_give_the_same_outcome_and_a_real_png(
 def test_without_a_callback_the_adapter_polls_and_returns_the_image(
     sim: Simulator, waits: Waits, tmp_path: Path
 ) -> None:
-    sim.behave("kie", delay=0.3)
+    sim.behave("kie", delay=1.0)  # long enough that even a loaded machine polls more than once
 
     media = KieImages(sleep=waits).generate(
         ImageRequest(prompt="a probe", width=1080, height=1080), workdir=tmp_path

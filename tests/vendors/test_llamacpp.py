@@ -65,8 +65,10 @@ def llama() -> Iterator[tuple[str, dict[str, str]]]:
     args = command[command.index("vendors.local_llm") + 1 :]
     args = [str(model) if a.endswith(".gguf") else a for a in args]
     args[args.index("--port") + 1] = str(port)
+    # One thread: llama.cpp's threads spin while they wait for each other, and beside the suite's
+    # other worker two of them ran 3-10x slower than one (measured on the 2-core machine).
     process = subprocess.Popen(
-        [sys.executable, "-m", "vendors.local_llm", *args, "--context", "2048"],
+        [sys.executable, "-m", "vendors.local_llm", *args, "--context", "2048", "--threads", "1"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
