@@ -53,7 +53,7 @@ def test_a_bare_idea_becomes_a_video_in_one_call(
     started = api.call(
         "POST",
         "/api/make",
-        {"idea": "Why octopuses have three hearts", "targetSeconds": 30, "aspectRatio": "16:9"},
+        {"idea": "Why octopuses have three hearts", "targetSeconds": 15, "aspectRatio": "16:9"},
     )
     stages_seen = set()
 
