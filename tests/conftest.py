@@ -30,8 +30,31 @@ def pytest_configure(config: pytest.Config) -> None:
     use_quick_hasher()
 
 
+# The whole-pipeline tests, longest first (a minute or more each on two cores).
+LONGEST_FIRST = (
+    "tests/test_end_to_end.py",
+    "tests/test_quick_make.py",
+    "tests/browser/test_quick_mode.py",
+    "tests/clients/test_cli.py",
+)
+
+
+def _weight(item: pytest.Item) -> int:
+    if not item.get_closest_marker("slow"):
+        return len(LONGEST_FIRST) + 1
+    path = item.nodeid.split("::", 1)[0]
+    return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The cluster test runs under ``make test-cluster`` alone (VIDFLOW_CLUSTER_TEST=1)."""
+    """Slow tests first, the whole-pipeline ones before them: xdist's worksteal hands each
+    worker a contiguous share and an idle worker steals from the end of a busy one's, so a long
+    test left at the end keeps one core busy while the other waits. (This runs after
+    pytest-django's ordering, which the sort keeps within each group; no test relies on running
+    before or after another: worksteal mixes the groups anyway.)
+
+    The cluster test runs under ``make test-cluster`` alone (VIDFLOW_CLUSTER_TEST=1)."""
+    items.sort(key=_weight)
     if os.environ.get("VIDFLOW_CLUSTER_TEST") == "1":
         return
     skip = pytest.mark.skip(reason="the cluster test runs with make test-cluster")
