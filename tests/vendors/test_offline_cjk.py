@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import re
 import statistics
 import unicodedata
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from vendors.base import SpeechRequest, WordTiming
-from vendors.offline.cjk import cjk_installed, plan_cjk, split_sentences
+from vendors.offline.cjk import assign_phonemes, cjk_installed, plan_cjk, split_sentences
 from vendors.offline.kokoro import kokoro_installed
 from vendors.offline.speech import LocalSpeech
 from vendors.offline.timings import multilingual_installed, transcribe
@@ -57,6 +58,25 @@ def test_japanese_words_are_accent_phrases_that_rebuild_the_script() -> None:
     year = "".join(c for c, o in zip(said.phonemes, said.owners, strict=True) if o == 1)
     assert year.replace(" ", "") == "ɲiseɴɲiʥɨːjoneɴ"  # "2024年": にせんにじゅうよねん
     assert said.phonemes.endswith("desɨ.")
+
+
+@needs_ja
+def test_japanese_letters_decimals_and_prefixes_stay_in_one_word() -> None:
+    words, sentences = plan_cjk(
+        "Hello world. 「ＡＩ」って何？第3章：2.5倍です。", "ja", english=_english
+    )
+
+    assert words == ["Hello world.", "「ＡＩ」って", "何？", "第3章：", "2.5倍です。"]
+    assert "“ei ai”" in sentences[0].phonemes  # letters read as OpenJTalk reads them
+
+
+def test_timed_phonemes_find_their_words_when_one_was_dropped() -> None:
+    planned = [("a", 0), ("b", 0), (" ", None), ("c", 1), ("d", 1), (".", 1)]
+    heard = [("a", 0.0, 0.1), ("b", 0.1, 0.2), ("c", 0.2, 0.3), ("d", 0.3, 0.4), (".", 0.4, 0.5)]
+
+    spans = assign_phonemes(planned, heard, re.compile("[.]"))
+
+    assert spans == {0: (0.0, 0.2), 1: (0.2, 0.4)}  # the space was dropped; "." is no sound
 
 
 @needs_zh

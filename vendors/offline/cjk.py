@@ -252,8 +252,13 @@ def _ja() -> tuple[Any, Any]:
     return pyopenjtalk, g2p
 
 
+def _is_mark(node: dict[str, Any]) -> bool:
+    """Punctuation (OpenJTalk tags letters, "Ａ" read エイ, as symbols too)."""
+    return node["pos"] == "記号" and node["pos_group1"] != "アルファベット"
+
+
 def _pron(node: dict[str, Any]) -> str:
-    if node["pos"] == "記号":
+    if _is_mark(node):
         return str(node["string"])
     return str(node["pron"]).replace("’", "").replace("'", "")
 
@@ -312,7 +317,7 @@ def _ja_groups(
     groups: list[list[int]] = []
     pending: list[int] = []  # opening marks, for the next word
     for i, node in enumerate(nodes):
-        symbol = node["pos"] == "記号"
+        symbol = _is_mark(node)
         if symbol and any(c in _OPENERS for c in str(node["string"])):
             pending.append(i)
             continue
@@ -321,8 +326,12 @@ def _ja_groups(
             symbol
             or node["chain_flag"] == 1
             or node["pos"] in ("助詞", "助動詞")
-            or (node["pos_group1"] in ("数", "接尾") and previous is not None
-                and previous["pos_group1"] == "数")
+            or (previous is not None and (
+                previous["pos"] == "接頭詞"  # 第 with its number
+                or node["pos_group1"] == previous["pos_group1"] == "アルファベット"  # ＡＩ
+                or (node["pos_group1"] in ("数", "接尾") and previous["pos_group1"] == "数")
+                or (node["pos_group1"] == "数" and str(previous["string"]) in "．.点")  # 2.5
+            ))
             or spans[i][0] < spans[groups[-1][-1]][1]
         )  # fmt: skip
         if joins:
@@ -354,7 +363,7 @@ def _ja_words(sentence: str) -> list[tuple[str, str]]:
         starts = [min(spans[i][0] for i in g) for g in groups] + [len(sentence)]
         starts[0] = 0
         for k, group in enumerate(groups):
-            surface = "".join(sentence[starts[k] : starts[k + 1]].split())
+            surface = sentence[starts[k] : starts[k + 1]].strip()  # "Hello world" keeps its space
             tokens = g2p._romaji_tokens(
                 [Word(str(nodes[i]["string"]), jaconv.kata2hira(_pron(nodes[i])), 6) for i in group]
             )
