@@ -97,6 +97,8 @@ def test_chinese_words_are_jieba_words_with_numbers_read_in_context() -> None:
     assert by_word["2024年"] == "ɚ↘li↗ŋɚ↘sɨ↘njɛ↗n"  # 二零二四年: digit by digit, as years are
     assert by_word["50%。"].startswith("pai↓fə→n")  # 百分之五十
     assert "→" in by_word["今天"]  # tones as Kokoro v1.0 reads them
+    latin, _ = plan_cjk("我们用Hello world测试。", "zh", english=_english)
+    assert latin == ["我们", "用", "Hello world", "测试。"]  # a Latin phrase is one word
 
 
 def test_sentences_end_at_the_ideographic_marks_with_their_closing_brackets() -> None:

@@ -37,6 +37,9 @@ CJK_LANGUAGES = ("ja", "zh")
 _SENTENCE_RE = re.compile(r"[^。．！？!?…\n]*(?:[。．！？!?…]+[」』”’）)\]]*|\n|$)")
 _OPENERS = "「『“‘（(《〈【［[«"
 _NUMBER_RE = re.compile(r"\d+(?:[,，]\d{3})*(?:[.．]\d+)?(?:[%％℃])?")
+# A Latin phrase inside Chinese text ("Hello world"): one word, said as English.
+_LATIN_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*(?: +[A-Za-z][A-Za-z'\-]*)*")
+_ZH_KEPT_RE = re.compile(f"{_NUMBER_RE.pattern}|{_LATIN_RE.pattern}")
 # Counters read with the number before them (one caption word: "12月", "99.5元").
 _ZH_COUNTERS = "年月日号时分秒元块角岁个次位名人天倍页章集期届"
 # Kokoro's punctuation for the CJK marks (what misaki maps them to).
@@ -178,15 +181,17 @@ def _zh() -> tuple[Any, Any, Any]:
 
 
 def _zh_tokens(sentence: str) -> list[str]:
-    """jieba's words, numbers kept whole ("1,000") with the counter after them ("12月")."""
+    """jieba's words, numbers kept whole ("1,000") with the counter after them ("12月"), a
+    Latin phrase whole ("Hello world")."""
     jieba, _, _ = _zh()
     tokens: list[str] = []
     position = 0
-    for match in _NUMBER_RE.finditer(sentence):
+    for match in _ZH_KEPT_RE.finditer(sentence):
         if match.start() > position:
             tokens += jieba.lcut(sentence[position : match.start()])
         end = match.end()
-        if end < len(sentence) and sentence[end] in _ZH_COUNTERS:
+        numeric = match.group()[0].isdigit()
+        if numeric and end < len(sentence) and sentence[end] in _ZH_COUNTERS:
             end += 1
         tokens.append(sentence[match.start() : end])
         position = end
@@ -226,7 +231,7 @@ def _zh_phonemes(spoken: str, g2p: Any, english: Callable[[str], str]) -> str:
     """A word's phonemes as misaki's legacy frontend writes them (Han by pinyin, tone arrows);
     a Latin word ("AI") as English."""
     out = []
-    for run in re.findall(r"[\u4e00-\u9fff]+|[A-Za-z][A-Za-z'\-]*|[^\u4e00-\u9fffA-Za-z]+", spoken):
+    for run in re.findall(f"[\u4e00-\u9fff]+|{_LATIN_RE.pattern}|[^\u4e00-\u9fffA-Za-z]+", spoken):
         if re.match(r"[\u4e00-\u9fff]", run):
             out.append(g2p.word2ipa(run).replace(chr(815), ""))
         elif run[0].isascii() and run[0].isalpha():
