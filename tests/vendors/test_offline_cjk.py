@@ -19,6 +19,7 @@ from vendors.offline.cjk import assign_phonemes, cjk_installed, plan_cjk, split_
 from vendors.offline.kokoro import kokoro_installed
 from vendors.offline.speech import LocalSpeech
 from vendors.offline.timings import multilingual_installed, transcribe
+from vendors.offline.words import align_to_script
 from vendors.render.captions import caption_style_for, cues, to_vtt
 from vendors.voices import voice_quality
 
@@ -108,6 +109,28 @@ def test_sentences_end_at_the_ideographic_marks_with_their_closing_brackets() ->
         "本当？",
         "はい",
     ]
+
+
+# --- whisper's timings for audio without the voice's (a vendor voice, an upload) -------------
+
+
+@needs_ja
+def test_whispers_characters_time_the_scripts_japanese_words() -> None:
+    heard = [
+        WordTiming(w, s, e)
+        for w, s, e in [
+            ("今日", 0.0, 0.4), ("は", 0.4, 0.5), ("東", 0.5, 0.7), ("京の", 0.7, 1.1),
+            ("天気", 1.1, 1.5), ("は", 1.5, 1.6), ("晴れ", 1.6, 2.0), ("です。", 2.0, 2.4),
+        ]
+    ]  # fmt: skip
+
+    timed = align_to_script(heard, "今日は東京の天気は晴れです。", "ja")
+
+    assert [(w.word, w.start) for w in timed] == [
+        ("今日は", 0.0), ("東京の", 0.5), ("天気は", 1.1), ("晴れです。", 1.6),
+    ]  # fmt: skip
+    assert timed[-1].end == 2.4
+    assert len(align_to_script(heard, "今日は東京の天気は晴れです。", "en")) == 1  # by spaces
 
 
 # --- captions: no spaces, broken between words --------------------------------------------------
@@ -215,3 +238,9 @@ def test_kokoro_speaks_japanese_and_chinese_timed_where_whisper_hears_the_words(
     errors = _heard_starts(words, heard)
     assert len(errors) >= len(words) // 2, (errors, heard)  # enough words to judge by
     assert statistics.median(errors) <= CAPTION_BAR, errors
+    # whisper's timings for the same script (the fallback for audio without the voice's) give
+    # the same words, starting near the voice's own
+    fallback = align_to_script(heard, text, language)
+    assert [w.word for w in fallback] == [w.word for w in words]
+    gaps = [abs(a.start - b.start) for a, b in zip(fallback, words, strict=True)]
+    assert statistics.median(gaps) <= CAPTION_BAR, gaps
