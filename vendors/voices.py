@@ -21,6 +21,8 @@ SAMPLE_TEXTS = {
     "hi": "हर शानदार वीडियो एक विचार से शुरू होता है। यह आवाज़ ऐसी सुनाई देती है।",
     "de": "Jedes großartige Video beginnt mit einer einzigen Idee. So klingt diese Stimme.",
     "nl": "Elke goede video begint met één idee. Zo klinkt deze stem.",
+    "ja": "すばらしい動画は、ひとつのアイデアから始まります。これがこの声の響きです。",
+    "zh": "每一个精彩的视频，都从一个想法开始。这就是这个声音的样子。",  # noqa: RUF001
 }
 
 

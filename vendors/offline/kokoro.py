@@ -1,9 +1,12 @@
 """Kokoro-82M (int8 ONNX) through ``kokoro-onnx``: natural narration in English (US and UK),
-Spanish, French, Italian, Brazilian Portuguese and Hindi, with word timings from the voice.
+Spanish, French, Italian, Brazilian Portuguese, Hindi, Japanese and Chinese, with word timings
+from the voice.
 
 The model and the voices are installed and verified by ``make install``
 (:mod:`vendors.offline.assets`); nothing is fetched at run time. Phonemes come from espeak-ng
-through the ``espeakng-loader`` wheel (library and data inside it).
+through the ``espeakng-loader`` wheel (library and data inside it); Japanese and Chinese from
+their own frontends (:mod:`vendors.offline.cjk`: OpenJTalk, jieba and misaki, dictionaries inside
+their wheels), whose words are pieces of the script (no spaces to cut at).
 
 Word timings: the installed graph also returns the duration predictor's frames per phoneme,
 so ``Kokoro.create_timed`` says when every phoneme is spoken. The script is normalised first,
@@ -31,6 +34,7 @@ import numpy as np
 from vendors.base import ProviderError, ProviderUnavailableError, Voice, WordTiming
 
 from .assets import kokoro_paths
+from .cjk import CjkSentence, assign_phonemes, cjk_installed, is_cjk, plan_cjk
 from .normalize import base_language, spoken_token
 
 logger = logging.getLogger(__name__)
@@ -44,10 +48,10 @@ SENTENCE_PAUSE = 0.3  # seconds of silence between sentences
 ONSET_LEAD = 0.06
 
 # Kokoro v1.0 names a voice <language letter><f|m>_<name>. Languages whose phonemes espeak-ng
-# gives well enough (measured by transcribing them back); Japanese and Chinese need their own
-# phonemisers (pyopenjtalk, misaki[zh]) and are not offered.
+# gives well enough (measured by transcribing them back), and Japanese and Chinese, whose
+# phonemes come from their own frontends (vendors.offline.cjk) when those are installed.
 LANGUAGES: dict[str, tuple[str, str]] = {
-    # letter: (BCP 47, espeak-ng language)
+    # letter: (BCP 47, espeak-ng language; "" for the CJK frontends)
     "a": ("en-US", "en-us"),
     "b": ("en-GB", "en-gb"),
     "e": ("es", "es"),
@@ -55,6 +59,8 @@ LANGUAGES: dict[str, tuple[str, str]] = {
     "i": ("it", "it"),
     "p": ("pt-BR", "pt-br"),
     "h": ("hi", "hi"),
+    "j": ("ja", ""),
+    "z": ("zh", ""),
 }
 # The default voice per language: the best graded one (Kokoro's own grades).
 DEFAULT_VOICES = {
@@ -65,6 +71,8 @@ DEFAULT_VOICES = {
     "it": "if_sara",
     "pt-BR": "pf_dora",
     "hi": "hf_alpha",
+    "ja": "jf_alpha",
+    "zh": "zf_xiaoxiao",
 }
 # Kokoro's grades for the English voices (as kokoro-js lists them); the others are ungraded.
 GRADES = {
@@ -76,6 +84,14 @@ GRADES = {
     "bm_daniel": "D", "am_santa": "D-", "am_adam": "F+",
 }  # fmt: skip
 _GRADE_ORDER = ["A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D+", "D", "D-", "F+", "F"]
+# The Japanese and Chinese voices, the most intelligible first: measured by transcribing two
+# short paragraphs back with whisper base (reading errors: kana for Japanese, pinyin for
+# Chinese; char errors to break ties). zf_xiaoni misread about one syllable in six.
+MEASURED_ORDER = (
+    "jf_alpha", "jm_kumo", "jf_gongitsune", "jf_tebukuro", "jf_nezumi",
+    "zf_xiaoxiao", "zm_yunxi", "zm_yunjian", "zm_yunxia", "zf_xiaoyi", "zf_xiaobei",
+    "zm_yunyang", "zf_xiaoni",
+)  # fmt: skip
 LANGUAGE_NAMES = {
     "en-US": "US English",
     "en-GB": "British English",
@@ -84,6 +100,8 @@ LANGUAGE_NAMES = {
     "it": "Italian",
     "pt-BR": "Brazilian Portuguese",
     "hi": "Hindi",
+    "ja": "Japanese",
+    "zh": "Mandarin Chinese",
 }
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”»)\]]*$")
@@ -115,6 +133,8 @@ def kokoro_voices(names: Sequence[str]) -> list[KokoroVoice]:
         if len(name) < 4 or name[2] != "_" or name[0] not in LANGUAGES:
             continue
         language, espeak = LANGUAGES[name[0]]
+        if is_cjk(language) and not cjk_installed(language):
+            continue
         gender = {"f": "female", "m": "male"}.get(name[1], "")
         grade = GRADES.get(name, "")
         label = name[3:].replace("_", " ").title()
@@ -136,10 +156,11 @@ def kokoro_voices(names: Sequence[str]) -> list[KokoroVoice]:
         )
     order = list(LANGUAGES)
 
-    def rank(v: KokoroVoice) -> tuple[int, int, int, str]:
+    def rank(v: KokoroVoice) -> tuple[int, int, int, int, str]:
         default = DEFAULT_VOICES.get(v.voice.language) == v.style
         grade = _GRADE_ORDER.index(v.grade) if v.grade in _GRADE_ORDER else len(_GRADE_ORDER)
-        return (order.index(v.style[0]), 0 if default else 1, grade, v.style)
+        measured = MEASURED_ORDER.index(v.style) if v.style in MEASURED_ORDER else 0
+        return (order.index(v.style[0]), 0 if default else 1, grade, measured, v.style)
 
     return sorted(found, key=rank)
 
@@ -309,6 +330,26 @@ class KokoroSpeaker:
                 placed.append((owner, span[0], span[1]))
         return np.asarray(audio, np.float32), placed
 
+    def _cjk_sentence(
+        self, sentence: CjkSentence, voice: KokoroVoice, speed: float
+    ) -> tuple[np.ndarray, list[tuple[int, float, float]]]:
+        """A Japanese or Chinese sentence from its phonemes; each script word spans the
+        phonemes planned for it."""
+        audio, _rate, timings = self.kokoro.create_timed(
+            sentence.phonemes, self._styles[voice.style], speed=speed, is_phonemes=True, trim=True
+        )
+        heard = [
+            (t.phoneme, max(0.0, t.start - ONSET_LEAD), max(0.0, t.end - ONSET_LEAD))
+            for t in timings
+        ]
+        vocab = self.kokoro.tokenizer.vocab
+        planned = [
+            (c, o) for c, o in zip(sentence.phonemes, sentence.owners, strict=True) if c in vocab
+        ]
+        spans = assign_phonemes(planned, heard, _MARKS)
+        placed = [(owner, start, end) for owner, (start, end) in sorted(spans.items())]
+        return np.asarray(audio, np.float32), placed
+
     def speak(
         self, text: str, *, voice_id: str, speed: float, rate: int
     ) -> tuple[np.ndarray, list[WordTiming]]:
@@ -317,12 +358,21 @@ class KokoroSpeaker:
         voice = self.voices.get(voice_id)
         if voice is None:
             raise ProviderError(f"Unknown voice {voice_id!r}; see GET /api/voices.")
-        words, sentences = plan_sentences(text, voice.voice.language)
+        speed = min(2.0, max(0.5, speed))
+        say: Callable[[Any], tuple[np.ndarray, list[tuple[int, float, float]]]]
+        if is_cjk(voice.voice.language):
+            words, cjk_sentences = plan_cjk(
+                text, voice.voice.language, english=lambda w: self._phonemize(w, "en-us")
+            )
+            sentences: list[Any] = list(cjk_sentences)
+            say = lambda s: self._cjk_sentence(s, voice, speed)  # noqa: E731
+        else:
+            words, sentences = plan_sentences(text, voice.voice.language)
+            say = lambda s: self._sentence(s, voice, speed)  # noqa: E731
         if not sentences:
             raise ProviderError("Nothing to say: the text has no words.")
-        speed = min(2.0, max(0.5, speed))
         try:
-            results = list(self._pool.map(lambda s: self._sentence(s, voice, speed), sentences))
+            results = list(self._pool.map(say, sentences))
         except ValueError as exc:  # kokoro-onnx: nothing it can say
             raise ProviderError(f"Kokoro could not speak this text: {exc}") from exc
         gap = np.zeros(int(SENTENCE_PAUSE * MODEL_RATE), np.float32)

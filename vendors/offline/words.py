@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,20 +25,77 @@ def normalize_word(word: str) -> str:
     return _NORM_RE.sub("", word.lower().replace("\u2019", "'")).strip("'")
 
 
-def align_to_script(timed: Sequence[WordTiming], script: str) -> list[WordTiming]:
+def align_to_script(
+    timed: Sequence[WordTiming], script: str, language: str = ""
+) -> list[WordTiming]:
     """Recognised words mapped onto the script's words: exactly one timing per script word.
 
     Matching is on normalised words (difflib). A run of script words heard differently ("1999"
     heard as "nineteen ninety nine") shares the heard span by letter count; script words never
-    heard are spread over the gap between their matched neighbours.
+    heard are spread over the gap between their matched neighbours. Japanese and Chinese, which
+    have no spaces, are matched character by character: :func:`_align_unspaced`.
     """
+    from .cjk import cjk_installed, is_cjk
+
+    if is_cjk(language) and cjk_installed(language):
+        return _align_unspaced(timed, script, language)
     words = script_words(script)
     if not words or not timed:
         return []
-    a = [normalize_word(w) for w in words]
+    starts, ends = _spans([normalize_word(w) for w in words], timed)
+    return _monotonic(words, starts, ends)
+
+
+def _characters(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", word).lower() if c.isalnum())
+
+
+def _align_unspaced(timed: Sequence[WordTiming], script: str, language: str) -> list[WordTiming]:
+    """Japanese or Chinese: the script's words are those the voice uses (accent phrases, jieba
+    words: :func:`vendors.offline.cjk.plan_cjk`); whisper's words (a character or a few) are
+    cut into characters, each a share of its word's span, matched to the script's characters,
+    and each script word spans its characters."""
+    from .cjk import plan_cjk
+
+    words, _ = plan_cjk(script, language, english=lambda w: w)
+    if not words or not timed:
+        return []
+    owner: list[int] = []
+    wanted: list[str] = []
+    for index, word in enumerate(words):
+        for char in _characters(word):
+            wanted.append(char)
+            owner.append(index)
+    heard: list[WordTiming] = []
+    for item in timed:
+        chars = _characters(item.word)
+        step = (item.end - item.start) / max(1, len(chars))
+        heard += [
+            WordTiming(c, item.start + step * k, item.start + step * (k + 1))
+            for k, c in enumerate(chars)
+        ]
+    if not wanted or not heard:
+        return []
+    starts, ends = _spans(wanted, heard)
+    first: dict[int, float] = {}
+    last: dict[int, float] = {}
+    for index, start, end in zip(owner, starts, ends, strict=True):
+        first.setdefault(index, float(start or 0.0))
+        last[index] = float(end or 0.0)
+    return _monotonic(
+        words,
+        [first.get(i) for i in range(len(words))],
+        [last.get(i) for i in range(len(words))],
+    )
+
+
+def _spans(
+    a: Sequence[str], timed: Sequence[WordTiming]
+) -> tuple[list[float | None], list[float | None]]:
+    """(starts, ends) of the units ``a`` (normalised) as heard in ``timed``."""
     b = [normalize_word(t.word) for t in timed]
-    starts: list[float | None] = [None] * len(words)
-    ends: list[float | None] = [None] * len(words)
+    starts: list[float | None] = [None] * len(a)
+    ends: list[float | None] = [None] * len(a)
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -55,15 +113,15 @@ def align_to_script(timed: Sequence[WordTiming], script: str) -> list[WordTiming
                 ends[i] = s0 + (s1 - s0) * done / total
     last_end = timed[-1].end
     i = 0
-    while i < len(words):
+    while i < len(a):
         if starts[i] is not None:
             i += 1
             continue
         j = i
-        while j < len(words) and starts[j] is None:
+        while j < len(a) and starts[j] is None:
             j += 1
         left = ends[i - 1] if i > 0 else None
-        right = starts[j] if j < len(words) else None
+        right = starts[j] if j < len(a) else None
         lo = left if left is not None else 0.0
         hi = right if right is not None else last_end
         step = max(0.0, hi - lo) / (j - i)
@@ -71,6 +129,12 @@ def align_to_script(timed: Sequence[WordTiming], script: str) -> list[WordTiming
             starts[k] = lo + step * (k - i)
             ends[k] = lo + step * (k - i + 1)
         i = j
+    return starts, ends
+
+
+def _monotonic(
+    words: Sequence[str], starts: Sequence[float | None], ends: Sequence[float | None]
+) -> list[WordTiming]:
     out: list[WordTiming] = []
     previous = 0.0
     for word, start, end in zip(words, starts, ends, strict=True):

@@ -5,6 +5,10 @@ Words are grouped a few at a time: a group ends at sentence or clause punctuatio
 or at a word or character limit. The rules follow the narration's language: a Spanish question
 or exclamation starts a new group at its "¿"/"¡", Hindi's danda ends a sentence, a closing quote
 after the punctuation does not hide it, and languages with longer words get more characters.
+Japanese and Chinese are written without spaces: their words (the voice's: accent phrases,
+jieba words) join with nothing between them, a group breaks only between words, the ideographic
+full stop and the full-width marks close it; a line holds 14 characters there (each about twice
+a Latin letter's width: what fits across a vertical 720-pixel frame, which libass cannot wrap).
 
 To burn a group in, each of its words gets one ASS event that lasts until the next word starts
 and shows the whole group with that word in the highlight colour (and a little larger); libass
@@ -47,21 +51,36 @@ class CaptionStyle:
 
 
 # Characters a line may hold, by language (longer words: fewer would leave one word a line).
-MAX_CHARS = {"es": 32, "fr": 32, "it": 32, "pt": 32, "de": 34, "nl": 32, "hi": 30}
-CLAUSE_END = ".!?;:,…。\uff01\uff1f、\uff0c।॥"  # with the full-width ! ? , of CJK text
-CLOSERS = "\"'”\u2019»)]」』"
+MAX_CHARS = {
+    "es": 32, "fr": 32, "it": 32, "pt": 32, "de": 34, "nl": 32, "hi": 30, "ja": 14, "zh": 14,
+}  # fmt: skip
+# Languages written without spaces between words; their words are short, so more fit a group.
+UNSPACED = ("ja", "zh")
+UNSPACED_MAX_WORDS = 8
+CLAUSE_END = ".!?;:,…。\uff01\uff1f、\uff0c\uff1a\uff1b।॥"  # with CJK's full-width ! ? , : ;
+CLOSERS = "\"'”\u2019»)]」』\uff09》"
 OPENERS = "¿¡"
 
 
 def caption_style_for(visual_style: str, language: str = "") -> CaptionStyle:
     """Captions in a channel's look and its narration's language: see :func:`_look`."""
     look = _look(visual_style)
-    primary = (language or "en").lower().split("-")[0]
+    primary = _primary(language)
     return CaptionStyle(
         highlight=look.highlight,
         language=language,
         max_chars=MAX_CHARS.get(primary, look.max_chars),
+        max_words=UNSPACED_MAX_WORDS if primary in UNSPACED else look.max_words,
     )
+
+
+def _primary(language: str) -> str:
+    return (language or "en").lower().replace("_", "-").split("-")[0]
+
+
+def separator(style: CaptionStyle) -> str:
+    """What goes between two words of a caption: nothing in Japanese and Chinese."""
+    return "" if _primary(style.language) in UNSPACED else " "
 
 
 def _look(visual_style: str) -> CaptionStyle:
@@ -82,9 +101,10 @@ def _look(visual_style: str) -> CaptionStyle:
 def group_words(words: Sequence[WordTiming], style: CaptionStyle) -> list[list[WordTiming]]:
     groups: list[list[WordTiming]] = []
     current: list[WordTiming] = []
+    space = len(separator(style))
     for word in words:
         if current:
-            chars = sum(len(w.word) + 1 for w in current) + len(word.word)
+            chars = sum(len(w.word) + space for w in current) + len(word.word)
             previous = current[-1]
             ending = previous.word.rstrip(CLOSERS)[-1:] or previous.word[-1]
             if (
@@ -109,10 +129,11 @@ class Cue:
     start: float
     end: float
     words: tuple[WordTiming, ...]
+    separator: str = " "
 
     @property
     def text(self) -> str:
-        return " ".join(w.word for w in self.words)
+        return self.separator.join(w.word for w in self.words)
 
 
 def cues(words: Sequence[WordTiming], style: CaptionStyle) -> list[Cue]:
@@ -122,7 +143,8 @@ def cues(words: Sequence[WordTiming], style: CaptionStyle) -> list[Cue]:
     out = []
     for i, group in enumerate(groups):
         following = groups[i + 1][0].start if i + 1 < len(groups) else float("inf")
-        out.append(Cue(group[0].start, min(group[-1].end + style.linger, following), tuple(group)))
+        end = min(group[-1].end + style.linger, following)
+        out.append(Cue(group[0].start, end, tuple(group), separator(style)))
     return out
 
 
@@ -150,7 +172,7 @@ def caption_events(words: Sequence[WordTiming], style: CaptionStyle) -> list[Cap
             end = cue.words[i + 1].start if i + 1 < len(cue.words) else cue.end
             if end <= start:
                 continue
-            text = " ".join(
+            text = cue.separator.join(
                 f"{{\\1c{colour}{pop}}}{t}{{\\r}}" if j == i else t for j, t in enumerate(tokens)
             )
             events.append(CaptionEvent(start, end, text))
@@ -219,7 +241,7 @@ def to_vtt(words: Sequence[WordTiming], style: CaptionStyle) -> str:
     lines = ["WEBVTT", ""]
     for cue in cues(words, style):
         text = cue.words[0].word + "".join(
-            f" <{_timestamp(w.start, '.')}>{w.word}" for w in cue.words[1:]
+            f"{cue.separator}<{_timestamp(w.start, '.')}>{w.word}" for w in cue.words[1:]
         )
         lines += [f"{_timestamp(cue.start, '.')} --> {_timestamp(cue.end, '.')}", text, ""]
     return "\n".join(lines)

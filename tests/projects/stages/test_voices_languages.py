@@ -18,10 +18,12 @@ from projects.pipeline.runner import execute_run
 from tests.factories import ChannelFactory, ChapterFactory, ProjectFactory
 from tests.vidflow.test_envelope import assert_error
 from vendors.base import AlignRequest, InputFile, WordTiming
+from vendors.offline.cjk import cjk_installed
 from vendors.offline.kokoro import kokoro_installed
 from vendors.offline.timings import WhisperTimings, multilingual_installed, transcribe
 from vendors.offline.words import script_words
 from vendors.render.captions import caption_style_for, cues
+from vendors.voices import sample_text
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +156,20 @@ def test_a_voice_sample_is_spoken_in_the_voices_own_language(
     (tmp_path / "sample.wav").write_bytes(body)
     heard = [w.word.strip(".,").lower() for w in transcribe(tmp_path / "sample.wav", language="es")]
     assert {"idea", "voz"} <= set(heard), heard  # "... una sola idea. Así suena esta voz."
+
+
+@needs_kokoro
+@pytest.mark.skipif(
+    not (cjk_installed("ja") and cjk_installed("zh")), reason="the CJK frontends are not installed"
+)
+def test_japanese_and_chinese_list_their_natural_voices_first(api: APIClient) -> None:
+    japanese = api.get("/api/voices", {"language": "ja"}).json()["data"]["results"]
+    chinese = api.get("/api/voices", {"language": "zh"}).json()["data"]["results"]
+
+    assert japanese[0]["id"] == "kokoro:jf_alpha"
+    assert chinese[0]["id"] == "kokoro:zf_xiaoxiao"
+    natural = [v for v in japanese + chinese if v["engine"] == "kokoro"]
+    assert len(natural) == 13  # 5 Japanese, 8 Chinese
+    assert {(v["quality"], v["note"]) for v in natural} == {("high", "")}
+    assert {v["language"] for v in natural} == {"ja", "zh"}
+    assert sample_text("ja") != sample_text("en") != sample_text("zh")  # each in its own language
