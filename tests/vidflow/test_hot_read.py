@@ -1,7 +1,8 @@
 """The hot read's cheaper lookups answer what Django and django-oauth-toolkit answered, and let
 nothing through that they refused: the session read by its key (``vidflow.sessions``), its user
-(``accounts.middleware``) and the access token with its application and user
-(``oauth_device.validators``). None of them is a cache: logout, expiry, a password change, a
+(``accounts.middleware``), the access token with its application and user
+(``oauth_device.validators``), and the rate counter counted in one round trip
+(``vidflow.cache.count``). None of them is a cache: logout, expiry, a password change, a
 suspension and a revoked token take effect on the very next request."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -179,3 +181,19 @@ def test_the_project_read_costs_the_same_few_queries_either_way(
 
     assert len(by_session) == 3, [q["sql"] for q in by_session.captured_queries]
     assert len(by_token) == 2, [q["sql"] for q in by_token.captured_queries]
+
+
+# the rate counter --------------------------------------------------------------------------------
+@pytest.mark.skipif(
+    "redis" not in settings.CACHES["default"]["BACKEND"].lower(), reason="needs REDIS_URL"
+)
+def test_a_counter_starts_with_its_expiry_and_keeps_it() -> None:
+    client = cache._cache.get_client(write=True)
+    key = cache.make_and_validate_key("tier:api:counter")
+
+    assert cache.count("tier:api:counter", 65) == 1
+    assert 0 < client.ttl(key) <= 65
+    client.expire(key, 30)
+    assert cache.count("tier:api:counter", 65) == 2
+    assert 0 < client.ttl(key) <= 30  # counting on never moves the window's end
+    assert cache.incr("tier:api:counter", -1) == 1  # rate-limit uncount still works on it
