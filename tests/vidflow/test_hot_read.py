@@ -7,6 +7,7 @@ suspension and a revoked token take effect on the very next request."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -197,3 +198,35 @@ def test_a_counter_starts_with_its_expiry_and_keeps_it() -> None:
     assert cache.count("tier:api:counter", 65) == 2
     assert 0 < client.ttl(key) <= 30  # counting on never moves the window's end
     assert cache.incr("tier:api:counter", -1) == 1  # rate-limit uncount still works on it
+
+
+# the health check ---------------------------------------------------------------------------------
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's health check")
+def test_the_health_check_passes_a_quiet_connection_and_replaces_one_the_server_ended() -> None:
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        assert other.health_check_enabled
+        other.health_check_done = False  # as at the start of the next request
+
+        assert other._socket_quiet()  # nothing said: passes without SELECT 1
+        other.close_if_health_check_failed()
+        assert other.connection is not None
+        assert other.health_check_done
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        deadline = time.monotonic() + 5
+        while other._socket_quiet() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        other.health_check_done = False
+        other.close_if_health_check_failed()  # the goodbye is there to read: SELECT 1 fails
+
+        assert other.connection is None
+        with other.cursor() as cursor:  # and the next query has a new connection
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
+    finally:
+        other.close()
