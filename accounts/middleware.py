@@ -4,7 +4,9 @@ Django's ``AuthenticationMiddleware`` with its ``get_user`` step by step (the se
 user and the backend that signed them in; the session's hash of the password must match, or one
 made with a fallback secret, else the session is ended), except that for ``ModelBackend`` the
 user's row is read without building a queryset (``vidflow.rows``): that lookup was a third of
-the cost of an authenticated API read. A user who is gone or inactive is nobody, as with
+the cost of an authenticated API read, and it is read in the session's own round trip when this
+process has seen that session's user before (``vidflow.sessions``; the row read along is used
+only if it is the user the session names). A user who is gone or inactive is nobody, as with
 ``ModelBackend``; anything else (another backend) goes through the backend as in Django.
 """
 
@@ -25,6 +27,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
 from vidflow.rows import Columns, fetch_one
+from vidflow.sessions import remember_user
 
 from .models import User
 
@@ -44,11 +47,18 @@ def user_by_pk(pk: Any) -> User | None:
     return None if row is None else _USER.instance(row, using)
 
 
-def _backend_user(backend: Any, user_id: Any) -> Any:
-    if type(backend).get_user is ModelBackend.get_user:
+def _backend_user(request: HttpRequest, backend: Any, user_id: Any) -> Any:
+    if type(backend).get_user is not ModelBackend.get_user:
+        return backend.get_user(user_id)
+    # Read with the session when this process remembered who it belongs to (vidflow.sessions).
+    read_along = getattr(request.session, "user_read_along", None)
+    found, user = read_along(user_id) if read_along is not None else (False, None)
+    if not found:
         user = user_by_pk(user_id)
-        return user if user is not None and backend.user_can_authenticate(user) else None
-    return backend.get_user(user_id)
+    if user is None or not backend.user_can_authenticate(user):
+        return None
+    remember_user(request.session.session_key, user.pk)
+    return user
 
 
 def session_user(request: HttpRequest) -> Any:
@@ -61,7 +71,7 @@ def session_user(request: HttpRequest) -> Any:
         pass
     else:
         if backend_path in settings.AUTHENTICATION_BACKENDS:
-            user = _backend_user(load_backend(backend_path), user_id)
+            user = _backend_user(request, load_backend(backend_path), user_id)
             if hasattr(user, "get_session_auth_hash"):
                 session_hash = request.session.get(HASH_SESSION_KEY)
                 if not session_hash:

@@ -29,6 +29,7 @@ class Columns(Generic[M]):
         self.alias = alias
         self.fields = list(model._meta.concrete_fields)
         self.attnames = [f.attname for f in self.fields]
+        self.pk_index = self.fields.index(model._meta.pk)
         self._converters: dict[str, list[tuple[Any, list[Any]]]] = {}
 
     def __len__(self) -> int:

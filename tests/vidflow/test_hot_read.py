@@ -29,6 +29,7 @@ from oauth_device.validators import access_token_by_checksum
 from tests.factories import ProjectFactory
 from tests.oauth import bearer, revoke
 from tests.vidflow.test_envelope import assert_error
+from vidflow import sessions
 
 pytestmark = pytest.mark.django_db
 
@@ -167,21 +168,49 @@ def test_a_token_refused_the_request_after_its_revocation_or_suspension(
 def test_the_project_read_costs_the_same_few_queries_either_way(
     issue_tokens: Any, user: User
 ) -> None:
-    """Session: the session, its user, the payload. Bearer: the token with its user, the
-    payload. (The token's last use is written once a minute: the first request pays it.)"""
+    """Session: the session with its user, the payload (the first request of a session in a
+    process reads the user apart). Bearer: the token with its user, the payload (the token's last
+    use is written once a minute: the first request pays it)."""
     project = ProjectFactory(owner=user)
     browser = _signed_in(user)
     raw = issue_tokens(user)["access_token"]
     url = f"/api/projects/{project.pk}"
     assert Client().get(url, **bearer(raw)).status_code == 200
 
+    with CaptureQueriesContext(connection) as first:
+        assert browser.get(url).status_code == 200
     with CaptureQueriesContext(connection) as by_session:
         assert browser.get(url).status_code == 200
     with CaptureQueriesContext(connection) as by_token:
         assert Client().get(url, **bearer(raw)).status_code == 200
 
-    assert len(by_session) == 3, [q["sql"] for q in by_session.captured_queries]
+    assert len(first) == 3, [q["sql"] for q in first.captured_queries]
+    assert len(by_session) == 2, [q["sql"] for q in by_session.captured_queries]
     assert len(by_token) == 2, [q["sql"] for q in by_token.captured_queries]
+
+
+def test_the_user_read_with_the_session_is_only_ever_the_one_it_names(
+    user: User, other_user: User
+) -> None:
+    mine = f"/api/projects/{ProjectFactory(owner=user).pk}"  # 404 for anybody else
+    browser = _signed_in(user)
+    key = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    assert browser.get(mine).status_code == 200
+    assert sessions._user_hints[key] == user.pk
+    store = sessions.SessionStore(key)
+    store.load()
+    found, along = store.user_read_along(user.pk)
+    assert found
+    assert _fields(along) == _fields(User.objects.get(pk=user.pk))
+
+    sessions._user_hints[key] = other_user.pk  # a wrong hint (it cannot happen, but if it did)
+    assert browser.get(mine).status_code == 200
+    assert sessions._user_hints[key] == user.pk
+    sessions._user_hints[key] = user.pk + 10_000  # or one naming nobody
+    assert browser.get(mine).status_code == 200
+
+    User.objects.filter(pk=user.pk).update(is_active=False)  # read with the session: fresh
+    assert_error(browser.get(mine), 401, "UNAUTHENTICATED")
 
 
 # the rate counter --------------------------------------------------------------------------------
