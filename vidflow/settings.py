@@ -184,8 +184,11 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Django's, with a health check that looks at the socket before it sends SELECT 1.
+        # Django's, with a health check that looks at the socket before it sends SELECT 1, and
+        # the project payload's statement prepared once per connection (vidflow/postgres/base.py);
+        # DB_PREPARED_STATEMENTS=0 behind a pooler in transaction mode that cannot keep them.
         DATABASES["default"]["ENGINE"] = "vidflow.postgres"
+        DATABASES["default"]["PREPARED_STATEMENTS"] = _bool("DB_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache (rate limits, idempotency) -------------------------------------------------------

@@ -26,6 +26,7 @@ from accounts.models import User
 from accounts.services import user_reinstate, user_suspend
 from oauth_device.tokens import checksum
 from oauth_device.validators import access_token_by_checksum
+from projects.payload import project_with_payload
 from tests.factories import ProjectFactory
 from tests.oauth import bearer, revoke
 from tests.vidflow.test_envelope import assert_error
@@ -261,3 +262,45 @@ def test_the_health_check_passes_a_quiet_connection_and_replaces_one_the_server_
             assert cursor.fetchone() == (1,)
     finally:
         other.close()
+
+
+# the payload's statement, planned once per connection -------------------------------------------
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_the_payload_statement_is_prepared_after_a_few_reads_and_answers_the_same(
+    user: User,
+) -> None:
+    project = ProjectFactory(owner=user)
+
+    def prepared_payloads() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%json_agg%"],
+            )
+            return int(cursor.fetchone()[0])
+
+    assert prepared_payloads() == 0
+    first = project_with_payload(owner_id=user.pk, project_id=project.pk)
+    for _ in range(5):
+        again = project_with_payload(owner_id=user.pk, project_id=project.pk)
+
+    assert prepared_payloads() == 1
+    assert again is not None
+    assert first is not None
+    assert again.payload == first.payload
+    assert _fields(again) == _fields(first)
+    assert project_with_payload(owner_id=user.pk + 10_000, project_id=project.pk) is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_without_prepared_statements_the_payload_is_read_the_plain_way(user: User) -> None:
+    project = ProjectFactory(owner=user)
+    connection.settings_dict["PREPARED_STATEMENTS"] = False
+    try:
+        for _ in range(5):
+            assert project_with_payload(owner_id=user.pk, project_id=project.pk) is not None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone()[0] == 0
+    finally:
+        connection.settings_dict["PREPARED_STATEMENTS"] = True

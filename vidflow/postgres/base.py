@@ -12,13 +12,28 @@ connection if that fails). What neither way sees at once is a peer gone without 
 cut): ``SELECT 1`` would wait for TCP to give up as the request's own query then does.
 
 The round trip it saves was one of five a project read made.
+
+And ``prepared_cursor()``, for the hottest statement (the project payload, ``projects.payload``),
+whose planning cost PostgreSQL more than running it (0.7 ms against 0.4 ms): a cursor with
+server-side parameters whose statements psycopg prepares once one has run a few times on the
+connection, so PostgreSQL plans it once per connection (choosing a generic plan once it is no
+worse than the custom ones) instead of on every request. Django's own cursors bind on the client
+and are never prepared, so nothing else changes. ``DATABASES["default"]["PREPARED_STATEMENTS"]``
+(``DB_PREPARED_STATEMENTS=0``) turns it off, for a pooler in transaction mode that cannot keep
+prepared statements; a migration that changes a table the statement reads makes the processes
+still running on old connections fail it until they reconnect (``CONN_MAX_AGE``).
 """
 
 from __future__ import annotations
 
 import select
+from typing import Any
 
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgresDatabaseWrapper
+from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
+from django.utils.asyncio import async_unsafe
+
+PREPARE_AFTER = 3  # runs of a statement on one connection before psycopg prepares it
 
 
 def _nothing_to_read(fileno: int) -> bool:
@@ -47,3 +62,17 @@ class DatabaseWrapper(PostgresDatabaseWrapper):
             self.health_check_done = True
             return
         super().close_if_health_check_failed()
+
+    @async_unsafe
+    def prepared_cursor(self) -> Any:
+        """A cursor whose statements are prepared after a few runs (see above); an ordinary one
+        when ``PREPARED_STATEMENTS`` is off."""
+        if not self.settings_dict.get("PREPARED_STATEMENTS", True):
+            return self.cursor()
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            raw = self.connection
+            if raw.prepare_threshold is None:  # psycopg prepares nothing without one
+                raw.prepare_threshold = PREPARE_AFTER
+            return self._prepare_cursor(ServerBindingCursor(raw))  # type: ignore[attr-defined]
