@@ -8,6 +8,7 @@ out (slow_down, expiry, one decision per code, one redemption) are enforced here
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -153,17 +154,34 @@ def device_grants_sweep(*, now: datetime | None = None) -> int:
     return deleted
 
 
+# (user id, application id) -> until when (time.monotonic()) this process need not ask the cache:
+# the gate it opened itself is closed until then, or another process opened it a moment ago.
+_gates_known_closed: dict[tuple[Any, Any], float] = {}
+_GATE_SEEN_OPEN_FOR = 1.0  # seconds
+
+
 def token_activity_record(*, access_token: Any, now: datetime | None = None) -> None:
-    """Note that a token was used. Costs one cache round trip per request and one upsert per
-    (user, client) per minute: the cache's atomic add decides who writes. With the cache
+    """Note that a token was used. Costs one upsert per (user, client) per minute: the cache's
+    atomic add decides who writes. The add is a cache round trip, asked again only when this
+    process's own gate has expired, or a second after it found another process's (so the last
+    use is at most a second later than it could be, never written more often). With the cache
     unreachable the database decides instead (an update only of a row older than the
     resolution), so an outage of Redis costs a query, never the request."""
     if access_token.user_id is None or access_token.application_id is None:
+        return
+    known = (access_token.user_id, access_token.application_id)
+    clock = time.monotonic()
+    if _gates_known_closed.get(known, 0.0) > clock:
         return
     now = now or timezone.now()
     gate = f"oauth:used:{access_token.user_id}:{access_token.application_id}"
     try:
         first_this_minute = cache.add(gate, 1, TOKEN_ACTIVITY_RESOLUTION)
+        if len(_gates_known_closed) > 10_000:
+            _gates_known_closed.clear()
+        _gates_known_closed[known] = clock + (
+            TOKEN_ACTIVITY_RESOLUTION if first_this_minute else _GATE_SEEN_OPEN_FOR
+        )
     except Exception:
         logger.warning("token activity: cache unavailable, recording in the database")
         pair = TokenActivity.objects.filter(

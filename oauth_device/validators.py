@@ -11,15 +11,24 @@ DOT 3.4.1 with oauthlib 4.0.1 (pinned) leaves gaps this closes (see architecture
 - Concurrent refreshes of one refresh token: DOT answers the loser with the winner's *stored*
   tokens, which are "" under hashed storage. We lock first and treat the loser as a reuse.
 - RFC 7009: revoking a refresh token revokes its whole family.
+
+And one cost: ``_load_access_token``, on every bearer request, reads the token with its
+application and user by one statement written once instead of a queryset built each time
+(2 ms of ORM for a 0.1 ms lookup; ``vidflow.rows``). Same rows, same instances; no cache, so a
+revoked or deleted token is refused by the very next request.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from django.db import connection, router, transaction
+from django.contrib.auth import get_user_model
+from django.db import connection, connections, router, transaction
 from oauth2_provider.models import (
     AbstractApplication,
+    get_access_token_model,
+    get_application_model,
     get_device_grant_model,
     get_refresh_token_model,
 )
@@ -28,12 +37,65 @@ from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749 import errors as oauth2_errors
 from oauthlib.oauth2.rfc8628.grant_types import DeviceCodeGrant
 
+from vidflow.rows import Columns, fetch_one
+
 from .tokens import checksum
 
 DEVICE_GRANT_TYPE = AbstractApplication.GRANT_DEVICE_CODE
 
 
+@functools.cache
+def _token_columns() -> tuple[Columns[Any], Columns[Any], Columns[Any]]:
+    return (
+        Columns(get_access_token_model(), "t"),
+        Columns(get_application_model(), "a"),
+        Columns(get_user_model(), "u"),
+    )
+
+
+@functools.cache
+def _token_sql(using: str) -> str:
+    """The access token by its digest, with its application and user (both may be absent), as
+    ``AccessToken.objects.select_related("application", "user")`` reads them."""
+    token, application, user = _token_columns()
+    quote = connections[using].ops.quote_name
+    fields = {f.name: f for f in token.fields}
+    app_fk, user_fk = quote(fields["application"].column), quote(fields["user"].column)
+    app_pk = quote(application.model._meta.pk.column)
+    user_pk = quote(user.model._meta.pk.column)
+    return (
+        f"SELECT {token.sql(using)}, {application.sql(using)}, {user.sql(using)} "  # noqa: S608
+        f"FROM {token.table(using)} "
+        f"LEFT JOIN {application.table(using)} ON a.{app_pk} = t.{app_fk} "
+        f"LEFT JOIN {user.table(using)} ON u.{user_pk} = t.{user_fk} "
+        f"WHERE t.{quote(fields['token_checksum'].column)} = %s"
+    )
+
+
+def access_token_by_checksum(digest: str) -> Any:
+    """The access token whose sha256 digest is ``digest`` with ``.application`` and ``.user``
+    loaded, or None."""
+    token, application, user = _token_columns()
+    using = router.db_for_read(token.model)
+    row = fetch_one(_token_sql(using), [digest], using=using)
+    if row is None:
+        return None
+    found = token.instance(row[: len(token)], using)
+    app_values = row[len(token) : len(token) + len(application)]
+    user_values = row[len(token) + len(application) :]
+    fields = {f.name: f for f in token.fields}
+    # Absent when the token has none (both columns are nullable): the join answers NULLs.
+    app = application.instance(app_values, using) if found.application_id is not None else None
+    owner = user.instance(user_values, using) if found.user_id is not None else None
+    fields["application"].set_cached_value(found, app)  # type: ignore[attr-defined]
+    fields["user"].set_cached_value(found, owner)  # type: ignore[attr-defined]
+    return found
+
+
 class VidflowOAuth2Validator(OAuth2Validator):
+    def _load_access_token(self, token: str) -> Any:
+        return access_token_by_checksum(checksum(token))
+
     # --- RFC 8628 -----------------------------------------------------------------------------
 
     def validate_device_code(self, client_id: str, code: str, request: Any) -> str | None:

@@ -68,7 +68,9 @@ def _table(model: type) -> str:
 
 
 def _rows(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+    # PostgreSQL plans this statement once per connection (vidflow.postgres: prepared_cursor).
+    prepared = getattr(connection, "prepared_cursor", None)
+    with prepared() if prepared is not None else connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
 

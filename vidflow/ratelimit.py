@@ -26,6 +26,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -37,7 +38,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django_ratelimit import ALL
-from django_ratelimit.core import _get_window, _make_cache_key, get_usage
+from django_ratelimit.core import EXPIRATION_FUDGE, _get_window, _make_cache_key, get_usage
 from rest_framework.request import Request
 
 from vidflow.api.permissions import route_attr
@@ -159,7 +160,7 @@ def check_rate(
     rate = tier_rate(tier)
     limit, window = parse_rate(rate)
     try:
-        usage = get_usage(
+        usage = _usage(
             request, group=group or f"tier:{tier}", key=key, rate=rate, increment=increment
         )
     except Exception:
@@ -185,6 +186,26 @@ def check_rate(
         reset=reset,
         limited=bool(usage["should_limit"]),
     )
+
+
+def _usage(request: AnyRequest, *, group: str, key: Key, rate: str, increment: bool) -> Any:
+    """django-ratelimit's ``get_usage``; counting on our Redis cache (``vidflow.cache``), in one
+    round trip instead of its two (``add``, then ``incr``): the same key, window and expiry."""
+    cache = caches[settings.RATELIMIT_USE_CACHE]
+    if not increment or not hasattr(cache, "count"):
+        return get_usage(request, group=group, key=key, rate=rate, increment=increment)
+    if not getattr(settings, "RATELIMIT_ENABLE", True):
+        return None
+    limit, period = parse_rate(rate)
+    value = key(group, request)
+    window = _get_window(value, period)
+    count = cache.count(_make_cache_key(group, window, rate, value, ALL), period + EXPIRATION_FUDGE)
+    return {
+        "count": count,
+        "limit": limit,
+        "should_limit": count > limit,
+        "time_left": window - int(time.time()),
+    }
 
 
 def uncount(request: AnyRequest, *, tier: str, key: Key, group: str) -> None:

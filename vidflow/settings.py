@@ -117,7 +117,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "vidflow.api.middleware.ControlCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",  # Django's, its user read cheaper
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vidflow.api.middleware.ApiErrorMiddleware",
@@ -183,6 +183,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, with a health check that looks at the socket before it sends SELECT 1, and
+        # the project payload's statement prepared once per connection (vidflow/postgres/base.py);
+        # DB_PREPARED_STATEMENTS=0 behind a pooler in transaction mode that cannot keep them.
+        DATABASES["default"]["ENGINE"] = "vidflow.postgres"
+        DATABASES["default"]["PREPARED_STATEMENTS"] = _bool("DB_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache (rate limits, idempotency) -------------------------------------------------------
@@ -222,7 +228,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Sessions live in the database alone: Redis being down never logs anybody out or fails a
 # request, and a session ended while it was down cannot come back from a stale cache entry.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# vidflow.sessions is Django's database engine with its read by key made cheaper (same table).
+SESSION_ENGINE = "vidflow.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE: bool = _bool("SECURE_COOKIES", default=False)

@@ -139,8 +139,12 @@ def download_name(title: str, what: str, name: str | None) -> str | None:
     if not name:
         return None
     ext = PurePosixPath(str(name)).suffix.lower()
-    stem = slugify(title)[:60].strip("-") or "vidflow"
-    return f"{stem}-{what}{ext}"
+    return f"{_download_stem(title)}-{what}{ext}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _download_stem(title: str) -> str:
+    return slugify(title)[:60].strip("-") or "vidflow"
 
 
 def artifact_url(file: FieldFile | str | None, *, filename: str | None = None) -> str | None:

@@ -15,6 +15,7 @@ reader could see (a field, a state, a count) gives it another.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -30,11 +31,19 @@ from rest_framework.utils.encoders import JSONEncoder
 from vidflow.errors import PreconditionFailed
 
 _LINK_KEY = re.compile(r"(?i)urls?$")
+_SCALARS = (str, int, float, bool, type(None))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_link(key: str) -> bool:
+    return _LINK_KEY.search(key) is not None
 
 
 def _without_links(data: Any) -> Any:
+    if type(data) in _SCALARS:  # most values: answered before any isinstance of an ABC
+        return data
     if isinstance(data, Mapping):
-        return {k: _without_links(v) for k, v in data.items() if not _LINK_KEY.search(str(k))}
+        return {k: _without_links(v) for k, v in data.items() if not _is_link(str(k))}
     if isinstance(data, list | tuple):
         return [_without_links(v) for v in data]
     return data
