@@ -30,8 +30,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
 
 from .error_codes import ErrorCode
+from .serializers import StrictSerializer
 
 ERROR_COMPONENT = "ErrorEnvelope"
 
@@ -208,7 +210,67 @@ def _subject(path: str) -> tuple[str, str]:
     return (f"the project's {words}" if in_project else f"the {words}"), last
 
 
+# vidflow.inputs refuses these in every string of a request (README: "Text is text").
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+TEXT_PATTERN = rf"^[^{_CONTROL}]*$"
+# What str.strip() takes off a text field before "may not be blank" is checked (str.isspace,
+# spelled out: ECMA's \s and Python's differ).
+_SPACE = r"\t\n\x0b\x0c\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK_PATTERN = rf"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE}][^{_CONTROL}]*$"
+
+
+def _merge(schema: dict[str, Any], rules: dict[str, Any]) -> None:
+    for key, value in rules.items():
+        if isinstance(value, dict) and isinstance(schema.get(key), dict):
+            _merge(schema[key], value)
+        else:
+            schema[key] = value
+
+
 class VidflowAutoSchema(AutoSchema):
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
+        """A request body's rules, said where the schema can say them: a ``StrictSerializer``
+        (nested ones too) refuses unknown fields; a list that may not be empty has
+        ``minItems: 1``; and what a serializer's ``schema_rules()`` adds (rules across fields,
+        limits read from the settings)."""
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        if direction != "request":
+            return schema
+        if isinstance(serializer, StrictSerializer):
+            schema["additionalProperties"] = False
+        properties = schema.get("properties", {})
+        for name, field in serializer.fields.items():
+            prop = properties.get(name)
+            if (
+                isinstance(field, serializers.ListField | serializers.ListSerializer)
+                and not field.allow_empty
+                and isinstance(prop, dict)
+                and prop.get("type") == "array"
+            ):
+                prop["minItems"] = max(1, prop.get("minItems", 0))
+        rules = getattr(serializer, "schema_rules", None)
+        if callable(rules):
+            _merge(schema, rules())
+        return schema
+
+    def _map_serializer_field(
+        self, field: Any, direction: str, bypass_extensions: bool = False
+    ) -> Any:
+        """A text field that may not be blank is trimmed first (DRF's ``trim_whitespace``): it
+        needs a character that is not a space, which ``minLength: 1`` does not say."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(schema, dict)
+            and type(field) is serializers.CharField
+            and field.trim_whitespace
+            and not field.allow_blank
+            and schema.get("type") == "string"
+            and not {"format", "enum", "pattern"} & set(schema)
+        ):
+            schema["pattern"] = NOT_BLANK_PATTERN
+        return schema
+
     def _handler(self) -> Any:
         action = getattr(self.view, "action", None) or self.method.lower()
         return getattr(self.view, action, None)
@@ -434,13 +496,12 @@ def close_request_bodies(result: dict[str, Any], **_: Any) -> dict[str, Any]:
                 schema = media.get("schema", {})
                 if "$ref" in schema:
                     schema = components.get(schema["$ref"].rsplit("/", 1)[1], {})
-                if schema.get("type") == "object":
+                # (a free-form object, a vendor's callback body, stays open)
+                if schema.get("type") == "object" and "properties" in schema:
                     schema["additionalProperties"] = False
     return result
 
 
-# vidflow.inputs refuses these in every string of a request (README: "Text is text").
-TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 _UUID_PARAMETERS = {
     "project_id",
     "channel_id",
