@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
 from .error_codes import ErrorCode
@@ -75,6 +76,81 @@ _ERROR_DESCRIPTIONS = {
     "503": "PROVIDER_UNAVAILABLE: the work queue or the provider cannot be reached, or is not "
     "set up; nothing was charged. Retry after `Retry-After` seconds.",
 }
+
+# One example of each error status, in the envelope exactly as the API answers it.
+_ERROR_EXAMPLES: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "400": (
+        "VALIDATION_ERROR",
+        "Invalid input: title.",
+        {"title": ["This field may not be blank."]},
+    ),
+    "401": (
+        "UNAUTHENTICATED",
+        "Authentication required: a Bearer token or a signed-in session.",
+        {},
+    ),
+    "402": (
+        "INSUFFICIENT_CREDITS",
+        "This needs 12 credits; the balance is 5.",
+        {"required": 12, "balance": 5},
+    ),
+    "403": (
+        "INSUFFICIENT_SCOPE",
+        "This token lacks the 'generate' scope.",
+        {"requiredScope": "generate"},
+    ),
+    "404": ("NOT_FOUND", "Not found.", {}),
+    "406": ("NOT_ACCEPTABLE", "Could not satisfy the request Accept header.", {}),
+    "409": (
+        "INVALID_TRANSITION",
+        "Write the outline first: the chapters are narrated from it.",
+        {},
+    ),
+    "412": (
+        "PRECONDITION_FAILED",
+        "The object changed since you read it (If-Match does not match its ETag).",
+        {"etag": '"7c4a8d09ca3762af61e59520943dc26494f8941b"'},
+    ),
+    "413": ("VALIDATION_ERROR", "The request body is too large.", {}),
+    "415": ("UNSUPPORTED_MEDIA_TYPE", 'Unsupported media type "text/xml" in request.', {}),
+    "429": ("RATE_LIMITED", "Too many requests.", {}),
+    "502": ("VENDOR_ERROR", "The vendor failed.", {}),
+    "503": ("PROVIDER_UNAVAILABLE", "The provider for this capability is not available.", {}),
+}
+
+
+def examples(
+    request: Any = None,
+    response: Any = None,
+    *,
+    status: int | None = None,
+    summary: str = "",
+    media_type: str | None = None,
+) -> list[OpenApiExample]:
+    """A route's examples, for ``@extend_schema(examples=...)``: one request body and/or the
+    main answer's ``data`` (the envelope is put around it when the schema is built; a list
+    route gives one item, which comes back as ``{results: [item], next, previous}``)."""
+    found = []
+    if request is not None:
+        found.append(
+            OpenApiExample(
+                summary or "Request",
+                value=request,
+                request_only=True,
+                media_type=media_type,
+            )
+        )
+    if response is not None:
+        found.append(
+            OpenApiExample(
+                f"{summary} answer" if summary else "Answer",
+                value=response,
+                response_only=True,
+                status_codes=[str(status)] if status else None,
+            )
+        )
+    return found
+
 
 _STRING = {"type": "string"}
 _HEADERS: dict[str, dict[str, Any]] = {
@@ -271,6 +347,13 @@ class VidflowAutoSchema(AutoSchema):
             schema["pattern"] = NOT_BLANK_PATTERN
         return schema
 
+    def get_examples(self) -> list[Any]:
+        """Examples a view gives per action (``examples_by_action``) where the handler is shared
+        by views that show different objects (characters and locations); ``extend_schema`` on
+        the handler wins over these."""
+        action = getattr(self.view, "action", None)
+        return list(getattr(self.view, "examples_by_action", {}).get(action, []))
+
     def _handler(self) -> Any:
         action = getattr(self.view, "action", None) or self.method.lower()
         return getattr(self.view, action, None)
@@ -457,6 +540,18 @@ _BINARY = {"type": "string", "format": "binary"}
 def wrap_in_envelope(result: dict[str, Any], **_: Any) -> dict[str, Any]:
     """JSON answers in the envelope; errors as ``ErrorEnvelope``; files as binary."""
     result.setdefault("components", {}).setdefault("schemas", {})[ERROR_COMPONENT] = _ERROR_SCHEMA
+    result["components"].setdefault("examples", {}).update(
+        {
+            f"Error{status}": {
+                "summary": code,
+                "value": {
+                    "success": False,
+                    "error": {"code": code, "message": message, "details": details},
+                },
+            }
+            for status, (code, message, details) in _ERROR_EXAMPLES.items()
+        }
+    )
     error_ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
     for path, operations in result.get("paths", {}).items():
         if path.startswith(_UNWRAPPED_PREFIXES):
@@ -472,6 +567,9 @@ def wrap_in_envelope(result: dict[str, Any], **_: Any) -> dict[str, Any]:
                         if media_type == "application/json":
                             if "schema" in media:
                                 media["schema"] = _wrap(media["schema"])
+                            for example in media.get("examples", {}).values():
+                                if "value" in example:
+                                    example["value"] = {"success": True, "data": example["value"]}
                         elif media_type != "text/plain":
                             media["schema"] = dict(_BINARY)
                     if not content:
@@ -480,6 +578,11 @@ def wrap_in_envelope(result: dict[str, Any], **_: Any) -> dict[str, Any]:
                         }
                 elif status.startswith(("4", "5")):
                     response["content"] = {"application/json": {"schema": error_ref}}
+                    if status in _ERROR_EXAMPLES:
+                        code = _ERROR_EXAMPLES[status][0]
+                        response["content"]["application/json"]["examples"] = {
+                            code: {"$ref": f"#/components/examples/Error{status}"}
+                        }
     return result
 
 
