@@ -51,7 +51,7 @@ def openapi(django_db_setup: Any, django_db_blocker: Any) -> dict[str, Any]:
 
 def _json_schema(openapi: dict[str, Any], schema: Any, seen: tuple[str, ...] = ()) -> Any:
     """An OpenAPI 3.0 schema as JSON Schema (draft 4): references inlined, ``nullable`` as a
-    ``null`` type."""
+    ``null`` type, and objects closed to the fields they document."""
     if isinstance(schema, list):
         return [_json_schema(openapi, item, seen) for item in schema]
     if not isinstance(schema, dict):
@@ -69,6 +69,9 @@ def _json_schema(openapi: dict[str, Any], schema: Any, seen: tuple[str, ...] = (
         for key, value in schema.items()
         if key not in ("nullable", "example", "readOnly", "writeOnly", "discriminator")
     }
+    if "properties" in converted and "additionalProperties" not in converted:
+        # An example's keys are documented fields: a misspelt or snake_case key fails.
+        converted["additionalProperties"] = False
     if schema.get("nullable"):
         if "type" in converted and "enum" not in converted:
             converted["type"] = [converted["type"], "null"]
@@ -145,7 +148,8 @@ def test_every_json_answer_has_an_example(openapi: dict[str, Any]) -> None:
 
 
 def test_an_invalid_example_would_be_caught(openapi: dict[str, Any]) -> None:
-    """The check has teeth: an answer with a wrong enum value or a snake_case field fails."""
+    """The check has teeth: an answer with a wrong enum value, a snake_case field or a field
+    the schema does not document fails."""
     operation = openapi["paths"]["/api/projects/{project_id}"]["get"]
     media = operation["responses"]["200"]["content"]["application/json"]
     schema = _json_schema(openapi, media["schema"])
@@ -158,3 +162,5 @@ def test_an_invalid_example_would_be_caught(openapi: dict[str, Any]) -> None:
     snake = {**good, "data": {**good["data"], "created_at": good["data"]["createdAt"]}}
     snake["data"].pop("createdAt")
     assert list(validator.iter_errors(snake))
+    extra = {**good, "data": {**good["data"], "colour": "blue"}}
+    assert list(validator.iter_errors(extra))

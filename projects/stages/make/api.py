@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -18,13 +18,19 @@ from . import services
 from .serializers import MakeFromIdeaSerializer, MakeQuoteQuerySerializer, MakeRequestSerializer
 
 
+class MakeAcceptedSerializer(AcceptedRunSerializer):
+    """202 for a make: the run to poll, and the project it makes."""
+
+    projectId = serializers.UUIDField()
+
+
 @extend_schema(tags=["quick mode"], parameters=[PROJECT_ID])
 class ProjectMakeViewSet(StageViewSet):
     serializer_class = MakeRequestSerializer
 
     @extend_schema(
         request=MakeRequestSerializer,
-        responses={202: AcceptedRunSerializer},
+        responses={202: MakeAcceptedSerializer},
         examples=examples(
             request={"music": True, "captions": True, "voiceId": "kokoro:af_heart"},
             response={**ex.accepted("project.make", charged=38), "projectId": ex.PROJECT_ID},
@@ -52,7 +58,7 @@ class MakeViewSet(ApiViewSet):
 
     @extend_schema(
         request=MakeFromIdeaSerializer,
-        responses={202: AcceptedRunSerializer},
+        responses={202: MakeAcceptedSerializer},
         examples=examples(
             request={
                 "idea": "How two 1977 probes are still talking to us from interstellar space.",
