@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vidflow.api.exceptions import ValidationFailed
-from vidflow.api.schema import also_answers
+from vidflow.api.schema import also_answers, examples
 from vidflow.api.views import ApiViewSet
 
 from . import payments
@@ -32,6 +32,18 @@ from .serializers import (
 )
 from .services import balance_of
 
+_PAID = {
+    "id": 41,
+    "pack": "creator",
+    "credits": 500,
+    "price": 1000,
+    "currency": "usd",
+    "status": "paid",
+    "createdAt": "2026-11-30T09:02:11.400000Z",
+    "paidAt": "2026-11-30T09:03:52.981000Z",
+    "refundedAt": None,
+}
+
 
 @extend_schema(tags=["billing"])
 class BillingViewSet(ApiViewSet):
@@ -42,12 +54,34 @@ class BillingViewSet(ApiViewSet):
     def get_queryset(self) -> Any:
         return LedgerEntry.objects.filter(account__user=self.user)
 
-    @extend_schema(responses=BalanceSerializer)
+    @extend_schema(
+        responses=BalanceSerializer,
+        examples=examples(
+            response={"balance": 94, "prices": {"script.outline": 1, "render": 3, "music": 1}}
+        ),
+    )
     @action(detail=False, methods=["get"])
     def balance(self, request: Request) -> Response:
         return Response({"balance": balance_of(user=self.user), "prices": settings.CREDIT_PRICES})
 
-    @extend_schema(responses=LedgerEntrySerializer(many=True))
+    @extend_schema(
+        responses=LedgerEntrySerializer(many=True),
+        examples=examples(
+            response={
+                "id": 318,
+                "kind": "refund",
+                "amount": 7,
+                "balanceAfter": 94,
+                "reason": "Refund: shots.generate cancelled",
+                "part": "shot.image",
+                "runId": "9e4d2b18-7a3c-4f5e-b1d6-8c0a2e4f6b93",
+                "shotId": None,
+                "reversesId": 311,
+                "purchaseId": None,
+                "createdAt": "2026-11-30T09:52:03.101000Z",
+            }
+        ),
+    )
     @action(detail=False, methods=["get"])
     def transactions(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -62,7 +96,23 @@ class BillingViewSet(ApiViewSet):
                 ),
                 "packs": serializers.ListField(child=serializers.DictField()),
             },
-        )
+        ),
+        examples=examples(
+            response={
+                "enabled": True,
+                "packs": [
+                    {
+                        "id": "starter",
+                        "name": "Starter",
+                        "credits": 100,
+                        "price": 300,
+                        "currency": "usd",
+                        "priceDisplay": "$3.00",
+                        "perCredit": 0.03,
+                    }
+                ],
+            }
+        ),
     )
     @action(detail=False, methods=["get"])
     def packs(self, request: Request) -> Response:
@@ -74,7 +124,7 @@ class BillingViewSet(ApiViewSet):
             }
         )
 
-    @extend_schema(responses=PurchaseSerializer(many=True))
+    @extend_schema(responses=PurchaseSerializer(many=True), examples=examples(response=_PAID))
     @action(detail=False, methods=["get"])
     def purchases(self, request: Request) -> Response:
         page = self.paginate_queryset(Purchase.objects.filter(account__user=self.user))
@@ -91,6 +141,14 @@ class BillingViewSet(ApiViewSet):
                 },
             )
         },
+        examples=examples(
+            request={"pack": "creator"},
+            response={
+                "url": "https://checkout.stripe.com/c/pay/cs_test_a1B2c3D4e5F6",
+                "purchase": {**_PAID, "status": "open", "paidAt": None},
+            },
+            status=201,
+        ),
     )
     @also_answers(502, 503)
     @action(detail=False, methods=["post"])
@@ -117,7 +175,29 @@ class PricesViewSet(ApiViewSet):
     serializer_class = PriceListSerializer
     pagination_class = None  # one object, not a list (its action is named ``list`` by the router)
 
-    @extend_schema(responses=set_override(PriceListSerializer(), "many", False))
+    @extend_schema(
+        responses=set_override(PriceListSerializer(), "many", False),
+        examples=examples(
+            response={
+                "prices": [
+                    {
+                        "action": "script.outline",
+                        "credits": 1,
+                        "unit": "outline",
+                        "description": "Write the outline (chapters and beats)",
+                    },
+                    {
+                        "action": "render",
+                        "credits": 3,
+                        "unit": "render",
+                        "description": "Render final.mp4",
+                    },
+                ],
+                "signupCredits": 50,
+                "purchasesEnabled": True,
+            }
+        ),
+    )
     def list(self, request: Request) -> Response:
         return Response(
             {
@@ -149,6 +229,7 @@ class StripeWebhookView(APIView):
                 "outcome": serializers.CharField(),
             },
         ),
+        examples=examples(response={"received": True, "duplicate": False, "outcome": "credited"}),
     )
     def post(self, request: Request) -> Response:
         """Called by Stripe, not by clients: a signed event (``Stripe-Signature``); a

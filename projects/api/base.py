@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,11 +16,6 @@ from projects.serializers import RunSerializer
 from vidflow.api.views import ApiViewSet
 
 PROJECT_ID = OpenApiParameter("project_id", str, OpenApiParameter.PATH, description="Project id")
-
-
-DeletedSerializer = inline_serializer(
-    "Deleted", {"id": serializers.UUIDField(), "deleted": serializers.BooleanField()}
-)
 
 
 class AcceptedRunSerializer(serializers.Serializer):

@@ -11,8 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from projects import examples as ex
 from projects import selectors, services
-from projects.api.base import DeletedSerializer
 from projects.models import Channel, Run, RunKind, RunStatus
 from projects.serializers import (
     ChannelSerializer,
@@ -22,8 +22,8 @@ from projects.serializers import (
     project_detail_data,
 )
 from projects.stages.publishing.services import youtube_connect_url, youtube_disconnect
-from vidflow.api.schema import also_answers
-from vidflow.api.serializers import QuerySerializer
+from vidflow.api.schema import also_answers, examples
+from vidflow.api.serializers import DeletedSerializer, QuerySerializer
 from vidflow.api.views import UUID_PATTERN, ApiViewSet
 from vidflow.longpoll import long_poll_slot
 
@@ -45,12 +45,16 @@ class ProjectViewSet(ApiViewSet):
         projects = selectors.projects_for(self.user).select_for_update()
         projects.filter(pk=kwargs["project_id"]).first()
 
-    @extend_schema(responses=ProjectSerializer(many=True))
+    @extend_schema(responses=ProjectSerializer(many=True), examples=examples(response=ex.PROJECT))
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ProjectSerializer(page, many=True).data)
 
-    @extend_schema(request=ProjectSerializer, responses={201: ProjectDetailSerializer})
+    @extend_schema(
+        request=ProjectSerializer,
+        responses={201: ProjectDetailSerializer},
+        examples=examples(request=ex.PROJECT_CREATE, response=ex.PROJECT_DETAIL, status=201),
+    )
     def create(self, request: Request) -> Response:
         serializer = ProjectSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -58,12 +62,19 @@ class ProjectViewSet(ApiViewSet):
         detail = selectors.project_detail(user=self.user, project_id=project.pk)
         return Response(project_detail_data(detail), status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=ProjectDetailSerializer)
+    @extend_schema(responses=ProjectDetailSerializer, examples=examples(response=ex.PROJECT_DETAIL))
     def retrieve(self, request: Request, project_id: str) -> Response:
         detail = selectors.project_detail(user=self.user, project_id=project_id)
         return Response(project_detail_data(detail))
 
-    @extend_schema(request=ProjectSerializer, responses=ProjectDetailSerializer)
+    @extend_schema(
+        request=ProjectSerializer,
+        responses=ProjectDetailSerializer,
+        examples=examples(
+            request={"selectedTitle": "The Longest Goodbye: Voyager at 49", "targetSeconds": 480},
+            response=ex.PROJECT_DETAIL,
+        ),
+    )
     def partial_update(self, request: Request, project_id: str) -> Response:
         selectors.project_get(user=self.user, project_id=project_id)
         serializer = ProjectSerializer(
@@ -76,7 +87,7 @@ class ProjectViewSet(ApiViewSet):
         detail = selectors.project_detail(user=self.user, project_id=project_id)
         return Response(project_detail_data(detail))
 
-    @extend_schema(responses={200: DeletedSerializer})
+    @extend_schema(responses={200: DeletedSerializer}, examples=examples(response=ex.DELETED))
     def destroy(self, request: Request, project_id: str) -> Response:
         """Deletes the project with everything made for it (its files too). Answers
         ``{"id", "deleted": true}``."""
@@ -99,22 +110,40 @@ class ChannelViewSet(ApiViewSet):
     def etag_lock(self, **kwargs: Any) -> None:
         self.get_queryset().select_for_update().filter(pk=kwargs["channel_id"]).first()
 
+    @extend_schema(examples=examples(response=ex.CHANNEL))
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ChannelSerializer(page, many=True).data)
 
-    @extend_schema(request=ChannelSerializer, responses={201: ChannelSerializer})
+    @extend_schema(
+        request=ChannelSerializer,
+        responses={201: ChannelSerializer},
+        examples=examples(
+            request={
+                k: v
+                for k, v in ex.CHANNEL.items()
+                if k not in ("id", "youtubeConnected", "createdAt", "updatedAt")
+            },
+            response=ex.CHANNEL,
+            status=201,
+        ),
+    )
     def create(self, request: Request) -> Response:
         serializer = ChannelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         channel = services.channel_create(owner=self.user, **serializer.validated_data)
         return Response(ChannelSerializer(channel).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(examples=examples(response=ex.CHANNEL))
     def retrieve(self, request: Request, channel_id: str) -> Response:
         channel = selectors.channel_get(user=self.user, channel_id=channel_id)
         return Response(ChannelSerializer(channel).data)
 
-    @extend_schema(request=ChannelSerializer, responses=ChannelSerializer)
+    @extend_schema(
+        request=ChannelSerializer,
+        responses=ChannelSerializer,
+        examples=examples(request={"tone": "warm, precise"}, response=ex.CHANNEL),
+    )
     def partial_update(self, request: Request, channel_id: str) -> Response:
         selectors.channel_get(user=self.user, channel_id=channel_id)
         serializer = ChannelSerializer(data=request.data, partial=True)
@@ -124,7 +153,10 @@ class ChannelViewSet(ApiViewSet):
         )
         return Response(ChannelSerializer(channel).data)
 
-    @extend_schema(responses={200: DeletedSerializer})
+    @extend_schema(
+        responses={200: DeletedSerializer},
+        examples=examples(response={"id": ex.CHANNEL_ID, "deleted": True}),
+    )
     def destroy(self, request: Request, channel_id: str) -> Response:
         """Deletes the channel; its projects stay, without a channel. Answers
         ``{"id", "deleted": true}``."""
@@ -136,6 +168,13 @@ class ChannelViewSet(ApiViewSet):
         methods=["POST"],
         request=None,
         responses=inline_serializer("YouTubeConnect", {"authorizationUrl": serializers.URLField()}),
+        examples=examples(
+            response={
+                "authorizationUrl": "https://accounts.google.com/o/oauth2/auth?response_type=code"
+                "&client_id=1234.apps.googleusercontent.com&scope=https%3A%2F%2Fwww.googleapis.com"
+                "%2Fauth%2Fyoutube.upload&state=Yt8xQ2vN&access_type=offline&prompt=consent"
+            }
+        ),
         description="Where to send the user to connect the channel to YouTube (Google consent "
         "screen); they come back to /youtube/connected.",
     )
@@ -148,6 +187,7 @@ class ChannelViewSet(ApiViewSet):
                 {"id": serializers.UUIDField(), "youtubeConnected": serializers.BooleanField()},
             )
         },
+        examples=examples(response={"id": ex.CHANNEL_ID, "youtubeConnected": False}),
         description="Disconnects the channel from YouTube (its stored Google credentials "
         "are removed).",
     )
@@ -197,7 +237,7 @@ class RunViewSet(ApiViewSet):
     def get_queryset(self) -> Any:
         return Run.objects.filter(owner=self.user)
 
-    @extend_schema(parameters=[RunsQuerySerializer])
+    @extend_schema(parameters=[RunsQuerySerializer], examples=examples(response=ex.RUN_SUCCEEDED))
     @also_answers(404)
     def list(self, request: Request) -> Response:
         """Your runs, newest first, optionally only one project's, status or kind. An unknown
@@ -217,7 +257,9 @@ class RunViewSet(ApiViewSet):
         page = self.paginate_queryset(runs)
         return self.get_paginated_response(RunSerializer(page, many=True).data)
 
-    @extend_schema(parameters=[RunWaitQuerySerializer])
+    @extend_schema(
+        parameters=[RunWaitQuerySerializer], examples=examples(response=ex.RUN_SUCCEEDED)
+    )
     def retrieve(self, request: Request, run_id: str) -> Response:
         """One run: its status, progress, result or error, and its credits. With ``?wait=``
         the answer waits (up to 30 s) for the run to move."""
@@ -230,7 +272,18 @@ class RunViewSet(ApiViewSet):
             )
         return Response(RunSerializer(run).data)
 
-    @extend_schema(request=None, responses=RunSerializer)
+    @extend_schema(
+        request=None,
+        responses=RunSerializer,
+        examples=examples(
+            response={
+                **ex.run("shots.generate", status="cancelled", charged=10),
+                "creditsRefunded": 7,
+                "error": {"code": "CANCELLED", "message": "cancelled by user"},
+                "finishedAt": "2026-11-30T09:52:03.101000Z",
+            }
+        ),
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, run_id: str) -> Response:
         """Cancels a queued or running run; what it did not spend is refunded. A finished run

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from vendors.offline.pictures import icon_index
 from vidflow.api.pagination import WholeListPagination, whole_list
+from vidflow.api.schema import examples
 from vidflow.api.views import ApiViewSet
 from vidflow.errors import NotFound, ValidationFailed
 
@@ -43,6 +44,14 @@ class IconsViewSet(ApiViewSet):
             )
         ],
         responses=IconSerializer(many=True),
+        examples=examples(
+            response={
+                "name": "rocket",
+                "label": "rocket",
+                "keywords": ["launch", "rockets", "space", "travel"],
+                "svgUrl": "/api/icons/rocket.svg",
+            }
+        ),
     )
     def list(self, request: Request) -> Response:
         raw = str(request.query_params.get("q", ""))

@@ -7,8 +7,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from projects import examples as ex
 from projects.quote import project_quote
 from vidflow.api.exceptions import ValidationFailed
+from vidflow.api.schema import examples
 
 from .base import PROJECT_ID, StageViewSet
 
@@ -59,6 +61,7 @@ class QuoteViewSet(StageViewSet):
             ),
         ],
         responses=QuoteSerializer,
+        examples=examples(response=ex.QUOTE),
     )
     def retrieve(self, request: Request, project_id: str) -> Response:
         """Each remaining step to a final.mp4 with its credits, the total, and whether the

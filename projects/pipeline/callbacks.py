@@ -37,6 +37,7 @@ from rest_framework.views import APIView
 from vendors.base import ProviderError
 from vendors.http import async_adapter
 from vendors.http.common import AsyncVendorAdapter, CallbackInvalid, CallbackRejected
+from vidflow.api.schema import examples
 from vidflow.errors import Forbidden, NotFound, ValidationFailed, VendorError
 
 from .models import VendorJob
@@ -113,6 +114,35 @@ class VendorCallbackView(APIView):
         return Response({"received": True, "final": True, "duplicate": not changed})
 
 
+# What each vendor sends when a job finishes (their documented shapes, the fields we read).
+_CALLBACK_BODIES: dict[str, dict[str, Any]] = {
+    "kie": {
+        "code": 200,
+        "msg": "success",
+        "data": {
+            "taskId": "7f3c1e9a2b4d6f8e0a1c3e5f7b9d1f3a",
+            "model": "google/nano-banana",
+            "state": "success",
+            "resultJson": '{"resultUrls": ["https://tempfile.aiquickdraw.com/p/7f3c1e9a.png"]}',
+            "failCode": "",
+            "failMsg": "",
+        },
+    },
+    "wavespeed": {
+        "id": "c2e4a6b8d0f24e6a8c0e2a4c6e8a0c2e",
+        "model": "wavespeed-ai/infinitetalk",
+        "status": "completed",
+        "outputs": ["https://d1q70pf5vjeyhc.cloudfront.net/predictions/c2e4a6b8/1.mp4"],
+        "has_nsfw_contents": [False],
+        "error": "",
+    },
+    "assemblyai": {
+        "transcript_id": "5551722-f677-48a6-9287-39c0aafd9ac1",
+        "status": "completed",
+    },
+}
+
+
 def _schema(vendor: str) -> Any:
     return extend_schema(
         operation_id=f"{vendor}_callback",
@@ -129,6 +159,10 @@ def _schema(vendor: str) -> Any:
         ],
         request={"application/json": OpenApiTypes.OBJECT},
         responses={200: _ACK},
+        examples=examples(
+            request=_CALLBACK_BODIES[vendor],
+            response={"received": True, "final": True, "duplicate": False},
+        ),
     )
 
 

@@ -38,8 +38,9 @@ def list_response_schema(schema: dict[str, Any]) -> dict[str, Any]:
         "required": ["results", "next", "previous"],
         "properties": {
             "results": schema,
-            "next": {"type": "string", "format": "uri", "nullable": True},
-            "previous": {"type": "string", "format": "uri", "nullable": True},
+            # (an example of null: what a list's examples show, all of it in one page)
+            "next": {"type": "string", "format": "uri", "nullable": True, "example": None},
+            "previous": {"type": "string", "format": "uri", "nullable": True, "example": None},
         },
     }
 

@@ -30,8 +30,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiExample
+from rest_framework import serializers
 
 from .error_codes import ErrorCode
+from .serializers import StrictSerializer
 
 ERROR_COMPONENT = "ErrorEnvelope"
 
@@ -73,6 +76,81 @@ _ERROR_DESCRIPTIONS = {
     "503": "PROVIDER_UNAVAILABLE: the work queue or the provider cannot be reached, or is not "
     "set up; nothing was charged. Retry after `Retry-After` seconds.",
 }
+
+# One example of each error status, in the envelope exactly as the API answers it.
+_ERROR_EXAMPLES: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "400": (
+        "VALIDATION_ERROR",
+        "Invalid input: title.",
+        {"title": ["This field may not be blank."]},
+    ),
+    "401": (
+        "UNAUTHENTICATED",
+        "Authentication required: a Bearer token or a signed-in session.",
+        {},
+    ),
+    "402": (
+        "INSUFFICIENT_CREDITS",
+        "This needs 12 credits; the balance is 5.",
+        {"required": 12, "balance": 5},
+    ),
+    "403": (
+        "INSUFFICIENT_SCOPE",
+        "This token lacks the 'generate' scope.",
+        {"requiredScope": "generate"},
+    ),
+    "404": ("NOT_FOUND", "Not found.", {}),
+    "406": ("NOT_ACCEPTABLE", "Could not satisfy the request Accept header.", {}),
+    "409": (
+        "INVALID_TRANSITION",
+        "Write the outline first: the chapters are narrated from it.",
+        {},
+    ),
+    "412": (
+        "PRECONDITION_FAILED",
+        "The object changed since you read it (If-Match does not match its ETag).",
+        {"etag": '"7c4a8d09ca3762af61e59520943dc26494f8941b"'},
+    ),
+    "413": ("VALIDATION_ERROR", "The request body is too large.", {}),
+    "415": ("UNSUPPORTED_MEDIA_TYPE", 'Unsupported media type "text/xml" in request.', {}),
+    "429": ("RATE_LIMITED", "Too many requests.", {}),
+    "502": ("VENDOR_ERROR", "The vendor failed.", {}),
+    "503": ("PROVIDER_UNAVAILABLE", "The provider for this capability is not available.", {}),
+}
+
+
+def examples(
+    request: Any = None,
+    response: Any = None,
+    *,
+    status: int | None = None,
+    summary: str = "",
+    media_type: str | None = None,
+) -> list[OpenApiExample]:
+    """A route's examples, for ``@extend_schema(examples=...)``: one request body and/or the
+    main answer's ``data`` (the envelope is put around it when the schema is built; a list
+    route gives one item, which comes back as ``{results: [item], next, previous}``)."""
+    found = []
+    if request is not None:
+        found.append(
+            OpenApiExample(
+                summary or "Request",
+                value=request,
+                request_only=True,
+                media_type=media_type,
+            )
+        )
+    if response is not None:
+        found.append(
+            OpenApiExample(
+                f"{summary} answer" if summary else "Answer",
+                value=response,
+                response_only=True,
+                status_codes=[str(status)] if status else None,
+            )
+        )
+    return found
+
 
 _STRING = {"type": "string"}
 _HEADERS: dict[str, dict[str, Any]] = {
@@ -208,7 +286,74 @@ def _subject(path: str) -> tuple[str, str]:
     return (f"the project's {words}" if in_project else f"the {words}"), last
 
 
+# vidflow.inputs refuses these in every string of a request (README: "Text is text").
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+TEXT_PATTERN = rf"^[^{_CONTROL}]*$"
+# What str.strip() takes off a text field before "may not be blank" is checked (str.isspace,
+# spelled out: ECMA's \s and Python's differ).
+_SPACE = r"\t\n\x0b\x0c\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK_PATTERN = rf"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE}][^{_CONTROL}]*$"
+
+
+def _merge(schema: dict[str, Any], rules: dict[str, Any]) -> None:
+    for key, value in rules.items():
+        if isinstance(value, dict) and isinstance(schema.get(key), dict):
+            _merge(schema[key], value)
+        else:
+            schema[key] = value
+
+
 class VidflowAutoSchema(AutoSchema):
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
+        """A request body's rules, said where the schema can say them: a ``StrictSerializer``
+        (nested ones too) refuses unknown fields; a list that may not be empty has
+        ``minItems: 1``; and what a serializer's ``schema_rules()`` adds (rules across fields,
+        limits read from the settings)."""
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        if direction != "request":
+            return schema
+        if isinstance(serializer, StrictSerializer):
+            schema["additionalProperties"] = False
+        properties = schema.get("properties", {})
+        for name, field in serializer.fields.items():
+            prop = properties.get(name)
+            if (
+                isinstance(field, serializers.ListField | serializers.ListSerializer)
+                and not field.allow_empty
+                and isinstance(prop, dict)
+                and prop.get("type") == "array"
+            ):
+                prop["minItems"] = max(1, prop.get("minItems", 0))
+        rules = getattr(serializer, "schema_rules", None)
+        if callable(rules):
+            _merge(schema, rules())
+        return schema
+
+    def _map_serializer_field(
+        self, field: Any, direction: str, bypass_extensions: bool = False
+    ) -> Any:
+        """A text field that may not be blank is trimmed first (DRF's ``trim_whitespace``): it
+        needs a character that is not a space, which ``minLength: 1`` does not say."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(schema, dict)
+            and type(field) is serializers.CharField
+            and field.trim_whitespace
+            and not field.allow_blank
+            and schema.get("type") == "string"
+            and not {"format", "enum", "pattern"} & set(schema)
+        ):
+            schema["pattern"] = NOT_BLANK_PATTERN
+        return schema
+
+    def get_examples(self) -> list[Any]:
+        """Examples a view gives per action (``examples_by_action``) where the handler is shared
+        by views that show different objects (characters and locations); ``extend_schema`` on
+        the handler wins over these."""
+        action = getattr(self.view, "action", None)
+        return list(getattr(self.view, "examples_by_action", {}).get(action, []))
+
     def _handler(self) -> Any:
         action = getattr(self.view, "action", None) or self.method.lower()
         return getattr(self.view, action, None)
@@ -395,6 +540,18 @@ _BINARY = {"type": "string", "format": "binary"}
 def wrap_in_envelope(result: dict[str, Any], **_: Any) -> dict[str, Any]:
     """JSON answers in the envelope; errors as ``ErrorEnvelope``; files as binary."""
     result.setdefault("components", {}).setdefault("schemas", {})[ERROR_COMPONENT] = _ERROR_SCHEMA
+    result["components"].setdefault("examples", {}).update(
+        {
+            f"Error{status}": {
+                "summary": code,
+                "value": {
+                    "success": False,
+                    "error": {"code": code, "message": message, "details": details},
+                },
+            }
+            for status, (code, message, details) in _ERROR_EXAMPLES.items()
+        }
+    )
     error_ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
     for path, operations in result.get("paths", {}).items():
         if path.startswith(_UNWRAPPED_PREFIXES):
@@ -410,6 +567,9 @@ def wrap_in_envelope(result: dict[str, Any], **_: Any) -> dict[str, Any]:
                         if media_type == "application/json":
                             if "schema" in media:
                                 media["schema"] = _wrap(media["schema"])
+                            for example in media.get("examples", {}).values():
+                                if "value" in example:
+                                    example["value"] = {"success": True, "data": example["value"]}
                         elif media_type != "text/plain":
                             media["schema"] = dict(_BINARY)
                     if not content:
@@ -418,6 +578,11 @@ def wrap_in_envelope(result: dict[str, Any], **_: Any) -> dict[str, Any]:
                         }
                 elif status.startswith(("4", "5")):
                     response["content"] = {"application/json": {"schema": error_ref}}
+                    if status in _ERROR_EXAMPLES:
+                        code = _ERROR_EXAMPLES[status][0]
+                        response["content"]["application/json"]["examples"] = {
+                            code: {"$ref": f"#/components/examples/Error{status}"}
+                        }
     return result
 
 
@@ -434,13 +599,12 @@ def close_request_bodies(result: dict[str, Any], **_: Any) -> dict[str, Any]:
                 schema = media.get("schema", {})
                 if "$ref" in schema:
                     schema = components.get(schema["$ref"].rsplit("/", 1)[1], {})
-                if schema.get("type") == "object":
+                # (a free-form object, a vendor's callback body, stays open)
+                if schema.get("type") == "object" and "properties" in schema:
                     schema["additionalProperties"] = False
     return result
 
 
-# vidflow.inputs refuses these in every string of a request (README: "Text is text").
-TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 _UUID_PARAMETERS = {
     "project_id",
     "channel_id",

@@ -61,6 +61,13 @@ def wrong_types(serializer: Any, data: Any) -> dict[str, Any]:
     return errors
 
 
+class DeletedSerializer(serializers.Serializer):
+    """The answer of a DELETE: the id of what was deleted."""
+
+    id = serializers.UUIDField()
+    deleted = serializers.BooleanField()
+
+
 class QuerySerializer(serializers.Serializer):
     """A route's query parameters: a parameter given empty (``?status=``) is refused like any
     other value outside its rule, not taken as left out."""

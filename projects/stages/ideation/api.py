@@ -10,9 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from billing.decorators import free_suggestion
-from projects.api.base import PROJECT_ID, DeletedSerializer, StageViewSet
+from projects import examples as ex
+from projects.api.base import PROJECT_ID, StageViewSet
 from projects.models import Channel, OutlierVideo
 from vidflow.api.pagination import WholeListPagination, whole_list
+from vidflow.api.schema import examples
+from vidflow.api.serializers import DeletedSerializer
 
 from . import services as stage
 from .serializers import (
@@ -49,6 +52,16 @@ def _deleted(pk: str) -> Response:
     return Response({"id": pk, "deleted": True})
 
 
+_SETUP_EXAMPLE = {
+    "channelId": ex.CHANNEL_ID,
+    "channelName": ex.CHANNEL["name"],
+    **{
+        k: ex.CHANNEL[k]
+        for k in ("niche", "audience", "tone", "language", "defaultVoice", "visualStyle")
+    },
+}
+
+
 @extend_schema(tags=["ideation"], parameters=[PROJECT_ID])
 class IdeationViewSet(StageViewSet):
     serializer_class = TitleIdeaSerializer
@@ -62,11 +75,19 @@ class IdeationViewSet(StageViewSet):
 
     # --- titles
 
-    @extend_schema(responses=TitleIdeaSerializer(many=True))
+    @extend_schema(
+        responses=TitleIdeaSerializer(many=True), examples=examples(response=ex.TITLE_IDEA)
+    )
     def titles(self, request: Request, project_id: str) -> Response:
         return self._ideas(self.project().title_ideas.all())
 
-    @extend_schema(request=SuggestTitlesSerializer, responses={201: TitleIdeaSerializer(many=True)})
+    @extend_schema(
+        request=SuggestTitlesSerializer,
+        responses={201: TitleIdeaSerializer(many=True)},
+        examples=examples(
+            request={"count": 5}, response={**ex.TITLE_IDEA, "selected": False}, status=201
+        ),
+    )
     @free_suggestion
     def suggest_titles(self, request: Request, project_id: str) -> Response:
         """Suggest title ideas (free; synchronous): answers the new ideas."""
@@ -77,26 +98,46 @@ class IdeationViewSet(StageViewSet):
         )
         return self._ideas(ideas, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=TitleIdeaSerializer)
+    @extend_schema(
+        request=None, responses=TitleIdeaSerializer, examples=examples(response=ex.TITLE_IDEA)
+    )
     def select_title(self, request: Request, project_id: str, title_id: str) -> Response:
         """Make this idea the project's selected title."""
         idea = stage.title_select(project_id=self.project().pk, actor=self.user, title_id=title_id)
         self.project().selected_title = idea.text
         return Response(TitleIdeaSerializer(idea, context={"project": self.project()}).data)
 
-    @extend_schema(responses={200: DeletedSerializer})
+    @extend_schema(
+        responses={200: DeletedSerializer},
+        examples=examples(response={"id": ex.TITLE_ID, "deleted": True}),
+    )
     def delete_title(self, request: Request, project_id: str, title_id: str) -> Response:
         stage.title_delete(project_id=self.project().pk, actor=self.user, title_id=title_id)
         return _deleted(title_id)
 
     # --- outlier videos
 
-    @extend_schema(responses=OutlierSerializer(many=True))
+    @extend_schema(responses=OutlierSerializer(many=True), examples=examples(response=ex.OUTLIER))
     def outliers(self, request: Request, project_id: str) -> Response:
         videos = OutlierVideo.objects.filter(project=self.project())
         return whole_list(OutlierSerializer(videos, many=True).data)
 
-    @extend_schema(request=AddOutlierSerializer, responses={201: OutlierSerializer})
+    @extend_schema(
+        request=AddOutlierSerializer,
+        responses={201: OutlierSerializer},
+        examples=examples(
+            request={
+                "title": ex.OUTLIER["title"],
+                "url": ex.OUTLIER["url"],
+                "channelTitle": ex.OUTLIER["channelTitle"],
+                "views": ex.OUTLIER["views"],
+                "channelMedianViews": ex.OUTLIER["channelMedianViews"],
+                "publishedAt": ex.OUTLIER["publishedAt"],
+            },
+            response=ex.OUTLIER,
+            status=201,
+        ),
+    )
     def add_outlier(self, request: Request, project_id: str) -> Response:
         body = AddOutlierSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -105,7 +146,15 @@ class IdeationViewSet(StageViewSet):
         )
         return Response(OutlierSerializer(video).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=SearchOutliersSerializer, responses={201: SearchResultSerializer})
+    @extend_schema(
+        request=SearchOutliersSerializer,
+        responses={201: SearchResultSerializer},
+        examples=examples(
+            request={"query": "voyager golden record", "limit": 10},
+            response={"found": 10, "added": [{**ex.OUTLIER, "source": "generated"}]},
+            status=201,
+        ),
+    )
     @free_suggestion
     def search_outliers(self, request: Request, project_id: str) -> Response:
         """Find outlier videos through the research provider (YouTube) and store the best new
@@ -123,7 +172,10 @@ class IdeationViewSet(StageViewSet):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(responses={200: DeletedSerializer})
+    @extend_schema(
+        responses={200: DeletedSerializer},
+        examples=examples(response={"id": ex.OUTLIER_ID, "deleted": True}),
+    )
     def delete_outlier(self, request: Request, project_id: str, outlier_id: str) -> Response:
         stage.outlier_delete(project_id=self.project().pk, actor=self.user, outlier_id=outlier_id)
         return _deleted(outlier_id)
@@ -133,11 +185,18 @@ class IdeationViewSet(StageViewSet):
     def _setup(self, channel: Channel | None) -> Response:
         return Response(ChannelSetupSerializer(channel or _NO_CHANNEL).data)
 
-    @extend_schema(responses=ChannelSetupSerializer)
+    @extend_schema(responses=ChannelSetupSerializer, examples=examples(response=_SETUP_EXAMPLE))
     def channel_setup(self, request: Request, project_id: str) -> Response:
         return self._setup(stage.project_channel(self.project()))
 
-    @extend_schema(request=ChannelSetupSerializer, responses=ChannelSetupSerializer)
+    @extend_schema(
+        request=ChannelSetupSerializer,
+        responses=ChannelSetupSerializer,
+        examples=examples(
+            request={"audience": "curious adults, no physics background"},
+            response=_SETUP_EXAMPLE,
+        ),
+    )
     def edit_channel_setup(self, request: Request, project_id: str) -> Response:
         body = ChannelSetupSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)

@@ -9,10 +9,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from billing.decorators import billable, queues_work
+from projects import examples as ex
 from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
 from projects.models import Run, Shot
 from projects.serializers import RunSerializer
 from vidflow.api.pagination import WholeListPagination, whole_list
+from vidflow.api.schema import examples
 from vidflow.errors import NotFound
 
 from . import services as stage
@@ -49,7 +51,11 @@ class ShotsViewSet(StageViewSet):
             raise NotFound("Shot not found.")
         return shot
 
-    @extend_schema(request=PlanRequestSerializer, responses=AcceptedRunSerializer)
+    @extend_schema(
+        request=PlanRequestSerializer,
+        responses=AcceptedRunSerializer,
+        examples=examples(request={"replace": False}, response=ex.accepted("shots.plan")),
+    )
     @queues_work
     def plan(self, request: Request, project_id: str) -> Response:
         body = PlanRequestSerializer(data=request.data)
@@ -59,16 +65,35 @@ class ShotsViewSet(StageViewSet):
         )
         return accepted(run)
 
-    @extend_schema(responses=ShotSerializer(many=True))
+    @extend_schema(responses=ShotSerializer(many=True), examples=examples(response=ex.SHOT))
     def list(self, request: Request, project_id: str) -> Response:
         shots = list(self._shots())
         return whole_list(ShotSerializer(shots, many=True, context={"jobs": _task_ids(shots)}).data)
 
-    @extend_schema(responses=ShotSerializer)
+    @extend_schema(responses=ShotSerializer, examples=examples(response=ex.SHOT))
     def retrieve(self, request: Request, project_id: str, shot_id: str) -> Response:
         return Response(ShotSerializer(self._shot(shot_id)).data)
 
-    @extend_schema(request=ShotEditSerializer, responses=ShotSerializer)
+    @extend_schema(
+        request=ShotEditSerializer,
+        responses=ShotSerializer,
+        examples=examples(
+            request={
+                "kind": "video",
+                "prompt": "Voyager 1 drifting past the heliopause, slow push in",
+                "characterIds": [],
+                "locationId": None,
+                "transitionIn": "crossfade",
+            },
+            response={
+                **ex.SHOT,
+                "kind": "video",
+                "prompt": "Voyager 1 drifting past the heliopause, slow push in",
+                "transitionIn": "crossfade",
+                "stale": True,
+            },
+        ),
+    )
     def partial_update(self, request: Request, project_id: str, shot_id: str) -> Response:
         body = ShotEditSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -80,7 +105,20 @@ class ShotsViewSet(StageViewSet):
         )
         return Response(ShotSerializer(self._shot(shot_id)).data)
 
-    @extend_schema(request=GenerateRequestSerializer, responses=ShotRunSerializer)
+    @extend_schema(
+        request=GenerateRequestSerializer,
+        responses=ShotRunSerializer,
+        examples=examples(
+            request={"asyncVideo": True},
+            response={
+                **ex.accepted("shots.generate", charged=1),
+                "shot": {**ex.SHOT, "state": "generating_image", "imageUrl": None},
+                "finished": False,
+                "videoTaskId": None,
+                "wavespeedTaskId": None,
+            },
+        ),
+    )
     @billable
     def generate(self, request: Request, project_id: str, shot_id: str) -> Response:
         body = GenerateRequestSerializer(data=request.data)
@@ -106,7 +144,11 @@ class ShotsViewSet(StageViewSet):
             }
         )
 
-    @extend_schema(request=None, responses=AcceptedRunSerializer)
+    @extend_schema(
+        request=None,
+        responses=AcceptedRunSerializer,
+        examples=examples(response=ex.accepted("shots.generate", charged=24)),
+    )
     @billable
     def generate_all(self, request: Request, project_id: str) -> Response:
         return accepted(stage.shots_generate(project_id=self.project().pk, actor=self.user))
@@ -120,6 +162,7 @@ class ShotsViewSet(StageViewSet):
             }
         },
         responses=ShotSerializer,
+        examples=examples(response={**ex.SHOT, "source": "upload", "state": "ready"}),
     )
     def upload_media(self, request: Request, project_id: str, shot_id: str) -> Response:
         """The creator's own picture (PNG, JPEG, WebP) or clip (MP4, WebM, MOV) as the shot's:
@@ -133,7 +176,11 @@ class ShotsViewSet(StageViewSet):
             )
         return Response(ShotSerializer(self._shot(shot_id)).data)
 
-    @extend_schema(request=None, responses={200: ShotSerializer})
+    @extend_schema(
+        request=None,
+        responses={200: ShotSerializer},
+        examples=examples(response={**ex.SHOT, "state": "planned", "imageUrl": None}),
+    )
     def remove_media(self, request: Request, project_id: str, shot_id: str) -> Response:
         """Back to generation: the uploaded media goes and the shot waits to be generated."""
         uploads.shot_media_remove(project_id=self.project().pk, actor=self.user, shot_id=shot_id)

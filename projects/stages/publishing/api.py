@@ -7,10 +7,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from billing.decorators import GENERATION_TIER, free_suggestion
+from projects import examples as ex
 from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
 from projects.stages.writing import writer_of
 from vendors import registry
 from vidflow.api.permissions import route_policy
+from vidflow.api.schema import examples
 
 from . import services as stage
 from .serializers import PublishRequestSerializer, SuggestionSerializer
@@ -20,7 +22,18 @@ from .serializers import PublishRequestSerializer, SuggestionSerializer
 class PublishingViewSet(StageViewSet):
     serializer_class = SuggestionSerializer
 
-    @extend_schema(request=None, responses=SuggestionSerializer)
+    @extend_schema(
+        request=None,
+        responses=SuggestionSerializer,
+        examples=examples(
+            response={
+                "description": "Two probes launched in 1977 are still sending data from "
+                "interstellar space. How?",
+                "tags": ["voyager", "nasa", "space history"],
+                "writtenBy": "openai:gpt-4o-mini",
+            }
+        ),
+    )
     @free_suggestion
     def suggest(self, request: Request, project_id: str) -> Response:
         """A description and tags for the upload, written from the script (free; answered
@@ -34,7 +47,18 @@ class PublishingViewSet(StageViewSet):
             }
         )
 
-    @extend_schema(request=PublishRequestSerializer, responses=AcceptedRunSerializer)
+    @extend_schema(
+        request=PublishRequestSerializer,
+        responses=AcceptedRunSerializer,
+        examples=examples(
+            request={
+                "privacy": "private",
+                "publishAt": "2026-12-05T17:00:00Z",
+                "tags": ["voyager", "nasa", "space history"],
+            },
+            response=ex.accepted("publish.youtube"),
+        ),
+    )
     @route_policy(scope="publish", rate_tier=GENERATION_TIER)
     def youtube(self, request: Request, project_id: str) -> Response:
         """Uploads final.mp4 to the project's YouTube channel with the publish context

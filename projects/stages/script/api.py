@@ -15,9 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from billing.decorators import billable
+from projects import examples as ex
 from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
 from projects.models import Script
 from vidflow.api.pagination import WholeListPagination, whole_list
+from vidflow.api.schema import examples
 from vidflow.errors import NotFound, ValidationFailed
 
 from . import fountain
@@ -56,6 +58,21 @@ def _script(project_id: UUID) -> Script | None:
     return Script.objects.filter(project_id=project_id).first()
 
 
+_HOOK: dict[str, Any] = {
+    "hook": "Two machines built with 1970s computers are still sending us postcards from "
+    "beyond the Sun's reach.",
+    "stale": False,
+    "writtenBy": "openai:gpt-4o-mini",
+}
+_FACTS = {
+    "facts": [
+        {"text": "Voyager 2 launched on 20 August 1977, Voyager 1 on 5 September 1977."},
+        {"text": "Voyager 1 crossed the heliopause in August 2012.", "uncertain": False},
+    ],
+    "writtenBy": "openai:gpt-4o-mini",
+}
+
+
 @extend_schema(tags=["script"], parameters=[PROJECT_ID])
 class ScriptViewSet(StageViewSet):
     serializer_class = ChapterSerializer
@@ -63,7 +80,10 @@ class ScriptViewSet(StageViewSet):
     etag_reads = frozenset({"chapter"})
     etag_writes = {"edit_chapter": "chapter"}
 
-    @extend_schema(responses=OutlineSerializer)
+    @extend_schema(
+        responses=OutlineSerializer,
+        examples=examples(response={"chapters": [ex.CHAPTER], "generatedAt": ex.UPDATED}),
+    )
     def outline(self, request: Request, project_id: str) -> Response:
         project = self.project()
         script = _script(project.pk)
@@ -74,7 +94,14 @@ class ScriptViewSet(StageViewSet):
             }
         )
 
-    @extend_schema(request=OutlineRequestSerializer, responses=AcceptedRunSerializer)
+    @extend_schema(
+        request=OutlineRequestSerializer,
+        responses=AcceptedRunSerializer,
+        examples=examples(
+            request={"chapters": 5, "replace": False},
+            response=ex.accepted("script.outline", charged=1),
+        ),
+    )
     @billable
     def generate_outline(self, request: Request, project_id: str) -> Response:
         body = OutlineRequestSerializer(data=request.data)
@@ -87,7 +114,7 @@ class ScriptViewSet(StageViewSet):
         )
         return accepted(run)
 
-    @extend_schema(responses=HookSerializer)
+    @extend_schema(responses=HookSerializer, examples=examples(response=_HOOK))
     def hook(self, request: Request, project_id: str) -> Response:
         script = _script(self.project().pk)
         return Response(
@@ -98,12 +125,20 @@ class ScriptViewSet(StageViewSet):
             }
         )
 
-    @extend_schema(request=None, responses=AcceptedRunSerializer)
+    @extend_schema(
+        request=None,
+        responses=AcceptedRunSerializer,
+        examples=examples(response=ex.accepted("script.hook", charged=1)),
+    )
     @billable
     def generate_hook(self, request: Request, project_id: str) -> Response:
         return accepted(stage.hook_generate(project_id=self.project().pk, actor=self.user))
 
-    @extend_schema(request=HookSerializer, responses=HookSerializer)
+    @extend_schema(
+        request=HookSerializer,
+        responses=HookSerializer,
+        examples=examples(request={"hook": _HOOK["hook"]}, response={**_HOOK, "writtenBy": "user"}),
+    )
     def edit_hook(self, request: Request, project_id: str) -> Response:
         """Changes the hook's text (``{hook}``); a body without it changes nothing and answers
         the hook as it is."""
@@ -118,7 +153,7 @@ class ScriptViewSet(StageViewSet):
             {"hook": script.hook, "stale": script.hook_stale, "writtenBy": script.hook_by}
         )
 
-    @extend_schema(responses=FactsSerializer)
+    @extend_schema(responses=FactsSerializer, examples=examples(response=_FACTS))
     def facts(self, request: Request, project_id: str) -> Response:
         script = _script(self.project().pk)
         return Response(
@@ -128,7 +163,13 @@ class ScriptViewSet(StageViewSet):
             }
         )
 
-    @extend_schema(request=FactsSerializer, responses=FactsSerializer)
+    @extend_schema(
+        request=FactsSerializer,
+        responses=FactsSerializer,
+        examples=examples(
+            request={"facts": _FACTS["facts"]}, response={**_FACTS, "writtenBy": "user"}
+        ),
+    )
     def edit_facts(self, request: Request, project_id: str) -> Response:
         """Replaces the facts to check (``{facts}``); a body without them changes nothing."""
         if isinstance(request.data, dict) and "facts" not in request.data:
@@ -140,11 +181,18 @@ class ScriptViewSet(StageViewSet):
         )
         return Response({"facts": script.facts, "writtenBy": script.facts_by})
 
-    @extend_schema(responses=ChapterSerializer(many=True))
+    @extend_schema(responses=ChapterSerializer(many=True), examples=examples(response=ex.CHAPTER))
     def chapters(self, request: Request, project_id: str) -> Response:
         return whole_list(ChapterSerializer(self.project().chapters.all(), many=True).data)
 
-    @extend_schema(request=ChaptersRequestSerializer, responses=AcceptedRunSerializer)
+    @extend_schema(
+        request=ChaptersRequestSerializer,
+        responses=AcceptedRunSerializer,
+        examples=examples(
+            request={"chapterId": ex.CHAPTER_ID},
+            response=ex.accepted("script.chapters", charged=1),
+        ),
+    )
     @billable
     def generate_chapters(self, request: Request, project_id: str) -> Response:
         body = ChaptersRequestSerializer(data=request.data)
@@ -156,7 +204,7 @@ class ScriptViewSet(StageViewSet):
         )
         return accepted(run)
 
-    @extend_schema(responses=ChapterSerializer)
+    @extend_schema(responses=ChapterSerializer, examples=examples(response=ex.CHAPTER))
     def chapter(self, request: Request, project_id: str, chapter_id: str) -> Response:
         """One chapter of the script: its title, beats, narration and stale marks."""
         found = self.project().chapters.filter(pk=chapter_id).first()
@@ -164,7 +212,14 @@ class ScriptViewSet(StageViewSet):
             raise NotFound("Chapter not found.")
         return Response(ChapterSerializer(found).data)
 
-    @extend_schema(request=ChapterEditSerializer, responses=ChapterSerializer)
+    @extend_schema(
+        request=ChapterEditSerializer,
+        responses=ChapterSerializer,
+        examples=examples(
+            request={"title": ex.CHAPTER["title"], "beats": ex.CHAPTER["beats"]},
+            response={**ex.CHAPTER, "outlineBy": "user", "narrationStale": True},
+        ),
+    )
     def edit_chapter(self, request: Request, project_id: str, chapter_id: str) -> Response:
         body = ChapterEditSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -176,7 +231,13 @@ class ScriptViewSet(StageViewSet):
         )
         return Response(ChapterSerializer(chapter).data)
 
-    @extend_schema(responses=AnalysisSerializer)
+    @extend_schema(
+        responses=AnalysisSerializer,
+        examples=examples(
+            summary="Not analysed yet",
+            response={"analysis": None, "stale": False, "writtenBy": ""},
+        ),
+    )
     def analysis(self, request: Request, project_id: str) -> Response:
         script = _script(self.project().pk)
         return Response(
@@ -187,7 +248,11 @@ class ScriptViewSet(StageViewSet):
             }
         )
 
-    @extend_schema(request=None, responses=AcceptedRunSerializer)
+    @extend_schema(
+        request=None,
+        responses=AcceptedRunSerializer,
+        examples=examples(response=ex.accepted("script.analyze", charged=1)),
+    )
     @billable
     def generate_analysis(self, request: Request, project_id: str) -> Response:
         return accepted(stage.analysis_generate(project_id=self.project().pk, actor=self.user))
@@ -221,6 +286,16 @@ class ScriptFountainViewSet(StageViewSet):
     @extend_schema(
         request={"text/plain": OpenApiTypes.STR, "multipart/form-data": FountainUploadSerializer},
         responses=FountainImportSerializer,
+        examples=examples(
+            request="Title: The Longest Goodbye: Voyager at 49\nCredit: Written by\n"
+            "Author: ada\nDraft date: 2026-11-30\n\n\n.HOOK\n\nNARRATOR\n"
+            + _HOOK["hook"]
+            + "\n\n.CHAPTER 1: A slingshot once every 175 years #1#\n\nNARRATOR\n"
+            + ex.CHAPTER["narration"]
+            + "\n",
+            media_type="text/plain",
+            response={"chaptersChanged": [ex.CHAPTER_ID], "hookChanged": False},
+        ),
     )
     def import_file(self, request: Request, project_id: str) -> Response:
         """Read an edited Fountain file back (the body as text/plain, or a multipart ``file``):

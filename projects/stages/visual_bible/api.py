@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from billing.decorators import billable
+from projects import examples as ex
 from projects.api.base import (
     PROJECT_ID,
     AcceptedRunSerializer,
-    DeletedSerializer,
     StageViewSet,
     accepted,
 )
 from projects.models import BibleEntry, BibleKind
 from projects.stages.production import uploads
 from vidflow.api.pagination import WholeListPagination, whole_list
+from vidflow.api.schema import examples
+from vidflow.api.serializers import DeletedSerializer
 
 from . import services as stage
 from .serializers import (
@@ -34,7 +36,14 @@ from .serializers import (
 class VisualBibleViewSet(StageViewSet):
     serializer_class = BibleGenerateSerializer
 
-    @extend_schema(request=BibleGenerateSerializer, responses=AcceptedRunSerializer)
+    @extend_schema(
+        request=BibleGenerateSerializer,
+        responses=AcceptedRunSerializer,
+        examples=examples(
+            request={"maxCharacters": 2, "maxLocations": 1},
+            response=ex.accepted("visual_bible.generate", charged=3),
+        ),
+    )
     @billable
     def generate(self, request: Request, project_id: str) -> Response:
         """Extract characters and locations from the narration and draw a first variation of
@@ -162,12 +171,33 @@ class BibleEntryViewSet(StageViewSet):
         )
 
 
+def _entry_examples(
+    entry: dict[str, Any], create: dict[str, Any]
+) -> dict[str, list[OpenApiExample]]:
+    """Each route's examples for one kind of entry (characters and locations share handlers)."""
+    return {
+        "list": examples(response=entry),
+        "create": examples(
+            request=create,
+            response={**entry, "selectedVariationId": None, "variations": []},
+            status=201,
+        ),
+        "retrieve": examples(response=entry),
+        "partial_update": examples(request={"description": entry["description"]}, response=entry),
+        "destroy": examples(response={"id": entry["id"], "deleted": True}),
+        "generate_variation": examples(response=ex.accepted("visual_bible.variation", charged=1)),
+        "select_variation": examples(response=entry),
+        "upload_variation": examples(response=entry),
+    }
+
+
 @extend_schema(tags=["visual bible"], parameters=[PROJECT_ID])
 class CharacterViewSet(BibleEntryViewSet):
     """The project's characters: each drawn in variations, one selected as the reference every
     shot of the character is drawn from."""
 
     kind = BibleKind.CHARACTER
+    examples_by_action = _entry_examples(ex.CHARACTER, ex.ENTRY_CREATE)
 
 
 @extend_schema(tags=["visual bible"], parameters=[PROJECT_ID])
@@ -176,3 +206,11 @@ class LocationViewSet(BibleEntryViewSet):
     shot set there is drawn from."""
 
     kind = BibleKind.LOCATION
+    examples_by_action = _entry_examples(
+        ex.LOCATION,
+        {
+            "name": ex.LOCATION["name"],
+            "description": ex.LOCATION["description"],
+            "traits": {"color": "#2b4a8a", "shape": "wide"},
+        },
+    )

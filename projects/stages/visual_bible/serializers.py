@@ -85,6 +85,23 @@ class BibleGenerateSerializer(StrictSerializer):
     maxCharacters = serializers.IntegerField(min_value=0, max_value=20, required=False)
     maxLocations = serializers.IntegerField(min_value=0, max_value=20, required=False)
 
+    @staticmethod
+    def schema_rules() -> dict[str, Any]:
+        """What ``validate`` checks, for the schema: each at most its setting, and not both 0
+        (a field left out counts as its setting, which the settings forbid to be both 0)."""
+        caps = {
+            "maxCharacters": settings.VISUAL_BIBLE_MAX_CHARACTERS,
+            "maxLocations": settings.VISUAL_BIBLE_MAX_LOCATIONS,
+        }
+        nothing = [
+            {"required": [field], "properties": {field: {"enum": [0]}}} if cap else {}
+            for field, cap in caps.items()
+        ]
+        return {
+            "properties": {field: {"maximum": cap} for field, cap in caps.items()},
+            "not": {"allOf": nothing},
+        }
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors = {}
         for field, cap in (

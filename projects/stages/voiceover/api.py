@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from billing.decorators import billable
+from projects import examples as ex
 from projects.api.base import PROJECT_ID, AcceptedRunSerializer, StageViewSet, accepted
 from projects.models import Music, Voiceover
 from projects.pipeline.artifacts import workdir
@@ -17,6 +18,7 @@ from vendors import registry
 from vendors.base import SpeechRequest, Voice
 from vendors.voices import LANGUAGE_TAG, sample_text, voice_quality, voices_for_language
 from vidflow.api.pagination import WholeListPagination, whole_list
+from vidflow.api.schema import examples
 from vidflow.api.views import ApiViewSet
 from vidflow.errors import NotFound, ValidationFailed
 
@@ -35,16 +37,49 @@ LOW_QUALITY_NOTE = (
 )
 
 
+_VOICEOVER = {
+    "voiceId": "kokoro:af_heart",
+    "audioUrl": f"{ex.FILE}s1.eyJwIjoidm9pY2VvdmVyLndhdiJ9.sig",
+    "duration": 472.35,
+    "words": [
+        {"word": "In", "start": 0.0, "end": 0.12},
+        {"word": "the", "start": 0.12, "end": 0.2},
+        {"word": "summer", "start": 0.2, "end": 0.55},
+    ],
+    "chapterSpans": [{"chapterId": ex.CHAPTER_ID, "start": 0.0, "end": 96.4}],
+    "timingSource": "offline-engine",
+    "stale": False,
+    "updatedAt": ex.UPDATED,
+}
+_MUSIC = {
+    "mood": "inspiring",
+    "tempo": 90,
+    "audioUrl": f"{ex.FILE}s1.eyJwIjoibXVzaWMud2F2In0.sig",
+    "duration": 472.35,
+    "stale": False,
+    "updatedAt": ex.UPDATED,
+}
+
+
 @extend_schema(tags=["voiceover"], parameters=[PROJECT_ID])
 class VoiceoverViewSet(StageViewSet):
     serializer_class = VoiceoverSerializer
 
-    @extend_schema(responses=VoiceoverSerializer(allow_null=True))
+    @extend_schema(
+        responses=VoiceoverSerializer(allow_null=True), examples=examples(response=_VOICEOVER)
+    )
     def voiceover(self, request: Request, project_id: str) -> Response:
         current = Voiceover.objects.select_related("project").filter(project=self.project()).first()
         return Response(VoiceoverSerializer(current).data if current else None)
 
-    @extend_schema(request=VoiceoverRequestSerializer, responses=AcceptedRunSerializer)
+    @extend_schema(
+        request=VoiceoverRequestSerializer,
+        responses=AcceptedRunSerializer,
+        examples=examples(
+            request={"voiceId": "kokoro:af_heart"},
+            response=ex.accepted("voiceover.generate", charged=16),
+        ),
+    )
     @billable
     def generate_voiceover(self, request: Request, project_id: str) -> Response:
         body = VoiceoverRequestSerializer(data=request.data)
@@ -56,12 +91,19 @@ class VoiceoverViewSet(StageViewSet):
         )
         return accepted(run)
 
-    @extend_schema(responses=MusicSerializer(allow_null=True))
+    @extend_schema(responses=MusicSerializer(allow_null=True), examples=examples(response=_MUSIC))
     def music(self, request: Request, project_id: str) -> Response:
         current = Music.objects.select_related("project").filter(project=self.project()).first()
         return Response(MusicSerializer(current).data if current else None)
 
-    @extend_schema(request=MusicRequestSerializer, responses=AcceptedRunSerializer)
+    @extend_schema(
+        request=MusicRequestSerializer,
+        responses=AcceptedRunSerializer,
+        examples=examples(
+            request={"mood": "inspiring", "tempo": 90},
+            response=ex.accepted("music.generate", charged=1),
+        ),
+    )
     @billable
     def generate_music(self, request: Request, project_id: str) -> Response:
         body = MusicRequestSerializer(data=request.data)
@@ -93,6 +135,18 @@ class VoicesViewSet(ApiViewSet):
             )
         ],
         responses=VoiceSerializer(many=True),
+        examples=examples(
+            response={
+                "id": "kokoro:af_heart",
+                "name": "Heart",
+                "language": "en-US",
+                "engine": "kokoro",
+                "description": "Kokoro neural voice, US English, female (grade A).",
+                "quality": "high",
+                "note": "",
+                "sampleUrl": "https://vidflow.example.com/api/voices/kokoro:af_heart/sample",
+            }
+        ),
     )
     def list(self, request: Request) -> Response:
         language = request.query_params.get("language", "")
