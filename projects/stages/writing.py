@@ -22,7 +22,7 @@ from vendors.base import (
     StoryContext,
     TitleSuggestion,
 )
-from vendors.text import word_count
+from vendors.text import cjk_script, word_count
 
 TITLE_LIMIT = 100  # YouTube's limits
 DESCRIPTION_LIMIT = 5000
@@ -212,6 +212,8 @@ def checked_narration(text: str, words: int) -> str:
     limit = max(1, round(words * NARRATION_SLACK))
     if word_count(text) <= limit:
         return text
+    if cjk_script(text) in ("ja", "zh"):
+        return _clipped_unspaced(text, limit)
     tokens = text.split()[:limit]
     cut = " ".join(tokens)
     end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
@@ -220,6 +222,24 @@ def checked_narration(text: str, words: int) -> str:
     if end > len(cut) // 2:
         return cut[: end + 1]
     return cut.rstrip(",;:-—") + "."
+
+
+_UNSPACED_END = "[。\uff01\uff1f!?][」』\u201d\uff09)]*"
+_UNSPACED_PAUSES = "、\uff0c,;\uff1b:\uff1a"
+
+
+def _clipped_unspaced(text: str, limit: int) -> str:
+    """:func:`checked_narration`'s cut for Japanese and Chinese, which have no spaces: the
+    longest run of whole sentences (to a full stop, ! or ?, full-width or not, and any closing
+    quote after it) within ``limit``; failing that, the characters that fit, closed with 。."""
+    ends = [m.end() for m in re.finditer(_UNSPACED_END, text)]
+    fitting = [end for end in ends if word_count(text[:end]) <= limit]
+    if fitting:
+        return text[: fitting[-1]].strip()
+    cut = 1
+    while cut < len(text) and word_count(text[: cut + 1]) <= limit:
+        cut += 1
+    return text[:cut].rstrip(_UNSPACED_PAUSES) + "。"
 
 
 # --- shots ----------------------------------------------------------------------------------

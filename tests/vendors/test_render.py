@@ -14,6 +14,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from PIL import Image
 
 from tests.vendors.media_checks import decoded_audio
 from vendors.base import (
@@ -43,8 +44,10 @@ from vendors.render import (
     to_srt,
     to_vtt,
 )
-from vendors.render.captions import ass_document, caption_events, cues
+from vendors.render import captions as captions_module
+from vendors.render.captions import CJK_BOLD, ass_document, caption_events, cues
 from vendors.render.probe import loudness, probe
+from vendors.render.thumbnail import compose_thumbnail
 from vendors.render.timeline import plan_clips, plan_segments
 
 FRAME = 1 / 30
@@ -450,3 +453,107 @@ def test_captions_take_the_channels_accent_colour(style: str, highlight: str) ->
 def _no_leftover_ffmpeg() -> Iterator[None]:
     yield
     assert _ffmpeg_children() == []
+
+
+# --- Japanese and Chinese glyphs ------------------------------------------------------------
+
+needs_cjk_font = pytest.mark.skipif(
+    not CJK_BOLD.is_file(),
+    reason=f"{CJK_BOLD} is missing: fonts-noto-cjk is not installed (scripts/system-deps.sh)",
+)
+# Two Japanese lines with the same words' lengths and punctuation: drawn as empty boxes (tofu)
+# they look the same; drawn with real glyphs they differ in most of their strokes.
+SAME_SHAPE = (("今日は", "新しい", "旅に", "出ます。"), ("昨日も", "古い町", "港へ", "行った。"))
+
+
+def _changed_pixels(a: np.ndarray, b: np.ndarray) -> int:
+    return int((np.abs(a.astype(int) - b.astype(int)).sum(axis=2) > 60).sum())
+
+
+def _caption_frame(
+    tmp_path: Path, name: str, words: tuple[str, ...], style: CaptionStyle
+) -> np.ndarray:
+    """A portrait frame while the first of ``words`` is spoken."""
+    picture = tmp_path / "still.png"
+    if not picture.exists():
+        still(tmp_path, "a harbour at dusk", 720, 1280).rename(picture)
+    timings = [WordTiming(w, 0.1 + 0.3 * i, 0.35 + 0.3 * i) for i, w in enumerate(words)]
+    result = render(
+        [TimelineShot(picture, 0, 1.4, seed="0")],
+        tmp_path / f"{name}.mp4",
+        words=timings,
+        options=RenderOptions(width=720, height=1280, captions=style),
+    )
+    return _frame_at(result.path, 0.2)
+
+
+@needs_cjk_font
+@pytest.mark.parametrize(
+    ("language", "family"),
+    [("ja", "Noto Sans CJK JP"), ("ja-JP", "Noto Sans CJK JP"), ("zh", "Noto Sans CJK SC")],
+)
+def test_japanese_and_chinese_captions_are_set_in_noto_sans_cjk(language: str, family: str) -> None:
+    style = caption_style_for("moody cinematic", language)
+
+    assert (style.font, style.font_files) == (family, (CJK_BOLD,))
+    assert style.highlight == "#F4A261"  # the channel's look is kept
+    document = ass_document([], width=720, height=1280, style=style)
+    assert f"Style: Default,{family}," in document
+    assert caption_style_for("", "en").font == "DejaVu Sans"
+
+
+def test_without_the_cjk_font_captions_fall_back_to_dejavu_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(captions_module, "CJK_BOLD", tmp_path / "NotoSansCJK-Bold.ttc")
+
+    style = caption_style_for("", "zh")
+
+    assert (style.font, style.font_files) == (CaptionStyle().font, CaptionStyle().font_files)
+    assert "fonts-noto-cjk" in caplog.text
+    assert "Chinese" in caplog.text
+
+
+@pytest.mark.slow
+@needs_cjk_font
+def test_japanese_captions_burn_in_real_glyphs_not_boxes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    style = caption_style_for("", "ja")
+    first, second = (
+        _caption_frame(tmp_path, f"noto{i}", w, style) for i, w in enumerate(SAME_SHAPE)
+    )
+    # The same lines in DejaVu with fontconfig's fonts out of reach (libass would otherwise pick
+    # a CJK font of the system's on its own): what a machine without fonts-noto-cjk draws.
+    config = tmp_path / "fonts.conf"
+    config.write_text(f"<fontconfig><cachedir>{tmp_path / 'fc'}</cachedir></fontconfig>\n")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    dejavu = CaptionStyle(language="ja", max_chars=14, max_words=8)
+    boxes = [_caption_frame(tmp_path, f"tofu{i}", w, dejavu) for i, w in enumerate(SAME_SHAPE)]
+
+    assert _changed_pixels(boxes[0], boxes[1]) < 50  # tofu: every character the same box
+    assert _changed_pixels(first, second) > 3000  # glyphs: different characters, different ink
+    assert _changed_pixels(first, boxes[0]) > 3000
+    assert _highlight_pixels(first, (0xFF, 0xD6, 0x0A)) > 200  # 今日は, lit
+
+
+@needs_cjk_font
+def test_a_cjk_title_is_drawn_in_glyphs_on_the_thumbnail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    picture = still(tmp_path, "a harbour at dusk")
+    titles = ("港町の市場：漁師たちの一日", "古い橋の謎：職人たちの記憶")  # the same shape
+
+    def title_area(name: str, title: str, language: str = "") -> np.ndarray:
+        out = compose_thumbnail(picture, title, tmp_path / f"{name}.jpg", language=language)
+        with Image.open(out) as image:
+            return np.asarray(image.convert("RGB"))[360:]
+
+    glyphs = [title_area(f"noto{i}", t) for i, t in enumerate(titles)]
+    chinese = title_area("zh", "港口城市的市场：渔民的一天")
+    monkeypatch.setattr(captions_module, "CJK_BOLD", tmp_path / "NotoSansCJK-Bold.ttc")
+    boxes = [title_area(f"tofu{i}", t) for i, t in enumerate(titles)]
+
+    assert _changed_pixels(boxes[0], boxes[1]) < 0.05 * _changed_pixels(glyphs[0], glyphs[1])
+    assert _changed_pixels(glyphs[0], glyphs[1]) > 20_000
+    assert _changed_pixels(chinese, glyphs[0]) > 20_000

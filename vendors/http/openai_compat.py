@@ -56,6 +56,7 @@ from vendors.base import (
     TitleSuggestion,
     Voice,
 )
+from vendors.text import length_target
 
 from .audio import wav_duration
 from .client import Sleep, VendorClient, sniff_content_type, vendor_message
@@ -412,11 +413,12 @@ class OpenAICompatibleText:
         chapter = outline[index]
         data = self.complete(
             task=(
-                f"Write the narration of chapter {index + 1}, '{chapter.title}', in about {words} "
-                "words of plain spoken prose (no headings, no stage directions), covering its "
-                "beats in order. State only facts from the list below, in your own words; say "
-                "an uncertain one as uncertain or leave it out; add no numbers, names or dates "
-                f"of your own.\nOutline:\n{_outline_text(outline)}\n{_facts_text(ctx)}"
+                f"Write the narration of chapter {index + 1}, '{chapter.title}', in "
+                f"{length_target(words, ctx.language)} of plain spoken prose (no headings, no "
+                "stage directions), covering its beats in order. State only facts from the list "
+                "below, in your own words; say an uncertain one as uncertain or leave it out; "
+                "add no numbers, names or dates of your own."
+                f"\nOutline:\n{_outline_text(outline)}\n{_facts_text(ctx)}"
             ),
             schema_name="narration",
             schema=obj(narration=text(1)),

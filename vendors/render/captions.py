@@ -19,14 +19,29 @@ equal the video size, so every size in :class:`CaptionStyle` is in output pixels
 from __future__ import annotations
 
 import colorsys
+import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vendors.base import WordTiming
 
+logger = logging.getLogger(__name__)
+
 FONTS_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core
 DEFAULT_HIGHLIGHT = "#FFD60A"
+# DejaVu has no kana, Han or Hangul: those draw from Noto Sans CJK (Debian's fonts-noto-cjk),
+# whose collection holds one face per region, each with the glyph forms its readers expect
+# (Japanese and simplified Chinese draw many Han characters differently). Its Latin is fine.
+CJK_FONTS_DIR = Path("/usr/share/fonts/opentype/noto")
+CJK_BOLD = CJK_FONTS_DIR / "NotoSansCJK-Bold.ttc"
+CJK_REGULAR = CJK_FONTS_DIR / "NotoSansCJK-Regular.ttc"
+# A language's family and its face's index in the .ttc (the order is JP, KR, SC, TC, HK).
+CJK_FACES = {
+    "ja": ("Noto Sans CJK JP", 0),
+    "ko": ("Noto Sans CJK KR", 1),
+    "zh": ("Noto Sans CJK SC", 2),
+}
 
 
 @dataclass(frozen=True)
@@ -63,15 +78,38 @@ OPENERS = "¿¡"
 
 
 def caption_style_for(visual_style: str, language: str = "") -> CaptionStyle:
-    """Captions in a channel's look and its narration's language: see :func:`_look`."""
+    """Captions in a channel's look (see :func:`_look`) and its narration's language: Japanese
+    and Chinese in Noto Sans CJK JP or SC (:func:`cjk_font`)."""
     look = _look(visual_style)
     primary = _primary(language)
-    return CaptionStyle(
+    style = CaptionStyle(
         highlight=look.highlight,
         language=language,
         max_chars=MAX_CHARS.get(primary, look.max_chars),
         max_words=UNSPACED_MAX_WORDS if primary in UNSPACED else look.max_words,
     )
+    font = cjk_font(primary, bold=style.bold) if primary in UNSPACED else None
+    # libass loads every font file it is given whole (the bold collection is 20 MB): only one.
+    return replace(style, font=font[0], font_files=(font[1],)) if font else style
+
+
+def cjk_font(script: str, *, bold: bool = True) -> tuple[str, Path, int] | None:
+    """The Noto Sans CJK face for ``script`` ("ja", "zh" or "ko"): its family name, its file and
+    its index in that collection; None (with a warning: DejaVu will draw every character as
+    the same empty box) when fonts-noto-cjk is not installed, or for any other script."""
+    if script not in CJK_FACES:
+        return None
+    path = CJK_BOLD if bold else CJK_REGULAR
+    if not path.is_file():
+        logger.warning(
+            "%s is missing (Debian's fonts-noto-cjk: scripts/system-deps.sh installs it): "
+            "%s text is drawn in DejaVu Sans, which has no glyphs for it (empty boxes)",
+            path,
+            {"ja": "Japanese", "zh": "Chinese", "ko": "Korean"}[script],
+        )
+        return None
+    family, index = CJK_FACES[script]
+    return family, path, index
 
 
 def _primary(language: str) -> str:

@@ -237,10 +237,15 @@ def _thumbnail(run: Run) -> None:
     if shot is None or not shot.image:
         raise InvalidTransition("The shot chosen for the thumbnail has no image any more.")
     title = str(run.params.get("title", ""))
-    accent = caption_style_for(project.channel.visual_style if project.channel else "").highlight
+    channel = project.channel
+    accent = caption_style_for(channel.visual_style if channel else "").highlight
     with workdir("thumbnail") as into:
         image = compose_thumbnail(
-            input_file(shot.image, into).path, title, into / "thumbnail.jpg", accent=accent
+            input_file(shot.image, into).path,
+            title,
+            into / "thumbnail.jpg",
+            accent=accent,
+            language=channel.language if channel else "",
         )
         with transaction.atomic():
             locked = locked_active_run(run)

@@ -12,6 +12,7 @@ from accounts.models import User
 from projects.models import Run, Voiceover
 from projects.stages.base import WORDS_PER_MINUTE, narration_pace
 from tests.factories import ChapterFactory, ProjectFactory
+from tests.vendors.test_word_count import JAPANESE
 from vendors.offline.speech import LocalSpeech, piper_installed
 
 from .bible_helpers import narrated_project, perform, post_run
@@ -69,3 +70,20 @@ def test_a_voiceover_is_priced_by_the_minutes_at_the_voices_pace(
     assert costs[150][0] == 2
     assert costs[200][0] == 1
     assert costs[150][1] == 2 * costs[200][1]
+
+
+def test_a_japanese_voiceover_is_priced_by_its_characters(
+    api: APIClient, user: User, settings: Any
+) -> None:
+    """Three chapters of a 128-character paragraph Kokoro speaks in 26.65 s: 80 s, two started
+    minutes (counted by whitespace, they were three words: one minute)."""
+    settings.NARRATION_WORDS_PER_MINUTE = 170  # Kokoro's
+    project = ProjectFactory(owner=user, selected_title="ペース")
+    for position in range(3):
+        ChapterFactory(project=project, position=position, narration=JAPANESE)
+
+    response = api.post(f"/api/projects/{project.pk}/voiceover/generate", {}, format="json")
+
+    assert response.status_code == 200, response.content
+    run = Run.objects.get(pk=response.json()["data"]["runId"])
+    assert run.params["minutes"] == 2
