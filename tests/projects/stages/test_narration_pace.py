@@ -43,6 +43,8 @@ def test_a_minute_asked_for_is_about_a_minute_spoken(
     api: APIClient, user: User, voice_pace: int
 ) -> None:
     project = narrated_project(api, user)  # 60 s asked for, written by the offline writer
+    hook = perform(post_run(api, f"/api/projects/{project.pk}/script/hook"))
+    assert hook.status == "succeeded"  # the hook is part of the minute
 
     voiced = perform(post_run(api, f"/api/projects/{project.pk}/voiceover/generate"))
 
