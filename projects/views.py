@@ -26,6 +26,7 @@ from .stages.publishing.services import youtube_connect_finish
 from .stages.writing import text_provider_info
 
 LENGTHS = [
+    (15, "15 seconds"),  # a short
     (30, "30 seconds"),
     (60, "1 minute"),
     (120, "2 minutes"),

@@ -130,6 +130,22 @@ def test_an_idea_becomes_a_video_with_the_offline_providers_and_a_revision_costs
     assert sum(row["amount"] for row in made["ledger"]) == made["balance"]
 
     _rewrite_the_last_chapter(api, made["base"], first=made["project"]["creditsSpent"])
+    _publish_context(api, made["base"])
+
+
+def _publish_context(api: Api, base: str) -> None:
+    """The last step before the upload: the thumbnail, and the context the upload is made of
+    (the selected title, the film, the thumbnail, tags, a description opening on the hook)."""
+    thumbnail = api.run(f"{base}/thumbnail/generate")
+    assert thumbnail["status"] == "succeeded", thumbnail
+    context = api.get(f"{base}/publish-context")
+    assert context["title"] == api.get(base)["selectedTitle"]
+    assert context["videoUrl"]
+    assert context["thumbnailUrl"]
+    assert context["tags"]
+    hook = api.get(f"{base}/script/hook")["hook"]
+    assert context["description"].startswith(hook[:40])
+    assert "production" in api.get(base)["completedStages"]
 
 
 @pytest.fixture(scope="module")

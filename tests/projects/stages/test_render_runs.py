@@ -7,23 +7,21 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from billing.models import CreditAccount, EntryKind, LedgerEntry
-from projects.models import Project, Render, Run, Script, Shot, Stage, Voiceover
+from projects.models import Project, Render, Run, Shot, Stage, Voiceover
 from projects.pipeline.artifacts import store
-from tests.factories import ProjectFactory
 from tests.media import SampleMedia
 from vendors.base import MediaFile
 from vendors.media import run_ffmpeg
 from vendors.render.probe import loudness, probe
 
 from .bible_helpers import perform, post_run
-from .render_helpers import download, generate_shots, ready_project, staged_drawn_project
+from .render_helpers import download, ready_project, staged_drawn_project
 
 pytestmark = pytest.mark.django_db
 
@@ -181,48 +179,3 @@ def test_a_render_cancelled_before_it_starts_lands_nothing(
 
     assert (run.status, run.credits_refunded) == ("cancelled", 3)
     assert not Render.objects.filter(project=project).exists()
-
-
-@pytest.mark.slow
-def test_an_idea_to_a_published_context_with_the_offline_providers(
-    api: APIClient, user: User, settings: Any
-) -> None:
-    """The whole pipeline in-process: the offline writer's script, Piper's voiceover, a music
-    bed, the shot plan, every shot, the render, the thumbnail, the publish context."""
-    settings.VIDFLOW_RATE_TIERS = {**settings.VIDFLOW_RATE_TIERS, "generation": "100/m"}
-    project = ProjectFactory(
-        owner=user,
-        idea="A lighthouse keeper named Mara Quinn finds a message in a bottle",
-        selected_title="The Keeper",
-        target_seconds=20,
-    )
-    base = f"/api/projects/{project.pk}"
-    for path, body in (
-        ("script/outline", {"chapters": 2}),
-        ("script/hook", {}),
-        ("script/chapters", {}),
-        ("voiceover/generate", {}),
-        ("music/generate", {"mood": "calm", "tempo": 80}),
-        ("timeline/shots/plan", {}),
-    ):
-        assert perform(post_run(api, f"{base}/{path}", body)).status == "succeeded", path
-    generate_shots(api, project)
-
-    render = _render(api, project)
-    thumbnail = perform(post_run(api, f"{base}/thumbnail/generate"))
-
-    assert render.status == "succeeded", render.error
-    assert thumbnail.status == "succeeded", thumbnail.error
-    voiceover = Voiceover.objects.get(project=project)
-    current = Render.objects.get(project=project)
-    assert abs(current.duration - voiceover.duration) <= 0.5
-    assert current.quality["passed"] is True
-    context = api.get(f"{base}/publish-context").json()["data"]
-    assert context["title"] == "The Keeper"
-    assert context["videoUrl"]
-    assert context["thumbnailUrl"]
-    assert context["tags"]
-    assert context["description"].startswith(Script.objects.get(project=project).hook[:40])
-    payload = api.get(base).json()["data"]
-    assert payload["status"] == Stage.PUBLISH
-    assert "production" in payload["completedStages"]
