@@ -53,6 +53,16 @@ def test_a_minute_asked_for_is_about_a_minute_spoken(
     assert 0.8 * 60 <= spoken <= 1.2 * 60
 
 
+def _voiceover_started(api: APIClient, user: User, chapters: list[str]) -> Run:
+    """A project of these chapters' narrations, and the voiceover run its request started."""
+    project = ProjectFactory(owner=user, selected_title="Pace")
+    for position, narration in enumerate(chapters):
+        ChapterFactory(project=project, position=position, narration=narration)
+    response = api.post(f"/api/projects/{project.pk}/voiceover/generate", {}, format="json")
+    assert response.status_code == 200, response.content
+    return Run.objects.get(pk=response.json()["data"]["runId"])
+
+
 def test_a_voiceover_is_priced_by_the_minutes_at_the_voices_pace(
     api: APIClient, user: User, settings: Any
 ) -> None:
@@ -60,14 +70,9 @@ def test_a_voiceover_is_priced_by_the_minutes_at_the_voices_pace(
     costs = {}
     for pace in (150, 200):
         settings.NARRATION_WORDS_PER_MINUTE = pace
-        project = ProjectFactory(owner=user, selected_title="Pace")
-        for position in range(2):
-            ChapterFactory(project=project, position=position, narration=words)
 
-        response = api.post(f"/api/projects/{project.pk}/voiceover/generate", {}, format="json")
+        run = _voiceover_started(api, user, [words, words])
 
-        assert response.status_code == 200, response.content
-        run = Run.objects.get(pk=response.json()["data"]["runId"])
         costs[pace] = (run.params["minutes"], run.credits_charged)
     assert costs[150][0] == 2
     assert costs[200][0] == 1
@@ -80,12 +85,7 @@ def test_a_japanese_voiceover_is_priced_by_its_characters(
     """Three chapters of a 128-character paragraph Kokoro speaks in 26.65 s: 80 s, two started
     minutes (counted by whitespace, they were three words: one minute)."""
     settings.NARRATION_WORDS_PER_MINUTE = 170  # Kokoro's
-    project = ProjectFactory(owner=user, selected_title="ペース")
-    for position in range(3):
-        ChapterFactory(project=project, position=position, narration=JAPANESE)
 
-    response = api.post(f"/api/projects/{project.pk}/voiceover/generate", {}, format="json")
+    run = _voiceover_started(api, user, [JAPANESE] * 3)
 
-    assert response.status_code == 200, response.content
-    run = Run.objects.get(pk=response.json()["data"]["runId"])
     assert run.params["minutes"] == 2
