@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from vendors.voices import primary_language
+
 # The product's narration pace, about 2.5 words a second. A speech provider may say it speaks
 # faster or slower (``words_per_minute``); settings.NARRATION_WORDS_PER_MINUTE overrides both.
 WORDS_PER_MINUTE = 150
@@ -26,7 +28,7 @@ WORDS_PER_MINUTE = 150
 # the totals' (254 in 53.64 s, 210 in 45.42 s). Single sentences spoken alone range 275-346 and
 # 281-318 (the silence around a short one weighs more).
 CJK_CHARS_PER_MINUTE = {"ja": 284, "zh": 277}
-# The same voice's pace in the spaced languages (vendors.offline.speech.KOKORO_WPM): a
+# The same voice's pace in the spaced languages (vendors.offline.speech.KOKORO_WPM is this): a
 # character is worth CJK_REFERENCE_WPM / CJK_CHARS_PER_MINUTE words (0.60 in Japanese, 0.61 in
 # Chinese), so at Kokoro's pace an estimate is Kokoro's measured speed, and at another pace (a
 # slower narrator's 150) Japanese and Chinese slow down in proportion.
@@ -61,7 +63,7 @@ def cjk_characters(text: str) -> int:
 def length_target(words: int, language: str) -> str:
     """A narration length to ask a writer for: "about 120 words", or in Japanese and Chinese
     the characters that take as long to say ("about 205 characters")."""
-    primary = (language or "").lower().replace("_", "-").split("-")[0]
+    primary = primary_language(language)
     if primary in CJK_CHARS_PER_MINUTE:
         chars = round(words * CJK_CHARS_PER_MINUTE[primary] / CJK_REFERENCE_WPM)
         return f"about {chars} characters"
@@ -89,8 +91,7 @@ def cjk_script(text: str, language: str = "") -> str:
     if _HANGUL_RE.search(text):
         return "ko"
     if _HAN_RE.search(text):
-        primary = (language or "").lower().replace("_", "-").split("-")[0]
-        return "ja" if primary == "ja" else "zh"
+        return "ja" if primary_language(language) == "ja" else "zh"
     return ""
 
 

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from vendors.voices import primary_language
+
 CJK_LANGUAGES = ("ja", "zh")
 # A sentence ends at these (closing quotes and brackets stay with it).
 _SENTENCE_RE = re.compile(r"[^。．！？!?…\n]*(?:[。．！？!?…]+[」』”’）)\]]*|\n|$)")
@@ -60,11 +62,7 @@ _FRONTENDS = {
 
 
 def is_cjk(language: str) -> bool:
-    return _primary(language) in CJK_LANGUAGES
-
-
-def _primary(language: str) -> str:
-    return (language or "").lower().replace("_", "-").split("-")[0]
+    return primary_language(language) in CJK_LANGUAGES
 
 
 @cache
@@ -72,7 +70,8 @@ def cjk_installed(language: str) -> bool:
     """Whether the language's frontend is installed (the media extra; ``make install``)."""
     import importlib.util
 
-    return all(importlib.util.find_spec(m) for m in _FRONTENDS.get(_primary(language), ("-",)))
+    modules = _FRONTENDS.get(primary_language(language), ("-",))
+    return all(importlib.util.find_spec(m) for m in modules)
 
 
 @dataclass
@@ -97,7 +96,7 @@ def plan_cjk(
 ) -> tuple[list[str], list[CjkSentence]]:
     """The script's words (pieces of the text as written) and, per sentence, the phonemes to
     say with each phoneme's word. ``english`` phonemises a Latin word (espeak-ng, en-us)."""
-    primary = _primary(language)
+    primary = primary_language(language)
     words: list[str] = []
     sentences: list[CjkSentence] = []
     for sentence in split_sentences(text):

@@ -54,6 +54,7 @@ from vendors.base import (
     WordTiming,
 )
 from vendors.media import read_wav_mono, run_ffmpeg, write_wav
+from vendors.text import CJK_REFERENCE_WPM
 from vendors.voices import voices_for_language
 
 from . import kokoro as kokoro_engine
@@ -68,7 +69,9 @@ ESPEAK_WPM = 165  # espeak-ng's words per minute at speed 1.0
 # Joe's pace with the pauses between sentences, measured on the offline writer's narration
 # (150 words spoke in 44 s); a narrator's is about 150.
 PIPER_WPM = 205
-KOKORO_WPM = 170  # Kokoro's pace with its pauses (163-177 measured over languages)
+# Kokoro's pace with its pauses (163-177 measured over languages); Japanese and Chinese
+# characters are turned into words at this pace too (vendors.text).
+KOKORO_WPM = CJK_REFERENCE_WPM
 PEAK = 0.9  # engines write at this peak; then brought to VOICE_LUFS
 VOICE_LUFS = -20.0  # every offline voice's integrated loudness (EBU R128)
 MAX_PEAK = 0.97  # the loudness gain stops short of clipping

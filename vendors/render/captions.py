@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vendors.base import WordTiming
+from vendors.voices import primary_language
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def caption_style_for(visual_style: str, language: str = "") -> CaptionStyle:
     """Captions in a channel's look (see :func:`_look`) and its narration's language: Japanese
     and Chinese in Noto Sans CJK JP or SC (:func:`cjk_font`)."""
     look = _look(visual_style)
-    primary = _primary(language)
+    primary = primary_language(language)
     style = CaptionStyle(
         highlight=look.highlight,
         language=language,
@@ -112,13 +113,9 @@ def cjk_font(script: str, *, bold: bool = True) -> tuple[str, Path, int] | None:
     return family, path, index
 
 
-def _primary(language: str) -> str:
-    return (language or "en").lower().replace("_", "-").split("-")[0]
-
-
 def separator(style: CaptionStyle) -> str:
     """What goes between two words of a caption: nothing in Japanese and Chinese."""
-    return "" if _primary(style.language) in UNSPACED else " "
+    return "" if primary_language(style.language) in UNSPACED else " "
 
 
 def _look(visual_style: str) -> CaptionStyle:
