@@ -20,6 +20,10 @@ from vendors.voices import primary_language
 # faster or slower (``words_per_minute``); settings.NARRATION_WORDS_PER_MINUTE overrides both.
 WORDS_PER_MINUTE = 150
 
+# Languages written without spaces between words (their captions join words without one, and
+# their words come from vendors.offline.cjk rather than from whitespace).
+UNSPACED_LANGUAGES = ("ja", "zh")
+
 # Kokoro's pace in Japanese and Chinese, in characters a minute (:func:`cjk_characters`) with its
 # pauses between sentences, measured on this machine with the default voices, each paragraph of
 # five sentences synthesised whole (LocalSpeech, OFFLINE_VOICE=kokoro; the paragraphs are in

@@ -32,9 +32,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from vendors.text import UNSPACED_LANGUAGES
 from vendors.voices import primary_language
 
-CJK_LANGUAGES = ("ja", "zh")
+CJK_LANGUAGES = UNSPACED_LANGUAGES
 # A sentence ends at these (closing quotes and brackets stay with it).
 _SENTENCE_RE = re.compile(r"[^。．！？!?…\n]*(?:[。．！？!?…]+[」』”’）)\]]*|\n|$)")
 _OPENERS = "「『“‘（(《〈【［[«"

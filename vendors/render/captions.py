@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vendors.base import WordTiming
+from vendors.text import UNSPACED_LANGUAGES
 from vendors.voices import primary_language
 
 logger = logging.getLogger(__name__)
@@ -70,8 +71,7 @@ class CaptionStyle:
 MAX_CHARS = {
     "es": 32, "fr": 32, "it": 32, "pt": 32, "de": 34, "nl": 32, "hi": 30, "ja": 14, "zh": 14,
 }  # fmt: skip
-# Languages written without spaces between words; their words are short, so more fit a group.
-UNSPACED = ("ja", "zh")
+# Languages written without spaces (vendors.text): their words are short, so more fit a group.
 UNSPACED_MAX_WORDS = 8
 CLAUSE_END = ".!?;:,…。\uff01\uff1f、\uff0c\uff1a\uff1b।॥"  # with CJK's full-width ! ? , : ;
 CLOSERS = "\"'”\u2019»)]」』\uff09》"
@@ -87,9 +87,9 @@ def caption_style_for(visual_style: str, language: str = "") -> CaptionStyle:
         highlight=look.highlight,
         language=language,
         max_chars=MAX_CHARS.get(primary, look.max_chars),
-        max_words=UNSPACED_MAX_WORDS if primary in UNSPACED else look.max_words,
+        max_words=UNSPACED_MAX_WORDS if primary in UNSPACED_LANGUAGES else look.max_words,
     )
-    font = cjk_font(primary, bold=style.bold) if primary in UNSPACED else None
+    font = cjk_font(primary, bold=style.bold) if primary in UNSPACED_LANGUAGES else None
     # libass loads every font file it is given whole (the bold collection is 20 MB): only one.
     return replace(style, font=font[0], font_files=(font[1],)) if font else style
 
@@ -115,7 +115,7 @@ def cjk_font(script: str, *, bold: bool = True) -> tuple[str, Path, int] | None:
 
 def separator(style: CaptionStyle) -> str:
     """What goes between two words of a caption: nothing in Japanese and Chinese."""
-    return "" if primary_language(style.language) in UNSPACED else " "
+    return "" if primary_language(style.language) in UNSPACED_LANGUAGES else " "
 
 
 def _look(visual_style: str) -> CaptionStyle:
